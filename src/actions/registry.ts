@@ -1,0 +1,13 @@
+import { confirmAction } from './confirm.js';
+import { runAction } from './run.js';
+import type { ActionDefinition } from './types.js';
+
+/**
+ * Every action a step can use, by its key. Action modules must not import heavy libraries
+ * (AWS SDK, ssh2) at the top level: they load them inside `run()`, so `validate` and `plan`
+ * stay fast and an AWS-free drill never loads the SDK.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: each definition is typed by its own config.
+const all: ActionDefinition<any>[] = [runAction, confirmAction];
+
+export const actions: ReadonlyMap<string, ActionDefinition<unknown>> = new Map(all.map((a) => [a.name, a]));

@@ -1,0 +1,56 @@
+import { resolve } from 'node:path';
+import { runInProcessGroup } from '../engine/process-group.js';
+import type { ActionDefinition } from './types.js';
+
+export interface RunConfig {
+  command: string;
+  env: Record<string, string>;
+  cwd?: string;
+}
+
+/** `run:` a local command through `/bin/sh -c`, in its own process group. */
+export const runAction: ActionDefinition<RunConfig> = {
+  name: 'run',
+  schema: {
+    oneOf: [
+      { type: 'string', minLength: 1 },
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['command'],
+        properties: {
+          command: { type: 'string', minLength: 1 },
+          env: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
+          cwd: { type: 'string' },
+        },
+      },
+    ],
+  },
+  shellKeys: ['command'],
+  parse(raw) {
+    if (typeof raw === 'string') return { command: raw, env: {} };
+    const r = raw as { command: string; env?: Record<string, unknown>; cwd?: string };
+    const env = Object.fromEntries(Object.entries(r.env ?? {}).map(([k, v]) => [k, String(v)]));
+    return r.cwd === undefined ? { command: r.command, env } : { command: r.command, env, cwd: r.cwd };
+  },
+  summary: (c) => `sh: ${firstLine(c.command)}`,
+  async run(config, ctx) {
+    const result = await runInProcessGroup({
+      command: config.command,
+      cwd: config.cwd ? resolve(ctx.cwd, config.cwd) : ctx.cwd,
+      env: { ...ctx.env, ...config.env },
+      signal: ctx.signal,
+      onStdout: (t) => ctx.output('stdout', t),
+      onStderr: (t) => ctx.output('stderr', t),
+    });
+    if (result.aborted) return { ok: false, reason: `command stopped: ${String(ctx.signal.reason ?? 'aborted')}` };
+    if (result.code === 0) return { ok: true };
+    if (result.signal) return { ok: false, reason: `command killed by ${result.signal}` };
+    return { ok: false, reason: `command exited with status ${result.code}` };
+  },
+};
+
+function firstLine(text: string): string {
+  const lines = text.trim().split('\n');
+  return lines.length > 1 ? `${lines[0]} …(+${lines.length - 1} lines)` : (lines[0] ?? '');
+}

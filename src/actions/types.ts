@@ -1,0 +1,88 @@
+import type { HostSpec, Runbook } from '../runbook/model.js';
+
+/** A JSON Schema fragment (draft-07 subset understood by ajv). */
+export type JsonSchema = Record<string, unknown>;
+
+/**
+ * One action: the key a step uses (`run:`, `ssh:`, `http:`...), the schema of its config,
+ * and how to run it. Adding an action = one file under src/actions/ exporting one of these,
+ * plus one line in src/actions/registry.ts.
+ */
+export interface ActionDefinition<Config = unknown> {
+  name: string;
+  /** Schema of the raw config as written in the runbook (templates not yet filled). */
+  schema: JsonSchema;
+  /**
+   * Top-level config keys whose strings are shell text: templates in them are inserted
+   * shell-quoted so a value can never inject a command. Other strings are filled verbatim.
+   */
+  shellKeys?: readonly string[];
+  /**
+   * Normalises the schema-valid raw config (shorthands, defaults, durations to ms). Throw
+   * `ConfigProblem` for problems a schema cannot express.
+   */
+  parse(raw: unknown): Config;
+  /** Host names the config refers to, so the loader can reject unknown hosts. */
+  hosts?(config: Config): string[];
+  /** One line for people: plan output, gate prompts, step-start lines. */
+  summary(config: Config): string;
+  /** Runs with templates filled. Must stop promptly when `ctx.signal` aborts. */
+  run(config: Config, ctx: ActionContext): Promise<ActionResult>;
+}
+
+/** A problem in an action's config found by `parse`; `path` is relative to the config. */
+export class ConfigProblem extends Error {
+  readonly path: string;
+  readonly hint?: string;
+  constructor(path: string, message: string, hint?: string) {
+    super(message);
+    this.path = path;
+    if (hint !== undefined) this.hint = hint;
+  }
+}
+
+export interface ActionContext {
+  /** Aborted on timeout, stop condition, abort or signal. `signal.reason` says which. */
+  signal: AbortSignal;
+  /** Streams output; the engine redacts, bounds, journals and forwards it. */
+  output(stream: 'stdout' | 'stderr' | 'info', text: string, label?: string): void;
+  runbook: Runbook;
+  stepId: string;
+  /** Resolved hosts of the runbook, by name. */
+  hosts: Record<string, HostSpec>;
+  /** Environment for child processes: process.env plus what the run adds. */
+  env: Record<string, string>;
+  /** Directory of the runbook file: relative paths resolve against it. */
+  cwd: string;
+  /** Long-lived things shared by every step of one run (ssh connections, SDK clients). */
+  resources: RunResources;
+  /** Options from the command line that actions honour. */
+  options: { acceptNewHostKeys: boolean };
+}
+
+/** A keyed store of per-run resources; each is disposed when the run ends. */
+export interface RunResources {
+  get<T>(key: string, create: () => T, dispose?: (value: T) => Promise<void> | void): T;
+}
+
+export interface ActionPart {
+  label: string;
+  ok: boolean;
+  durationMs: number;
+  reason?: string;
+}
+
+export type ActionResult =
+  | {
+      ok: true;
+      /** Value for `save:` and `{{ steps.ID.output }}`; defaults to captured stdout, trimmed. */
+      output?: string;
+      parts?: ActionPart[];
+    }
+  | {
+      ok: false;
+      /** A sentence a person can act on: what was expected, what happened. */
+      reason: string;
+      output?: string;
+      parts?: ActionPart[];
+    };

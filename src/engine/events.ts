@@ -1,0 +1,148 @@
+import type { Phase } from '../runbook/model.js';
+
+/**
+ * Everything the engine tells the world. The TUI, the console reporter, the journal and the
+ * report builders consume these and nothing else. Every event is plain JSON (the journal
+ * writes one per line) and carries `time` in epoch milliseconds. Secrets are redacted before
+ * an event is emitted.
+ */
+export type EngineEvent =
+  | RunStartEvent
+  | StepStartEvent
+  | OutputEvent
+  | GateRequestEvent
+  | GateDecisionEvent
+  | StepRetryEvent
+  | StepEndEvent
+  | StopTrippedEvent
+  | RunEndEvent;
+
+export interface PlannedStep {
+  id: string;
+  name: string;
+  phase: Phase;
+  /** Set for members of a `parallel` group: the group's id. */
+  group?: string;
+}
+
+export interface RunStartEvent {
+  type: 'run-start';
+  time: number;
+  runId: string;
+  runbook: { name: string; title: string; file: string; digest: string };
+  /** Steps in the order they would run when everything passes (undo steps are not listed). */
+  plan: PlannedStep[];
+  /** Set when this run continues an interrupted one: ids of steps that already passed. */
+  resumed?: { from: string; passed: string[] };
+  vars: Record<string, string>;
+}
+
+export interface StepStartEvent {
+  type: 'step-start';
+  time: number;
+  stepId: string;
+  name: string;
+  phase: Phase;
+  /** 1-based position among the run's steps, and how many there are (for `[3/12]`). */
+  index: number;
+  total: number;
+  /** 1 for the first try. */
+  attempt: number;
+  /** What the step will do, for people: `sh: systemctl restart gunicorn`. */
+  summary: string;
+  description?: string;
+  group?: string;
+}
+
+export interface OutputEvent {
+  type: 'output';
+  time: number;
+  stepId: string;
+  stream: 'stdout' | 'stderr' | 'info';
+  text: string;
+  /** e.g. the host name for ssh fan-out. */
+  label?: string;
+}
+
+export interface GateRequestEvent {
+  type: 'gate-request';
+  time: number;
+  stepId: string;
+  kind: 'confirm' | 'failed';
+  message: string;
+  phrase?: string;
+}
+
+/** Who or what decided a gate; recorded in every report. */
+export type DecidedBy = 'yes-flag' | 'approve-flag' | 'approve-env' | 'person' | 'timeout' | 'policy';
+
+export interface GateDecisionEvent {
+  type: 'gate-decision';
+  time: number;
+  stepId: string;
+  decision: 'approved' | 'skipped' | 'refused' | 'retry' | 'aborted';
+  by: DecidedBy;
+  /** Human words for the report: "approved by --yes", "no approval: pass --yes or --approve ID". */
+  note: string;
+}
+
+export interface StepRetryEvent {
+  type: 'step-retry';
+  time: number;
+  stepId: string;
+  attempt: number;
+  reason: string;
+  delayMs: number;
+}
+
+export type StepStatus = 'passed' | 'failed' | 'skipped' | 'interrupted';
+
+/** One sub-result of a step, e.g. one host of an ssh fan-out. Each becomes a JUnit testcase. */
+export interface StepPart {
+  label: string;
+  status: 'passed' | 'failed';
+  durationMs: number;
+  reason?: string;
+}
+
+export interface StepEndEvent {
+  type: 'step-end';
+  time: number;
+  stepId: string;
+  name: string;
+  phase: Phase;
+  status: StepStatus;
+  durationMs: number;
+  attempts: number;
+  /** Why it failed or was skipped; a sentence a person can act on. */
+  reason?: string;
+  /** Failed but `continue_on_error` let the run go on. */
+  tolerated?: boolean;
+  /** Value saved with `save:`, redacted, bounded. */
+  saved?: { name: string; value: string };
+  parts?: StepPart[];
+  /** Bytes of output that were dropped from the middle to keep reports bounded. */
+  outputDropped?: number;
+  /** Bounded tail of output that the journal did not already hold as `output` events. */
+  outputTail?: string;
+  group?: string;
+}
+
+export interface StopTrippedEvent {
+  type: 'stop-tripped';
+  time: number;
+  probeId: string;
+  reason: string;
+}
+
+export type RunStatus = 'passed' | 'failed' | 'aborted' | 'interrupted';
+
+export interface RunEndEvent {
+  type: 'run-end';
+  time: number;
+  status: RunStatus;
+  exitCode: number;
+  reason?: string;
+}
+
+export type EventListener = (event: EngineEvent) => void;

@@ -1,0 +1,94 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
+
+/** How long a process group gets between SIGTERM and SIGKILL. */
+export const KILL_GRACE_MS = 2000;
+
+/** Every process group started and not yet reaped, so an exiting drillbook can kill them all. */
+const live = new Set<ChildProcess>();
+
+export interface GroupResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Set when the group was killed because `signal` aborted. */
+  aborted: boolean;
+}
+
+export interface GroupOptions {
+  command: string;
+  cwd: string;
+  env: Record<string, string>;
+  signal: AbortSignal;
+  onStdout(text: string): void;
+  onStderr(text: string): void;
+  graceMs?: number;
+}
+
+/**
+ * Runs `/bin/sh -c command` as the leader of its own process group, so a timeout or abort
+ * can kill the whole tree (`kill(-pgid)`), grandchildren included.
+ */
+export function runInProcessGroup(options: GroupOptions): Promise<GroupResult> {
+  const { signal } = options;
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      resolve({ code: null, signal: null, aborted: true });
+      return;
+    }
+    const child = spawn('/bin/sh', ['-c', options.command], {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    live.add(child);
+    const out = new StringDecoder('utf8');
+    const err = new StringDecoder('utf8');
+    child.stdout.on('data', (b: Buffer) => emit(options.onStdout, out.write(b)));
+    child.stderr.on('data', (b: Buffer) => emit(options.onStderr, err.write(b)));
+    let aborted = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      aborted = true;
+      killGroup(child, 'SIGTERM');
+      killTimer = setTimeout(() => killGroup(child, 'SIGKILL'), options.graceMs ?? KILL_GRACE_MS);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    child.on('error', (error) => {
+      live.delete(child);
+      signal.removeEventListener('abort', onAbort);
+      reject(error);
+    });
+    // 'close' waits for the pipes too, so every byte of output is delivered first. A
+    // grandchild that keeps the pipes open after the shell exits would delay it; the group
+    // kill on abort covers that case.
+    child.on('close', (code, sig) => {
+      live.delete(child);
+      signal.removeEventListener('abort', onAbort);
+      if (killTimer) clearTimeout(killTimer);
+      // Reap anything the shell left behind in its group (background jobs).
+      killGroup(child, 'SIGKILL');
+      emit(options.onStdout, out.end());
+      emit(options.onStderr, err.end());
+      resolve({ code, signal: sig, aborted });
+    });
+  });
+}
+
+function emit(sink: (text: string) => void, text: string): void {
+  if (text.length > 0) sink(text);
+}
+
+function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, sig);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+/** Kills every process group still running; used on exit paths. */
+export function killAllGroups(sig: NodeJS.Signals = 'SIGKILL'): void {
+  for (const child of live) killGroup(child, sig);
+}

@@ -1,0 +1,101 @@
+import type { SourcePos } from './errors.js';
+
+/**
+ * The resolved runbook model. Loaders (YAML, Markdown) parse and validate raw input into
+ * this shape; nothing downstream re-checks raw YAML. Durations are milliseconds.
+ * Strings inside action configs may still hold `{{ ... }}` templates: those are filled in
+ * at run time, because `{{ steps.ID.output }}` only exists once that step has run.
+ */
+export interface Runbook {
+  /** Path of the source file, as given on the command line. */
+  file: string;
+  format: 'yaml' | 'markdown';
+  /** sha256 of the source text: `resume` refuses a runbook that changed since. */
+  digest: string;
+  name: string;
+  title: string;
+  description?: string;
+  vars: Record<string, string>;
+  /** Names of environment variables whose values are redacted everywhere. */
+  secrets: string[];
+  hosts: Record<string, HostSpec>;
+  aws: AwsSpec;
+  defaults: { timeout: number };
+  steadyState: Step[];
+  stopWhen: StopCondition;
+  steps: Step[];
+  finally: Step[];
+}
+
+export interface HostSpec {
+  name: string;
+  host: string;
+  user?: string;
+  port?: number;
+  identityFile?: string;
+  jump?: string;
+  /** Extra known_hosts file for this host, relative to the runbook. */
+  knownHosts?: string;
+}
+
+export interface AwsSpec {
+  region?: string;
+  profile?: string;
+  endpoint?: string;
+}
+
+export interface StopCondition {
+  probes: Step[];
+  /** How often each probe is polled while steps run. */
+  interval: number;
+}
+
+/** A call to one action: `type` is the action's key (`run`, `ssh`, `http`, ...). */
+export interface ActionCall {
+  type: string;
+  /** The action's own config, validated against its schema; templates not yet filled. */
+  config: unknown;
+}
+
+export interface ConfirmSpec {
+  message: string;
+  /** A phrase the person must type to approve (dangerous steps). */
+  phrase?: string;
+  /** How long a person has to decide; undefined = wait. */
+  timeout?: number;
+  onTimeout: 'abort' | 'skip';
+}
+
+interface StepBase {
+  id: string;
+  name: string;
+  description?: string;
+  confirm?: ConfirmSpec;
+  /** Template evaluated at run time; the step runs when it is truthy. */
+  when?: string;
+  timeout: number;
+  retries: number;
+  retryDelay: number;
+  continueOnError: boolean;
+  /** Variable name that receives the step's output. */
+  save?: string;
+  undo?: ActionCall;
+  source: SourcePos;
+}
+
+export interface ActionStep extends StepBase {
+  kind: 'action';
+  action: ActionCall;
+}
+
+export interface ParallelStep extends StepBase {
+  kind: 'parallel';
+  steps: Step[];
+  /** On a member failure: true = cancel the others, false = let them finish. */
+  failFast: boolean;
+}
+
+export type Step = ActionStep | ParallelStep;
+
+/** Which list a step comes from; reports and the TUI group by it. */
+export type Phase = 'steady-state-before' | 'main' | 'steady-state-after' | 'undo' | 'finally';
