@@ -58,6 +58,11 @@ export interface ActionContext {
   resources: RunResources;
   /** Options from the command line that actions honour. */
   options: { acceptNewHostKeys: boolean };
+  /**
+   * Runs another action call (templates filled, same signal), e.g. `wait: { until: ... }`.
+   * Output of the nested call goes to this step.
+   */
+  probe(call: { type: string; config: unknown }): Promise<ActionResult>;
 }
 
 /** A keyed store of per-run resources; each is disposed when the run ends. */

@@ -1,0 +1,48 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface CheckOutcome {
+  ok: boolean;
+  /** What was seen; the last one becomes the failure reason when the deadline passes. */
+  detail: string;
+}
+
+export interface PollOptions {
+  /** Keep trying until this many ms have passed; 0 or undefined = check once. */
+  within?: number;
+  interval: number;
+  signal: AbortSignal;
+  /** Called after each failed check that will be retried, for live output. */
+  onRetry?(detail: string): void;
+}
+
+/**
+ * Runs `check` until it holds or the deadline passes. Shared by every action with `within`
+ * (http, cloudwatch_alarm, route53, wait). Errors thrown by `check` count as "not yet" while
+ * time remains, so a service that is still starting does not fail the step.
+ */
+export async function pollUntil(
+  check: () => Promise<CheckOutcome>,
+  options: PollOptions,
+): Promise<CheckOutcome & { tries: number }> {
+  const deadline = Date.now() + (options.within ?? 0);
+  let tries = 0;
+  for (;;) {
+    tries++;
+    let outcome: CheckOutcome;
+    try {
+      outcome = await check();
+    } catch (error) {
+      if (options.signal.aborted) throw error;
+      outcome = { ok: false, detail: error instanceof Error ? error.message : String(error) };
+    }
+    if (outcome.ok || options.signal.aborted) return { ...outcome, tries };
+    const left = deadline - Date.now();
+    if (left <= 0) return { ...outcome, tries };
+    options.onRetry?.(outcome.detail);
+    try {
+      await sleep(Math.min(options.interval, left), undefined, { signal: options.signal });
+    } catch {
+      return { ...outcome, tries };
+    }
+  }
+}
