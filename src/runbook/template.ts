@@ -1,0 +1,399 @@
+import { didYouMean } from './did-you-mean.js';
+import { quoteFor, type ShellContext, shellContexts } from './shell-context.js';
+
+/**
+ * `{{ ... }}` interpolation. A template refers to exactly one value:
+ *
+ *   {{ vars.NAME }}            a runbook var (or one saved by an earlier step's `save:`)
+ *   {{ env.NAME }}             an environment variable of the drillbook process
+ *   {{ secrets.NAME }}         a secret declared under `secrets:`; its value comes from env
+ *   {{ hosts.NAME.host }}      a host's address; also `.user` and `.port` (22 when unset)
+ *   {{ steps.ID.output }}      the output of a step that ran earlier
+ *
+ * Spaces inside the braces are optional. To write a literal `{{`, use `{{ '{{' }}`: a
+ * single-quoted string inside the braces is inserted as written (this form was chosen over
+ * `\{{` because backslashes already mean something in shell text). A lone `}}` is literal.
+ */
+export type TemplateRoot = 'vars' | 'env' | 'secrets' | 'hosts' | 'steps';
+
+export interface TemplateRef {
+  root: TemplateRoot;
+  path: string[];
+}
+
+/** A literal run of text, or a reference with its `{{`..`}}` span (end is exclusive). */
+export type TemplatePart = string | { ref: TemplateRef; start: number; end: number };
+
+/** A problem with a template, as data. `offset` is into the template text. */
+export class TemplateError extends Error {
+  readonly offset: number;
+  readonly hint?: string;
+  /** Set by `renderDeep`: where in the config the string was, e.g. `headers.Authorization`. */
+  path?: string;
+  constructor(offset: number, message: string, hint?: string) {
+    super(message);
+    this.name = 'TemplateError';
+    this.offset = offset;
+    if (hint !== undefined) this.hint = hint;
+  }
+}
+
+const ROOTS: readonly TemplateRoot[] = ['vars', 'env', 'secrets', 'hosts', 'steps'];
+export const HOST_FIELDS = ['host', 'user', 'port'] as const;
+const FORMS = 'vars.NAME, env.NAME, secrets.NAME, hosts.NAME.host|user|port or steps.ID.output';
+const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Splits text into literals and references. Throws `TemplateError` for any malformed template. */
+export function parseTemplate(text: string): TemplatePart[] {
+  const parts: TemplatePart[] = [];
+  let literal = '';
+  let pos = 0;
+  for (;;) {
+    const open = text.indexOf('{{', pos);
+    if (open < 0) break;
+    literal += text.slice(pos, open);
+    const quoted = quotedLiteral(text, open);
+    if (quoted) {
+      literal += quoted.value;
+      pos = quoted.end;
+      continue;
+    }
+    const close = text.indexOf('}}', open + 2);
+    const inner = close < 0 ? '' : text.slice(open + 2, close);
+    if (close < 0 || inner.includes('{{')) {
+      throw new TemplateError(
+        open,
+        'template opened with {{ is never closed',
+        "close it with }}, or write a literal {{ as {{ '{{' }}",
+      );
+    }
+    const end = close + 2;
+    if (literal) parts.push(literal);
+    literal = '';
+    parts.push({ ref: parseRef(inner.trim(), open), start: open, end });
+    pos = end;
+  }
+  literal += text.slice(pos);
+  if (literal) parts.push(literal);
+  return parts;
+}
+
+/** `{{ 'text' }}` at `open`: the quoted text is literal (how `{{` itself is written). */
+function quotedLiteral(text: string, open: number): { value: string; end: number } | undefined {
+  const literal = /\{\{\s*'([^']*)'\s*\}\}/y;
+  literal.lastIndex = open;
+  const m = literal.exec(text);
+  return m ? { value: m[1] ?? '', end: open + m[0].length } : undefined;
+}
+
+function parseRef(expr: string, offset: number): TemplateRef {
+  if (expr === '') throw new TemplateError(offset, 'empty template {{ }}', `write one of ${FORMS}`);
+  const segments = expr.split('.');
+  const [first, ...path] = segments;
+  if (!segments.every((s) => SEGMENT.test(s))) {
+    throw new TemplateError(offset, `malformed template {{ ${expr} }}`, `write one of ${FORMS}`);
+  }
+  const root = ROOTS.find((r) => r === first);
+  if (!root) {
+    const guess = didYouMean(first ?? '', ROOTS);
+    const hint = guess ? `did you mean ${[guess, ...path].join('.')}?` : `write one of ${FORMS}`;
+    throw new TemplateError(offset, `unknown template root '${first}' in {{ ${expr} }}`, hint);
+  }
+  const bad = (message: string, hint: string): never => {
+    throw new TemplateError(offset, `{{ ${expr} }}: ${message}`, hint);
+  };
+  switch (root) {
+    case 'vars':
+      if (path.length !== 1) bad('a var is named by one word', 'write vars.NAME');
+      break;
+    case 'env':
+    case 'secrets':
+      if (path.length !== 1 || !ENV_NAME.test(path[0] ?? '')) {
+        bad('expects an environment variable name', `write ${root}.NAME (letters, digits, _)`);
+      }
+      break;
+    case 'hosts': {
+      if (path.length !== 2) bad('expects a host and a field', 'write hosts.NAME.host, .user or .port');
+      const field = path[1] ?? '';
+      if (!(HOST_FIELDS as readonly string[]).includes(field)) {
+        const guess = didYouMean(field, HOST_FIELDS);
+        bad(`unknown host field '${field}'`, guess ? `did you mean ${guess}?` : 'use host, user or port');
+      }
+      break;
+    }
+    case 'steps':
+      if (path.length !== 2 || path[1] !== 'output') {
+        bad('only a step output can be used', `write steps.${path[0] ?? 'ID'}.output`);
+      }
+      break;
+  }
+  return { root, path };
+}
+
+export interface KnownNames {
+  /** Runbook vars plus vars saved (`save:`) by steps that run earlier. */
+  vars: Set<string>;
+  /** Host name -> fields that are set. `port` is always accepted (defaults to 22). */
+  hosts: Record<string, Set<string>>;
+  /** Ids of steps that run before the step being checked. */
+  steps: Set<string>;
+  /** Names declared under `secrets:`. */
+  secrets: Set<string>;
+  /** Optional: every step id, so a reference to a later step gets a precise message. */
+  allSteps?: Set<string>;
+}
+
+/**
+ * Static check for the validator: every reference must name something that exists by the
+ * time the text is rendered. `env` refs are only checked at run time. With `shell: true`
+ * it also rejects templates in places where no quoting can make them safe (backticks,
+ * `${...}`, here-document delimiters). Returns every problem, never throws.
+ */
+export function checkRefs(
+  text: string,
+  known: KnownNames,
+  options: { shell?: boolean } = {},
+): TemplateError[] {
+  let parts: TemplatePart[];
+  try {
+    parts = parseTemplate(text);
+  } catch (error) {
+    if (error instanceof TemplateError) return [error];
+    throw error;
+  }
+  const errors: TemplateError[] = [];
+  for (const part of parts) {
+    if (typeof part === 'string') continue;
+    const problem = checkRef(part.ref, known);
+    if (problem) errors.push(new TemplateError(part.start, problem.message, problem.hint));
+  }
+  if (options.shell) {
+    const contexts = shellContexts(parts.map((p) => (typeof p === 'string' ? p : null)));
+    refsOf(parts).forEach((part, i) => {
+      const context = contexts[i];
+      if (context?.kind === 'unsupported') errors.push(new TemplateError(part.start, context.why));
+    });
+  }
+  return errors;
+}
+
+function checkRef(ref: TemplateRef, known: KnownNames): { message: string; hint?: string } | undefined {
+  const [name = '', field = ''] = ref.path;
+  const suggest = (candidates: Iterable<string>, fallback: string): string => {
+    const guess = didYouMean(name, candidates);
+    return guess ? `did you mean ${guess}?` : fallback;
+  };
+  switch (ref.root) {
+    case 'vars':
+      if (known.vars.has(name)) return undefined;
+      return {
+        message: `undefined variable '${name}'`,
+        hint: suggest(
+          known.vars,
+          `define it under vars:, save it from an earlier step, or pass --var ${name}=...`,
+        ),
+      };
+    case 'secrets':
+      if (known.secrets.has(name)) return undefined;
+      return {
+        message: `secret '${name}' is not declared`,
+        hint: suggest(known.secrets, `add ${name} to secrets: so its value is redacted`),
+      };
+    case 'hosts': {
+      const fields = known.hosts[name];
+      if (!fields) {
+        return {
+          message: `unknown host '${name}'`,
+          hint: suggest(Object.keys(known.hosts), 'define it under hosts:'),
+        };
+      }
+      if (field === 'port' || fields.has(field)) return undefined;
+      return { message: `host '${name}' has no ${field} set`, hint: `set hosts.${name}.${field}` };
+    }
+    case 'steps':
+      if (known.steps.has(name)) return undefined;
+      if (known.allSteps?.has(name)) {
+        return {
+          message: `step '${name}' does not run before this one, so its output does not exist yet`,
+          hint: 'only steps that run earlier can be referred to',
+        };
+      }
+      return {
+        message: `unknown step '${name}'`,
+        hint: suggest(known.allSteps ?? known.steps, 'refer to the id of a step that runs earlier'),
+      };
+    case 'env':
+      return undefined;
+  }
+}
+
+export interface HostFields {
+  host: string;
+  user?: string;
+  port?: number;
+}
+
+/** Everything a template can refer to at run time. */
+export interface TemplateScope {
+  vars: Readonly<Record<string, string>>;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Declared secret names; the values are read from `env`. */
+  secrets: readonly string[];
+  hosts: Readonly<Record<string, HostFields>>;
+  steps: Readonly<Record<string, { output: string }>>;
+}
+
+/**
+ * Fills every template. In shell mode each value is quoted for where it sits (see
+ * shell-context.ts): outside quotes it becomes one POSIX single-quoted word, inside "..."
+ * or '...' it is escaped for that quoting, so no value can run a command. Throws
+ * `TemplateError` for a reference that has no value now (unset env var, skipped step).
+ */
+export function renderTemplate(text: string, scope: TemplateScope, options: { shell: boolean }): string {
+  const parts = parseTemplate(text);
+  const contexts: ShellContext[] = options.shell
+    ? shellContexts(parts.map((p) => (typeof p === 'string' ? p : null)))
+    : [];
+  let out = '';
+  let hole = 0;
+  for (const part of parts) {
+    if (typeof part === 'string') {
+      out += part;
+      continue;
+    }
+    const value = lookup(part.ref, scope, part.start);
+    const context = contexts[hole++];
+    if (!context) {
+      out += value;
+      continue;
+    }
+    const quoted = quoteFor(context, value);
+    if (quoted === undefined) {
+      const why =
+        context.kind === 'unsupported'
+          ? context.why
+          : `the value of ${describe(part.ref)} has a line break and contains the here-document delimiter ${context.kind === 'heredoc' ? context.delimiter : ''}`;
+      throw new TemplateError(part.start, why, 'pass the value another way, e.g. through env: of a run step');
+    }
+    out += quoted;
+  }
+  return out;
+}
+
+function lookup(ref: TemplateRef, scope: TemplateScope, offset: number): string {
+  const [name = '', field = ''] = ref.path;
+  const fail = (message: string, hint?: string): never => {
+    throw new TemplateError(offset, message, hint);
+  };
+  switch (ref.root) {
+    case 'vars': {
+      const value = own(scope.vars, name);
+      if (value !== undefined) return value;
+      const guess = didYouMean(name, Object.keys(scope.vars));
+      return fail(`variable '${name}' is not defined`, guess ? `did you mean ${guess}?` : undefined);
+    }
+    case 'env':
+      return own(scope.env, name) ?? fail(`environment variable ${name} is not set`, `export ${name}=...`);
+    case 'secrets':
+      if (!scope.secrets.includes(name)) fail(`secret '${name}' is not declared`, `add ${name} to secrets:`);
+      return (
+        own(scope.env, name) ??
+        fail(`secret ${name}: environment variable ${name} is not set`, `export ${name} before the drill`)
+      );
+    case 'hosts': {
+      const host = own(scope.hosts, name) ?? fail(`unknown host '${name}'`);
+      if (field === 'host') return host.host;
+      if (field === 'port') return String(host.port ?? 22);
+      return host.user ?? fail(`host '${name}' has no user set`, `set hosts.${name}.user`);
+    }
+    case 'steps': {
+      const step = own(scope.steps, name);
+      if (step) return step.output;
+      return fail(`step '${name}' has no output: it has not run (skipped, or not reached yet)`);
+    }
+  }
+}
+
+function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+function describe(ref: TemplateRef): string {
+  return [ref.root, ...ref.path].join('.');
+}
+
+function refsOf(parts: TemplatePart[]): Array<Exclude<TemplatePart, string>> {
+  return parts.filter((p): p is Exclude<TemplatePart, string> => typeof p !== 'string');
+}
+
+/**
+ * A copy of an action config with every string rendered. Strings under the top-level keys in
+ * `shellKeys` (at any depth) are shell text; the rest are filled verbatim. A bare string
+ * config (a shorthand like `run: "cmd"`) counts as shell text when the action has shell
+ * keys, since quoting a URL merely breaks it while not quoting a command could run a value.
+ * Errors carry `path`, e.g. `headers.Authorization`.
+ */
+export function renderDeep<T>(value: T, scope: TemplateScope, shellKeys: readonly string[] = []): T {
+  if (typeof value === 'string') return renderAt(value, scope, shellKeys.length > 0, '') as T;
+  if (Array.isArray(value) || value === null || typeof value !== 'object')
+    return walk(value, scope, false, '') as T;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    out[key] = walk(child, scope, shellKeys.includes(key), key);
+  }
+  return out as T;
+}
+
+function walk(value: unknown, scope: TemplateScope, shell: boolean, path: string): unknown {
+  if (typeof value === 'string') return renderAt(value, scope, shell, path);
+  if (Array.isArray(value)) return value.map((v, i) => walk(v, scope, shell, `${path}[${i}]`));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) {
+      out[key] = walk(child, scope, shell, path ? `${path}.${key}` : key);
+    }
+    return out;
+  }
+  return value;
+}
+
+function renderAt(text: string, scope: TemplateScope, shell: boolean, path: string): string {
+  if (!text.includes('{{')) return text;
+  try {
+    return renderTemplate(text, scope, { shell });
+  } catch (error) {
+    if (error instanceof TemplateError) error.path = path;
+    throw error;
+  }
+}
+
+const FALSY = new Set(['', 'false', '0', 'no', 'off', 'null']);
+
+/**
+ * Evaluates a rendered `when:` condition. The whole language:
+ *   `a == b`, `a != b`   string comparison of the trimmed sides (one pair of surrounding
+ *                        quotes, '...' or "...", is dropped from each side)
+ *   `!x`, `not x`        negation
+ *   `x`                  false when empty, false, 0, no, off or null (any case); else true
+ * The condition is rendered before it is evaluated, so a value containing `==` takes part
+ * in the comparison; compare values you control.
+ */
+export function evaluateWhen(rendered: string): boolean {
+  const text = rendered.trim();
+  const op = /==|!=/.exec(text);
+  if (op) {
+    const left = unquote(text.slice(0, op.index));
+    const right = unquote(text.slice(op.index + 2));
+    return op[0] === '==' ? left === right : left !== right;
+  }
+  const negated = /^(?:!|not\s+)(.*)$/is.exec(text);
+  if (negated) return !evaluateWhen(negated[1] ?? '');
+  return !FALSY.has(unquote(text).toLowerCase());
+}
+
+function unquote(side: string): string {
+  const s = side.trim();
+  const m = /^'(.*)'$|^"(.*)"$/s.exec(s);
+  return m ? (m[1] ?? m[2] ?? '') : s;
+}

@@ -1,0 +1,383 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  checkRefs,
+  evaluateWhen,
+  type KnownNames,
+  parseTemplate,
+  renderDeep,
+  renderTemplate,
+  TemplateError,
+  type TemplateScope,
+} from '../../src/runbook/template.js';
+
+function parseError(text: string): TemplateError {
+  try {
+    parseTemplate(text);
+  } catch (error) {
+    if (error instanceof TemplateError) return error;
+    throw error;
+  }
+  throw new Error(`expected ${JSON.stringify(text)} to be rejected`);
+}
+
+function renderError(text: string, scope: TemplateScope, shell = false): TemplateError {
+  try {
+    renderTemplate(text, scope, { shell });
+  } catch (error) {
+    if (error instanceof TemplateError) return error;
+    throw error;
+  }
+  throw new Error(`expected ${JSON.stringify(text)} to fail to render`);
+}
+
+describe('parseTemplate', () => {
+  it('splits literals and references with offsets of the braces', () => {
+    const text = 'ssh {{ hosts.blue.user }}@{{hosts.blue.host}} -p {{ hosts.blue.port }}';
+    expect(parseTemplate(text)).toEqual([
+      'ssh ',
+      { ref: { root: 'hosts', path: ['blue', 'user'] }, start: 4, end: 25 },
+      '@',
+      { ref: { root: 'hosts', path: ['blue', 'host'] }, start: 26, end: 45 },
+      ' -p ',
+      { ref: { root: 'hosts', path: ['blue', 'port'] }, start: 49, end: 70 },
+    ]);
+    expect(text.slice(4, 25)).toBe('{{ hosts.blue.user }}');
+  });
+
+  it('reads every root', () => {
+    const refs = parseTemplate(
+      '{{ vars.region }}{{ env.HOME }}{{ secrets.GREMLIN_TEAM_SECRET }}{{ steps.find-live.output }}',
+    ).map((p) => (typeof p === 'string' ? p : p.ref));
+    expect(refs).toEqual([
+      { root: 'vars', path: ['region'] },
+      { root: 'env', path: ['HOME'] },
+      { root: 'secrets', path: ['GREMLIN_TEAM_SECRET'] },
+      { root: 'steps', path: ['find-live', 'output'] },
+    ]);
+  });
+
+  it("writes a literal {{ as {{ '{{' }} and leaves a lone }} alone", () => {
+    expect(parseTemplate("echo {{ '{{' }} x }} {{'}}'}}")).toEqual(['echo {{ x }} }}']);
+    expect(parseTemplate('plain text')).toEqual(['plain text']);
+    expect(parseTemplate('')).toEqual([]);
+  });
+
+  it('reports an unclosed {{ at its offset', () => {
+    const e = parseError('echo hi {{ vars.x');
+    expect(e.offset).toBe(8);
+    expect(e.message).toContain('never closed');
+    expect(parseError('a {{ vars.x {{ vars.y }}').offset).toBe(2);
+  });
+
+  it('rejects an empty template', () => {
+    const e = parseError('x {{  }}');
+    expect(e.offset).toBe(2);
+    expect(e.message).toContain('empty');
+  });
+
+  it('suggests the root a typo meant', () => {
+    const e = parseError('{{ var.region }}');
+    expect(e.message).toContain("unknown template root 'var'");
+    expect(e.hint).toBe('did you mean vars.region?');
+    expect(parseError('{{ host.blue.host }}').hint).toBe('did you mean hosts.blue.host?');
+    expect(parseError('{{ region }}').hint).toContain('vars.NAME');
+  });
+
+  it('rejects malformed paths', () => {
+    for (const bad of [
+      '{{ vars. }}',
+      '{{ vars..x }}',
+      '{{ .x }}',
+      '{{ vars.x y }}',
+      '{{ vars }}',
+      '{{ vars.a.b }}',
+      '{{ env.MY-VAR }}',
+      '{{ hosts.blue }}',
+      '{{ hosts.blue.ip }}',
+      '{{ steps.deploy }}',
+      '{{ vars.$(id) }}',
+    ]) {
+      expect(parseError(bad), bad).toBeInstanceOf(TemplateError);
+    }
+    expect(parseError('{{ hosts.blue.usr }}').hint).toBe('did you mean user?');
+  });
+
+  it('accepts only output from a step', () => {
+    const e = parseError('{{ steps.deploy.stdout }}');
+    expect(e.message).toContain('only a step output');
+    expect(e.hint).toBe('write steps.deploy.output');
+  });
+});
+
+describe('checkRefs', () => {
+  const known: KnownNames = {
+    vars: new Set(['region', 'zone_id']),
+    hosts: { blue: new Set(['host', 'user']), green: new Set(['host']) },
+    steps: new Set(['find-live']),
+    secrets: new Set(['GREMLIN_TEAM_SECRET']),
+    allSteps: new Set(['find-live', 'deploy', 'restore']),
+  };
+
+  it('accepts references to things that exist', () => {
+    const text =
+      '{{ vars.region }} {{ hosts.blue.user }} {{ hosts.green.port }} {{ steps.find-live.output }} {{ secrets.GREMLIN_TEAM_SECRET }} {{ env.ANYTHING }}';
+    expect(checkRefs(text, known)).toEqual([]);
+  });
+
+  it('reports an undefined var with a suggestion and its offset', () => {
+    const [e, ...rest] = checkRefs('aws --region {{ vars.regoin }}', known);
+    expect(rest).toEqual([]);
+    expect(e?.message).toBe("undefined variable 'regoin'");
+    expect(e?.hint).toBe('did you mean region?');
+    expect(e?.offset).toBe(13);
+  });
+
+  it('reports every problem in one string', () => {
+    const errors = checkRefs('{{ hosts.blu.host }} {{ hosts.green.user }} {{ secrets.TOKEN }}', known);
+    expect(errors.map((e) => e.message)).toEqual([
+      "unknown host 'blu'",
+      "host 'green' has no user set",
+      "secret 'TOKEN' is not declared",
+    ]);
+    expect(errors[0]?.hint).toBe('did you mean blue?');
+    expect(errors[2]?.hint).toContain('secrets:');
+  });
+
+  it('tells a later step from an unknown one', () => {
+    const [later] = checkRefs('{{ steps.restore.output }}', known);
+    expect(later?.message).toContain('does not run before this one');
+    const [unknown] = checkRefs('{{ steps.deplyo.output }}', known);
+    expect(unknown?.message).toBe("unknown step 'deplyo'");
+    expect(unknown?.hint).toBe('did you mean deploy?');
+  });
+
+  it('returns a parse error instead of throwing', () => {
+    const errors = checkRefs('echo {{ vars.x', known);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.offset).toBe(5);
+  });
+
+  it('in shell text, rejects templates no quoting can make safe', () => {
+    const shell = { shell: true };
+    expect(checkRefs('echo `echo {{ vars.region }}`', known, shell)[0]?.message).toContain('backticks');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax, not a JS template
+    expect(checkRefs('echo "${X:-{{ vars.region }}}"', known, shell)[0]?.message).toContain('${');
+    expect(checkRefs('echo "{{ vars.region }}" $(echo {{ vars.zone_id }})', known, shell)).toEqual([]);
+    // the same text is fine when it is not shell text
+    expect(checkRefs('echo `echo {{ vars.region }}`', known)).toEqual([]);
+  });
+});
+
+const scope: TemplateScope = {
+  vars: { region: 'us-west-2', empty: '', evil: '$(touch PWNED); reboot; echo \'x\' "y" `id` \\ \n#' },
+  env: { HOME_DIR: '/home/ubuntu', GREMLIN_TEAM_SECRET: 's3cr3t-value' },
+  secrets: ['GREMLIN_TEAM_SECRET'],
+  hosts: { blue: { host: '54.213.54.171', user: 'ubuntu' }, green: { host: '52.11.79.9', port: 2222 } },
+  steps: { 'find-live': { output: 'green' } },
+};
+
+describe('renderTemplate', () => {
+  it('inserts values verbatim in text mode', () => {
+    expect(
+      renderTemplate(
+        '{{ hosts.blue.user }}@{{ hosts.blue.host }}:{{ hosts.blue.port }} live={{ steps.find-live.output }} {{ vars.region }}',
+        scope,
+        { shell: false },
+      ),
+    ).toBe('ubuntu@54.213.54.171:22 live=green us-west-2');
+    expect(renderTemplate('{{ hosts.green.port }} {{ env.HOME_DIR }}', scope, { shell: false })).toBe(
+      '2222 /home/ubuntu',
+    );
+  });
+
+  it('reads a secret from env only when it is declared', () => {
+    expect(renderTemplate('{{ secrets.GREMLIN_TEAM_SECRET }}', scope, { shell: false })).toBe('s3cr3t-value');
+    const undeclared = renderError('{{ secrets.HOME_DIR }}', scope);
+    expect(undeclared.message).toContain('not declared');
+    const unset = renderError('{{ secrets.GREMLIN_TEAM_SECRET }}', { ...scope, env: {} });
+    expect(unset.message).toContain('environment variable GREMLIN_TEAM_SECRET is not set');
+  });
+
+  it('shell-quotes values outside quotes as POSIX single-quoted words', () => {
+    expect(renderTemplate('echo {{ vars.region }}', scope, { shell: true })).toBe("echo 'us-west-2'");
+    expect(renderTemplate('echo {{ vars.empty }}', scope, { shell: true })).toBe("echo ''");
+    const s = { ...scope, vars: { q: "it's" } };
+    expect(renderTemplate('echo {{ vars.q }}', s, { shell: true })).toBe(`echo 'it'\\''s'`);
+  });
+
+  it('names what is missing at run time', () => {
+    expect(renderError('{{ env.NOPE }}', scope).message).toBe('environment variable NOPE is not set');
+    expect(renderError('{{ vars.regin }}', scope).hint).toBe('did you mean region?');
+    expect(renderError('{{ steps.deploy.output }}', scope).message).toContain("step 'deploy' has no output");
+    expect(renderError('{{ hosts.green.user }}', scope).message).toContain('no user');
+    expect(renderError('{{ hosts.red.host }}', scope).message).toContain("unknown host 'red'");
+    const e = renderError('abc {{ env.NOPE }}', scope);
+    expect(e.offset).toBe(4);
+  });
+
+  it('does not treat inherited object properties as vars', () => {
+    expect(renderError('{{ vars.constructor }}', scope).message).toContain('not defined');
+  });
+});
+
+describe('shell rendering run through /bin/sh', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'drillbook-template-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const marker = join(dir, 'PWNED');
+
+  const hostile = [
+    '$(touch PWNED)',
+    '`touch PWNED`',
+    '; touch PWNED',
+    '&& touch PWNED',
+    '| touch PWNED',
+    "'; touch PWNED; echo '",
+    '"; touch PWNED; echo "',
+    '\\"; touch PWNED; echo \\"',
+    '$(touch PWNED)\n touch PWNED',
+    'x\ntouch PWNED\n#',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax, not a JS template
+    '${IFS}touch${IFS}PWNED',
+    'it\'s a "quoted" \\ back\\slash $HOME * ?',
+    '',
+    ' leading and trailing spaces ',
+    'ünïcødé ✓ 🚀',
+    '-n',
+    'EOF\ntouch PWNED\nEOF',
+  ];
+
+  function sh(command: string): string {
+    return execFileSync('/bin/sh', ['-c', command], { cwd: dir, encoding: 'utf8' });
+  }
+
+  // Each template sits in a different shell context; every one must print the value as is.
+  const shapes: Array<[string, (out: string, v: string) => void]> = [
+    ["printf '%s' {{ vars.v }}", (out, v) => expect(out).toBe(v)],
+    ['printf "%s" "{{ vars.v }}"', (out, v) => expect(out).toBe(v)],
+    ["printf '%s' 'pre {{ vars.v }} post'", (out, v) => expect(out).toBe(`pre ${v} post`)],
+    ['printf "%s" "$(printf "%s" {{ vars.v }})"', (out, v) => expect(out).toBe(v.replace(/\n+$/, ''))],
+    ["printf '%s' x # a comment mentioning {{ vars.v }}", (out) => expect(out).toBe('x')],
+    ['cat <<EOF\n[{{ vars.v }}]\nEOF', (out, v) => expect(out).toBe(`[${v}]\n`)],
+    ["cat <<'EOF'\n[{{ vars.v }}]\nEOF", (out, v) => expect(out).toBe(`[${v}]\n`)],
+    ['cat <<-EOF\n\t[{{ vars.v }}]\n\tEOF\necho after', (out, v) => expect(out).toBe(`[${v}]\nafter\n`)],
+    [
+      "printf \"%s|\" \"$(printf '%s' '{{ vars.v }}')\" x\\'{{ vars.v }}",
+      (out, v) => expect(out).toBe(`${v.replace(/\n+$/, '')}|x'${v}|`),
+    ],
+  ];
+
+  for (const [shape, check] of shapes) {
+    it(`keeps hostile values literal in: ${shape.replace(/\n/g, '\\n')}`, () => {
+      for (const v of hostile) {
+        const s = { ...scope, vars: { v } };
+        let command: string;
+        try {
+          command = renderTemplate(shape, s, { shell: true });
+        } catch (error) {
+          // Refusing is safe too, but only for the here-document delimiter case.
+          expect(error).toBeInstanceOf(TemplateError);
+          expect(v).toContain('EOF');
+          expect(shape).toContain('<<');
+          continue;
+        }
+        const out = sh(command);
+        expect(existsSync(marker), `${shape} with ${JSON.stringify(v)} ran a command`).toBe(false);
+        check(out, v);
+      }
+    });
+  }
+
+  it('refuses a multi-line value that could end a here-document early', () => {
+    const s = { ...scope, vars: { v: 'EOF\ntouch PWNED\nEOF' } };
+    expect(() => renderTemplate('cat <<EOF\n{{ vars.v }}\nEOF', s, { shell: true })).toThrow(TemplateError);
+  });
+
+  it('inserts literal {{ written as a quoted template unchanged', () => {
+    expect(sh(renderTemplate("printf '%s' \"{{ '{{' }} x }}\"", scope, { shell: true }))).toBe('{{ x }}');
+  });
+});
+
+describe('renderDeep', () => {
+  it('renders shell keys shell-quoted and the rest verbatim, without touching the input', () => {
+    const config = {
+      host: 'blue',
+      run: 'echo {{ vars.region }}',
+      upload: { from: '.', to: '/srv/{{ vars.region }}' },
+      env: { REGION: '{{ vars.region }}' },
+      list: ['a {{ hosts.blue.host }}', 3, true, null],
+      retries: 2,
+    };
+    const copy = structuredClone(config);
+    const out = renderDeep(config, scope, ['run']);
+    expect(out).toEqual({
+      host: 'blue',
+      run: "echo 'us-west-2'",
+      upload: { from: '.', to: '/srv/us-west-2' },
+      env: { REGION: 'us-west-2' },
+      list: ['a 54.213.54.171', 3, true, null],
+      retries: 2,
+    });
+    expect(config).toEqual(copy);
+  });
+
+  it('treats nested strings under a shell key as shell text', () => {
+    const out = renderDeep({ run: ['echo {{ vars.region }}', { cmd: 'x {{ vars.empty }}' }] }, scope, [
+      'run',
+    ]);
+    expect(out).toEqual({ run: ["echo 'us-west-2'", { cmd: "x ''" }] });
+  });
+
+  it('renders a bare string in shell mode only when the action has shell keys', () => {
+    expect(renderDeep('echo {{ vars.region }}', scope, ['command'])).toBe("echo 'us-west-2'");
+    expect(renderDeep('http://{{ hosts.blue.host }}/health', scope, [])).toBe('http://54.213.54.171/health');
+  });
+
+  it('says where in the config a failing template was', () => {
+    let caught: unknown;
+    try {
+      renderDeep({ headers: { Authorization: 'Bearer {{ env.NO_TOKEN }}' } }, scope, []);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(TemplateError);
+    expect((caught as TemplateError).path).toBe('headers.Authorization');
+    expect((caught as TemplateError).message).toContain('NO_TOKEN');
+  });
+});
+
+describe('evaluateWhen', () => {
+  it('treats empty, false, 0, no, off and null as false in any case', () => {
+    for (const v of ['', '  ', 'false', 'FALSE', '0', 'no', 'No', 'off', 'null', "''", '""']) {
+      expect(evaluateWhen(v), JSON.stringify(v)).toBe(false);
+    }
+    for (const v of ['true', 'yes', '1', 'green', 'anything', '00']) {
+      expect(evaluateWhen(v), v).toBe(true);
+    }
+  });
+
+  it('compares trimmed strings with == and !=', () => {
+    expect(evaluateWhen('green == green')).toBe(true);
+    expect(evaluateWhen(' green==blue ')).toBe(false);
+    expect(evaluateWhen('green != blue')).toBe(true);
+    expect(evaluateWhen('\'green\' == "green"')).toBe(true);
+    expect(evaluateWhen(' == ')).toBe(true);
+    expect(evaluateWhen('Green == green')).toBe(false);
+  });
+
+  it('negates with ! and not', () => {
+    expect(evaluateWhen('!false')).toBe(true);
+    expect(evaluateWhen('! green')).toBe(false);
+    expect(evaluateWhen('not 0')).toBe(true);
+    expect(evaluateWhen('NOT yes')).toBe(false);
+    expect(evaluateWhen('nothing')).toBe(true);
+  });
+
+  it('works on a rendered template', () => {
+    const when = "{{ steps.find-live.output }} == 'green'";
+    expect(evaluateWhen(renderTemplate(when, scope, { shell: false }))).toBe(true);
+  });
+});
