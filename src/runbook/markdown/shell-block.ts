@@ -1,0 +1,101 @@
+import type { Code } from 'mdast';
+import { type Attribute, AttributeError, parseAttributes } from './attributes.js';
+import type { Draft } from './draft.js';
+import { metaColumn } from './fences.js';
+import type { MarkdownSource, Problems } from './source.js';
+
+/** Attributes that configure the command itself rather than the step. */
+const ACTION_ATTRS = new Set(['host', 'sudo', 'env', 'cwd']);
+/** Runme's own cell options: meaningful to Runme, ignored here so Runme files load. */
+const RUNME_ONLY = new Set([
+  'interactive',
+  'background',
+  'closeTerminalOnSuccess',
+  'excludeFromRunAll',
+  'terminalRows',
+  'promptEnv',
+  'mimeType',
+  'category',
+  'interpreter',
+]);
+
+/**
+ * A ```sh block becomes the step's action: `run: <code>` locally, or `ssh:` when it names a
+ * host. Other attributes (id, timeout, retries, ...) are step keys. With the `undo` flag the
+ * block is the step's undo action instead, and only command attributes may go on it.
+ */
+export function addShellBlock(draft: Draft, code: Code, src: MarkdownSource, problems: Problems): void {
+  const start = code.position!.start;
+  const fence = src.pos(start.line, start.column);
+  const at = (column: number) => src.pos(start.line, column);
+  try {
+    const attrs = parseAttributes(code.meta, metaColumn(code, src)).filter((a) => !RUNME_ONLY.has(a.key));
+    const undo = attrs.find((a) => a.key === 'undo');
+    const stepAttrs = attrs.filter((a) => a !== undo && !ACTION_ATTRS.has(a.key));
+    const { key, config, parts } = shellAction(
+      code.value,
+      attrs.filter((a) => ACTION_ATTRS.has(a.key)),
+    );
+    const body = src.pos(start.line + 1, start.column);
+    if (undo && undo.value !== false) {
+      const misplaced = stepAttrs[0];
+      if (misplaced) {
+        throw new AttributeError(
+          `\`${misplaced.key}\` is a step setting and cannot go on an undo block`,
+          misplaced.column,
+          "put it on the step's main ```sh block",
+        );
+      }
+      if (!draft.set('undo', { [key]: config }, fence)) return;
+      draft.position(`undo.${key}`, fence);
+      draft.position(`undo.${key}.${key === 'ssh' ? 'run' : 'command'}`, body);
+      for (const a of parts) draft.position(`undo.${key}.${a.key}`, at(a.column));
+      return;
+    }
+    if (draft.has('run') || draft.has('ssh')) {
+      problems.add(fence, 'a step has one action; split into two ## headings', undefined, draft.pathOf(key));
+      return;
+    }
+    if (!draft.set(key, config, fence)) return;
+    draft.position(`${key}.${key === 'ssh' ? 'run' : 'command'}`, body);
+    for (const a of parts) draft.position(`${key}.${a.key}`, at(a.column));
+    for (const a of stepAttrs) draft.set(a.key, a.value, at(a.column));
+  } catch (error) {
+    if (!(error instanceof AttributeError)) throw error;
+    problems.add(at(error.column), error.message, error.hint, draft.path);
+  }
+}
+
+function shellAction(
+  command: string,
+  parts: Attribute[],
+): { key: 'run' | 'ssh'; config: unknown; parts: Attribute[] } {
+  const options: Record<string, unknown> = {};
+  for (const a of parts) options[a.key] = a.key === 'env' ? readEnv(a) : a.value;
+  const { host, ...rest } = options;
+  if (host !== undefined) {
+    const hosts = typeof host === 'string' ? host.split(',').map((h) => h.trim()) : host;
+    const target = Array.isArray(hosts) && hosts.length === 1 ? hosts[0] : hosts;
+    return { key: 'ssh', config: { host: target, run: command, ...rest }, parts };
+  }
+  if (Object.keys(rest).length === 0) return { key: 'run', config: command, parts };
+  return { key: 'run', config: { command, ...rest }, parts };
+}
+
+/** `env="A=1 B=2"` (or the JSON form's object) into `{A: '1', B: '2'}`. */
+function readEnv(a: Attribute): unknown {
+  if (typeof a.value !== 'string') return a.value;
+  const env: Record<string, string> = {};
+  for (const pair of a.value.split(/\s+/).filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) {
+      throw new AttributeError(
+        `env expects NAME=value pairs, got \`${pair}\``,
+        a.column,
+        'e.g. env="REGION=us-west-2 DEBUG=1"',
+      );
+    }
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
+}

@@ -1,0 +1,119 @@
+import type { Blockquote, Code, RootContent } from 'mdast';
+import { isConfirmCallout, readCallout } from './callout.js';
+import type { Draft } from './draft.js';
+import { addDrillbookBlock } from './drillbook-block.js';
+import { blockKind } from './fences.js';
+import { blocksText } from './prose.js';
+import type { Section } from './sections.js';
+import { addShellBlock } from './shell-block.js';
+import type { MarkdownSource, Problems } from './source.js';
+
+/** Fills a step draft from one `##` section: name, description, action, confirm gate. */
+export function buildStep(draft: Draft, section: Section, src: MarkdownSource, problems: Problems): void {
+  const heading = section.heading.position!.start;
+  const nameAt = section.heading.children[0]?.position?.start ?? heading;
+  if (section.name === '') {
+    problems.add(
+      src.pos(heading.line, heading.column),
+      'this `##` heading is empty',
+      'its text names the step',
+    );
+  }
+  draft.setDefault('name', section.name, src.pos(nameAt.line, nameAt.column));
+  const { prose, runnable } = readBody(draft, section.nodes, src, problems);
+  const description = blocksText(prose);
+  if (description) {
+    const first = prose.find((n) => blocksText([n]) !== '')?.position?.start ?? heading;
+    draft.setDefault('description', description, src.pos(first.line, first.column));
+  }
+  if (runnable === 0) {
+    problems.add(
+      src.pos(heading.line, heading.column),
+      'step has no action: add a ```sh block, a ```yaml drillbook block or a > [!CONFIRM]',
+      undefined,
+      draft.path,
+    );
+  }
+}
+
+/**
+ * Feeds runnable blocks and callouts to the draft; returns the prose nodes left over and how
+ * many runnable pieces there were. Shared with the preamble, where a draft of the top level
+ * takes ```yaml drillbook keys.
+ */
+export function readBody(
+  draft: Draft,
+  nodes: RootContent[],
+  src: MarkdownSource,
+  problems: Problems,
+): { prose: RootContent[]; runnable: number } {
+  const prose: RootContent[] = [];
+  let runnable = 0;
+  for (const node of nodes) {
+    if (node.type === 'code') {
+      const kind = blockKind(node);
+      if (kind !== 'doc') runnable++;
+      if (kind === 'drillbook') addDrillbookBlock(draft, node, src, problems);
+      else if (kind === 'shell') shellOrStray(draft, node, src, problems);
+    } else if (node.type === 'blockquote' && isConfirmCallout(node)) {
+      runnable++;
+      addCallout(draft, node, src, problems);
+    } else {
+      reportNestedBlocks(node, src, problems);
+      prose.push(node);
+    }
+  }
+  return { prose, runnable };
+}
+
+function shellOrStray(draft: Draft, code: Code, src: MarkdownSource, problems: Problems): void {
+  if (draft.noun === 'step') {
+    addShellBlock(draft, code, src, problems);
+    return;
+  }
+  const start = code.position!.start;
+  problems.add(
+    src.pos(start.line, start.column),
+    `this \`\`\`${code.lang} block comes before the first \`##\` heading, so it belongs to no step`,
+    'put a `## Step name` heading above it, or mark it as documentation (```console)',
+  );
+}
+
+function addCallout(draft: Draft, node: Blockquote, src: MarkdownSource, problems: Problems): void {
+  const start = node.position!.start;
+  const at = src.pos(start.line, start.column);
+  if (draft.noun !== 'step') {
+    problems.add(at, 'this > [!CONFIRM] comes before the first `##` heading, so it belongs to no step');
+    return;
+  }
+  const callout = readCallout(node, src);
+  if (!callout) {
+    problems.add(
+      at,
+      'this > [!CONFIRM] has no question',
+      'write the question on the next `>` line',
+      draft.pathOf('confirm'),
+    );
+    return;
+  }
+  if (!draft.set('confirm', callout.confirm, at)) return;
+  if (typeof callout.confirm === 'string') return;
+  for (const [key, pos] of callout.positions) draft.position(`confirm.${key}`, pos);
+}
+
+/** Runnable blocks inside lists or quotes would be easy to miss; they do not run, so say so. */
+function reportNestedBlocks(node: RootContent, src: MarkdownSource, problems: Problems): void {
+  if (!('children' in node)) return;
+  for (const child of node.children as RootContent[]) {
+    if (child.type === 'code' && blockKind(child) !== 'doc') {
+      const start = child.position!.start;
+      problems.add(
+        src.pos(start.line, start.column),
+        `this \`\`\`${child.lang} block is inside a list or quote, where it would not run`,
+        'move it to the top level (no indentation), or mark it as documentation (```console)',
+      );
+    } else {
+      reportNestedBlocks(child, src, problems);
+    }
+  }
+}
