@@ -1,0 +1,144 @@
+import type {
+  EngineEvent,
+  EventListener,
+  GateDecisionEvent,
+  OutputEvent,
+  StepEndEvent,
+  StepStartEvent,
+} from '../engine/events.js';
+import { formatDuration } from '../runbook/duration.js';
+import { palette } from './color.js';
+import { paint, renderSummary } from './console-summary.js';
+import { displayName, statusWord } from './describe.js';
+import { LineBuffer } from './line-buffer.js';
+import { RunReportBuilder } from './run-report.js';
+
+export { shouldUseColor } from './color.js';
+
+export interface ConsoleReporterOptions {
+  /** process.stdout, or anything with write(). */
+  out: { write(text: string): unknown };
+  /** Decide with `shouldUseColor(process.stdout, process.env)`. */
+  color: boolean;
+  /** Also print what each step does, gate questions and where output was cut. */
+  verbose?: boolean;
+  /** How output lines are marked: `  │ ` under the step line (default) or `[step-id] `. */
+  prefix?: 'bar' | 'step-id';
+}
+
+const WIDTH = 7;
+
+/**
+ * The headless console: one line per step start and end (`[3/12] passed  Deploy (12.3s)`),
+ * step output streamed line by line under a prefix (with the host for ssh fan-out), gate
+ * decisions, retries and stop conditions as they happen, and a summary table at run-end.
+ * One write per event; output passes through with no work per character beyond finding
+ * newlines (and stripping ANSI when colour is off and the chunk has an escape).
+ */
+export function createConsoleReporter(options: ConsoleReporterOptions): EventListener {
+  const colors = palette(options.color);
+  const verbose = options.verbose ?? false;
+  const lines = new LineBuffer(!options.color);
+  const summary = new RunReportBuilder({ keepOutput: false });
+  /** `[i/n]` and name per step id: from the plan at first, from step-start once it runs. */
+  const tags = new Map<string, { tag: string; name: string }>();
+  const prefixes = new Map<string, string>();
+  const write = (text: string) => {
+    if (text !== '') options.out.write(text);
+  };
+
+  const prefixFor = (event: OutputEvent): string => {
+    const key = `${event.stepId}\0${event.label ?? ''}`;
+    let prefix = prefixes.get(key);
+    if (prefix === undefined) {
+      const host = event.label ? `[${event.label}] ` : '';
+      prefix =
+        options.prefix === 'step-id'
+          ? colors.dim(`[${event.stepId}${event.label ? ` ${event.label}` : ''}] `)
+          : `${colors.dim('  │ ')}${host}`;
+      prefixes.set(key, prefix);
+    }
+    return prefix;
+  };
+
+  const head = (stepId: string, word: string, paintWord: (t: string) => string) => {
+    const known = tags.get(stepId);
+    return `${colors.dim(known?.tag ?? '[-]')} ${paintWord(word.padEnd(WIDTH))} ${known?.name ?? stepId}`;
+  };
+
+  const onStart = (event: StepStartEvent): string => {
+    tags.set(event.stepId, {
+      tag: `[${event.index}/${event.total}]`,
+      name: displayName({ name: event.name, phase: event.phase }),
+    });
+    const attempt = event.attempt > 1 ? ` (attempt ${event.attempt})` : '';
+    const does = verbose && event.summary ? colors.dim(` — ${event.summary}`) : '';
+    return `${head(event.stepId, 'start', colors.cyan)}${attempt}${does}\n`;
+  };
+
+  const onEnd = (event: StepEndEvent): string => {
+    const flushed = lines.flush(`${event.stepId}\0`);
+    const step = { status: event.status, notRun: false, tolerated: event.tolerated === true };
+    const word = statusWord(step);
+    const timing =
+      event.status === 'skipped'
+        ? ''
+        : ` (${formatDuration(event.durationMs)}${event.attempts > 1 ? `, ${event.attempts} attempts` : ''})`;
+    const out = [flushed, `${head(event.stepId, word, (t) => paint(step, t, colors))}${timing}`];
+    out.push(event.reason ? `: ${indentRest(event.reason)}\n` : '\n');
+    for (const part of event.parts ?? []) {
+      const why = part.reason ? `: ${indentRest(part.reason)}` : '';
+      const partWord = paint({ ...step, status: part.status }, part.status, colors);
+      out.push(`        ${part.label}: ${partWord} (${formatDuration(part.durationMs)})${why}\n`);
+    }
+    if (verbose && event.outputDropped)
+      out.push(colors.dim(`        (${event.outputDropped} bytes of output cut)\n`));
+    return out.join('');
+  };
+
+  const onDecision = (event: GateDecisionEvent): string => {
+    const color = event.decision === 'approved' || event.decision === 'retry' ? colors.green : colors.yellow;
+    return `${head(event.stepId, 'gate', color)}: ${event.note || `${event.decision} by ${event.by}`}\n`;
+  };
+
+  const render = (event: EngineEvent): string => {
+    switch (event.type) {
+      case 'run-start': {
+        event.plan.forEach((p, i) => {
+          tags.set(p.id, { tag: `[${i + 1}/${event.plan.length}]`, name: displayName(p) });
+        });
+        const resumed = event.resumed
+          ? `, resuming ${event.resumed.from} (${event.resumed.passed.length} passed before)`
+          : '';
+        const title = colors.bold(`${event.runbook.title} (${event.runbook.name})`);
+        return `drillbook: ${title}: ${event.plan.length} steps, run ${event.runId}${resumed}\n`;
+      }
+      case 'step-start':
+        return onStart(event);
+      case 'output':
+        return lines.push(`${event.stepId}\0${event.label ?? ''}`, prefixFor(event), event.text);
+      case 'gate-request':
+        return verbose ? `${head(event.stepId, 'gate', colors.yellow)}: ${event.message}\n` : '';
+      case 'gate-decision':
+        return onDecision(event);
+      case 'step-retry':
+        return `${head(event.stepId, 'retry', colors.yellow)}: attempt ${event.attempt} in ${formatDuration(event.delayMs)}: ${indentRest(event.reason)}\n`;
+      case 'step-end':
+        return onEnd(event);
+      case 'stop-tripped':
+        return `${colors.red('[stop]')} stop condition ${event.probeId} tripped: ${indentRest(event.reason)}\n`;
+      case 'run-end':
+        return `${lines.flush()}\n${renderSummary(summary.build(), colors)}`;
+    }
+  };
+
+  return (event) => {
+    summary.add(event);
+    write(render(event));
+  };
+}
+
+/** Multi-line reasons: later lines indented under the status line. */
+function indentRest(text: string): string {
+  return text.replace(/\r?\n/g, '\n        ');
+}

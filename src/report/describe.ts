@@ -1,0 +1,48 @@
+import { formatDuration } from '../runbook/duration.js';
+import type { GateRecord, RetryRecord, StepReport } from './report-model.js';
+
+/** The words every report uses for a step, so JUnit, JSON and console agree. */
+export function displayName(step: Pick<StepReport, 'name' | 'phase'>): string {
+  switch (step.phase) {
+    case 'undo':
+      return `undo: ${step.name}`;
+    case 'steady-state-before':
+      return `steady state before: ${step.name}`;
+    case 'steady-state-after':
+      return `steady state after: ${step.name}`;
+    default:
+      return step.name;
+  }
+}
+
+/** "approved by --yes", "refused: no approval; pass --yes or --approve ID". */
+export function describeGate(gate: GateRecord): string {
+  const asked = gate.kind === 'failed' ? 'after failure' : 'confirm';
+  const question = gate.message ? ` "${gate.message}"` : '';
+  if (gate.decision === undefined)
+    return `gate (${asked})${question}: no decision; the run stopped while waiting`;
+  const words =
+    gate.note && gate.note.trim() !== '' ? gate.note : `${gate.decision} by ${gate.by ?? 'unknown'}`;
+  return `gate (${asked})${question}: ${words} [${gate.decision}, ${gate.by ?? 'unknown'}]`;
+}
+
+export function describeRetry(retry: RetryRecord): string {
+  return `retry: attempt ${retry.attempt} in ${formatDuration(retry.delayMs)} after: ${retry.reason}`;
+}
+
+/** Status word for people; "not run" is a skipped step that never started. */
+export function statusWord(step: Pick<StepReport, 'status' | 'notRun' | 'tolerated'>): string {
+  if (step.notRun) return 'not run';
+  if (step.status === 'failed' && step.tolerated) return 'failed (tolerated)';
+  return step.status;
+}
+
+/** 1234567 -> "1,234,567" (plain, locale-independent). */
+export function groupDigits(n: number): string {
+  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** The marker placed where output was cut from the middle. */
+export function cutNote(droppedBytes: number, why: string): string {
+  return `\n… [drillbook: ${groupDigits(droppedBytes)} bytes of output cut here; ${why}] …\n`;
+}

@@ -1,0 +1,267 @@
+import { cutNote, describeGate, describeRetry, displayName, groupDigits } from './describe.js';
+import type { OutputRecord, RunReport, StepReport } from './report-model.js';
+import { escapeAttr, escapeText, firstLine } from './xml-text.js';
+
+export { writeReportFile } from './write-file.js';
+
+/**
+ * JUnit XML for Jenkins, valid against the xunit-plugin schema (shared/junit/jenkins-junit.xsd).
+ *
+ * Written by hand rather than with an XML library: the schema needs five elements, and the
+ * hard parts (ANSI, characters XML forbids, lone surrogates, size) are ours to solve either
+ * way. Everything is escaped as text (no CDATA), so `]]>` in output is harmless.
+ *
+ * Mapping:
+ * - one `<testsuite name=runbook>`; one `<testcase classname=runbook name=step>` per step in
+ *   the order steps started, then steps that never started (`<skipped message="not run: ...">`).
+ *   Undo and steady-state entries are named `undo: X`, `steady state before: X`.
+ * - an ssh fan-out step becomes one testcase per host, `step [host]`; if the step failed
+ *   while every host passed, the step also gets its own failing testcase.
+ * - failed -> `<failure type="failed">` (`gate-refused` when a gate refused it), interrupted
+ *   -> `<failure type="interrupted">`; message = first line of the reason, body = all of it.
+ *   A failure tolerated by `continue_on_error` is a passing testcase whose system-out says so,
+ *   so the JUnit verdict matches the exit code (0).
+ * - the run's outcome: each tripped stop condition is a failing testcase
+ *   `stop condition: <probe>`; when the run did not pass but no testcase failed (e.g. aborted
+ *   between steps), a failing testcase `drill outcome` carries the run's reason. The suite's
+ *   `<system-err>` always states a non-passing outcome; `<properties>` hold run id, status,
+ *   exit code, reason and every gate decision (the schema allows properties on suites only).
+ * - system-out: gate decisions, retries, saved value, then output (head, a note of what was
+ *   cut, tail), bounded per testcase and for the whole file.
+ */
+export interface JunitOptions {
+  /** Characters of system-out per testcase. */
+  maxCaseOutputChars?: number;
+  /** Characters of system-out across all testcases: large runs get less per testcase. */
+  maxTotalOutputChars?: number;
+}
+
+interface Outcome {
+  kind: 'failure' | 'skipped';
+  message: string;
+  type?: string;
+  body?: string;
+}
+
+interface Case {
+  name: string;
+  timeMs: number;
+  outcome?: Outcome;
+  out: string;
+}
+
+const DEFAULT_CASE_CHARS = 160 * 1024;
+const DEFAULT_TOTAL_CHARS = 8 * 1024 * 1024;
+
+export function renderJunit(report: RunReport, options: JunitOptions = {}): string {
+  const fromSteps = report.steps.flatMap(stepCases);
+  const stepFailed = fromSteps.some((c) => c.outcome?.kind === 'failure');
+  const cases = uniqueNames([...fromSteps, ...runCases(report, stepFailed)]);
+  const perCase = Math.min(
+    options.maxCaseOutputChars ?? DEFAULT_CASE_CHARS,
+    Math.floor((options.maxTotalOutputChars ?? DEFAULT_TOTAL_CHARS) / Math.max(1, cases.length)),
+  );
+  const suite = report.runbook.name;
+  const failures = cases.filter((c) => c.outcome?.kind === 'failure').length;
+  const skipped = cases.filter((c) => c.outcome?.kind === 'skipped').length;
+  const time = seconds(report.durationMs);
+
+  const lines: string[] = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${escapeAttr(suite)}" tests="${cases.length}" failures="${failures}" errors="0" time="${time}">`,
+    `  <testsuite name="${escapeAttr(suite)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time}" timestamp="${timestamp(report.startedAt)}">`,
+    renderProperties(report),
+  ];
+  for (const c of cases) lines.push(renderCase(suite, c, perCase));
+  const other = report.otherOutput ? outputText(report.otherOutput, false) : '';
+  if (other !== '') lines.push(`    <system-out>${escapeText(bound(other, perCase))}</system-out>`);
+  if (report.status !== 'passed')
+    lines.push(`    <system-err>${escapeText(runSummary(report))}</system-err>`);
+  lines.push('  </testsuite>', '</testsuites>', '');
+  return lines.join('\n');
+}
+
+function stepCases(step: StepReport): Case[] {
+  const name = displayName(step);
+  const log = stepLog(step);
+  const outcome = stepOutcome(step);
+  if (step.parts.length === 0) {
+    return [
+      { name, timeMs: step.durationMs, ...withOutcome(outcome), out: log + outputs(step.output, true) },
+    ];
+  }
+  const own = step.output.filter((o) => o.label === undefined);
+  const cases: Case[] = step.parts.map((part, i) => {
+    const mine = step.output.filter((o) => o.label === part.label);
+    let partOutcome: Outcome | undefined;
+    let note = '';
+    if (part.status === 'failed') {
+      const reason = part.reason ?? `failed on ${part.label}`;
+      if (step.tolerated) note = `FAILED on ${part.label} but tolerated (continue_on_error): ${reason}\n`;
+      else partOutcome = { kind: 'failure', type: 'failed', message: firstLine(reason), body: reason };
+    }
+    // The step's own (unlabelled) output goes with the first host only, not repeated.
+    const text = outputs(i === 0 ? [...own, ...mine] : mine, false);
+    return {
+      name: `${name} [${part.label}]`,
+      timeMs: part.durationMs,
+      ...withOutcome(partOutcome),
+      out: note + log + text,
+    };
+  });
+  if (outcome?.kind === 'failure' && !step.parts.some((p) => p.status === 'failed')) {
+    cases.push({ name, timeMs: step.durationMs, outcome, out: log });
+  }
+  return cases;
+}
+
+function stepOutcome(step: StepReport): Outcome | undefined {
+  const reason = step.reason ?? step.status;
+  switch (step.status) {
+    case 'passed':
+      return undefined;
+    case 'skipped':
+      return { kind: 'skipped', message: firstLine(reason) };
+    case 'interrupted':
+      return { kind: 'failure', type: 'interrupted', message: firstLine(reason), body: reason };
+    case 'failed': {
+      if (step.tolerated) return undefined;
+      const refused = step.gates.some((g) => g.decision === 'refused');
+      return {
+        kind: 'failure',
+        type: refused ? 'gate-refused' : 'failed',
+        message: firstLine(reason),
+        body: reason,
+      };
+    }
+  }
+}
+
+/** The lines before a step's output: what a reader of the Jenkins page needs to know. */
+function stepLog(step: StepReport): string {
+  const lines: string[] = [];
+  if (step.status === 'failed' && step.tolerated) {
+    lines.push('FAILED but tolerated (continue_on_error); the drill went on');
+  }
+  const attempts = step.attempts === 1 ? ', 1 attempt' : step.attempts > 1 ? `, ${step.attempts} attempts` : '';
+  const group = step.group ? `, group ${step.group}` : '';
+  lines.push(
+    `step ${step.id} (${step.phase}${group}): ${step.notRun ? 'not run' : step.status}${attempts}`,
+  );
+  if (step.summary) lines.push(`does: ${step.summary}`);
+  if (step.reason && step.status !== 'passed') lines.push(`reason: ${step.reason}`);
+  for (const gate of step.gates) lines.push(describeGate(gate));
+  for (const retry of step.retries) lines.push(describeRetry(retry));
+  if (step.saved) lines.push(`saved ${step.saved.name} = ${step.saved.value}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function outputs(records: OutputRecord[], withLabels: boolean): string {
+  return records.map((r) => outputText(r, withLabels)).join('');
+}
+
+function outputText(record: OutputRecord, withLabel: boolean): string {
+  const total = groupDigits(record.totalBytes);
+  const header =
+    withLabel && record.label !== undefined ? `--- output from ${record.label} ---` : '--- output ---';
+  const cut =
+    record.droppedBytes > 0
+      ? cutNote(record.droppedBytes, `the report keeps the start and end of ${total} bytes`)
+      : '';
+  const body = `${record.head}${cut}${record.tail}`;
+  return `${header}\n${body}${body.endsWith('\n') ? '' : '\n'}`;
+}
+
+function runCases(report: RunReport, stepFailed: boolean): Case[] {
+  const cases: Case[] = report.stopTripped.map((stop) => ({
+    name: `stop condition: ${stop.probeId}`,
+    timeMs: 0,
+    outcome: { kind: 'failure', type: 'stop-condition', message: firstLine(stop.reason), body: stop.reason },
+    out: `stop condition ${stop.probeId} tripped at ${new Date(stop.time).toISOString()}: ${stop.reason}\n`,
+  }));
+  if (report.status !== 'passed' && cases.length === 0 && !stepFailed) {
+    const reason = report.reason ?? `the drill ${report.status}`;
+    cases.push({
+      name: 'drill outcome',
+      timeMs: 0,
+      outcome: { kind: 'failure', type: report.status, message: firstLine(reason), body: reason },
+      out: runSummary(report),
+    });
+  }
+  return cases;
+}
+
+function runSummary(report: RunReport): string {
+  const exit = report.exitCode === null ? 'no exit code: the run never finished' : `exit ${report.exitCode}`;
+  const lines = [`drill ${report.status} (${exit})${report.reason ? `: ${report.reason}` : ''}`];
+  for (const stop of report.stopTripped) lines.push(`stop condition ${stop.probeId} tripped: ${stop.reason}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function renderProperties(report: RunReport): string {
+  const props: Array<[string, string]> = [
+    ['drillbook.runId', report.runId],
+    ['drillbook.runbook.title', report.runbook.title],
+    ['drillbook.runbook.file', report.runbook.file],
+    ['drillbook.runbook.digest', report.runbook.digest],
+    ['drillbook.status', report.status],
+    ['drillbook.exitCode', report.exitCode === null ? '' : String(report.exitCode)],
+  ];
+  if (report.reason) props.push(['drillbook.reason', report.reason]);
+  if (report.resumed) props.push(['drillbook.resumedFrom', report.resumed.from]);
+  for (const step of report.steps) {
+    step.gates.forEach((gate, i) => {
+      props.push([`drillbook.gate.${step.key}${i === 0 ? '' : `.${i + 1}`}`, describeGate(gate)]);
+    });
+  }
+  const body = props.map(([n, v]) => `      <property name="${escapeAttr(n)}" value="${escapeAttr(v)}"/>`);
+  return ['    <properties>', ...body, '    </properties>'].join('\n');
+}
+
+function renderCase(suite: string, c: Case, maxOut: number): string {
+  const open = `    <testcase classname="${escapeAttr(suite)}" name="${escapeAttr(c.name)}" time="${seconds(c.timeMs)}">`;
+  const parts = [open];
+  const o = c.outcome;
+  if (o?.kind === 'skipped') parts.push(`      <skipped message="${escapeAttr(o.message)}"/>`);
+  if (o?.kind === 'failure') {
+    const body = escapeText(bound(o.body ?? o.message, maxOut));
+    parts.push(
+      `      <failure message="${escapeAttr(o.message)}" type="${escapeAttr(o.type ?? 'failed')}">${body}</failure>`,
+    );
+  }
+  if (c.out !== '') parts.push(`      <system-out>${escapeText(bound(c.out, maxOut))}</system-out>`);
+  parts.push('    </testcase>');
+  return parts.join('\n');
+}
+
+/** Keeps the start and end of text longer than `max` characters, saying what was cut. */
+function bound(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const half = Math.floor(max / 2);
+  const cutBytes = Buffer.byteLength(text.slice(half, text.length - half), 'utf8');
+  return `${text.slice(0, half)}${cutNote(cutBytes, 'the JUnit file is kept small; the JSON report and journal hold more')}${text.slice(text.length - half)}`;
+}
+
+function withOutcome(outcome: Outcome | undefined): { outcome?: Outcome } {
+  return outcome ? { outcome } : {};
+}
+
+/** Jenkins keys results by classname + name: a repeated name would merge two testcases. */
+function uniqueNames(cases: Case[]): Case[] {
+  const seen = new Map<string, number>();
+  return cases.map((c) => {
+    const n = (seen.get(c.name) ?? 0) + 1;
+    seen.set(c.name, n);
+    return n === 1 ? c : { ...c, name: `${c.name} (${n})` };
+  });
+}
+
+/** Seconds with millisecond precision, never negative or exponential (SUREFIRE_TIME). */
+function seconds(ms: number): string {
+  return (Math.max(0, Number.isFinite(ms) ? ms : 0) / 1000).toFixed(3);
+}
+
+/** Ant's format (`2025-01-02T03:04:05`), in UTC. */
+function timestamp(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19);
+}
