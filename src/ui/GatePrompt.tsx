@@ -1,0 +1,62 @@
+import { Box, Text } from 'ink';
+import type { ViewState } from './state/view-state.js';
+import type { Prompt } from './tui-gate.js';
+
+/** The question the engine is waiting on, with exactly what approving will do. */
+export function GatePrompt({ prompt, view }: { prompt: Prompt; view: ViewState }) {
+  if (prompt.kind === 'failed') {
+    const r = prompt.request;
+    return (
+      <Box flexDirection="column" borderStyle="round" borderColor="red" paddingX={1}>
+        <Text bold color="red" wrap="truncate-end">
+          ✘ {r.stepName} failed after {r.attempts} attempt{r.attempts === 1 ? '' : 's'}
+        </Text>
+        <Text wrap="truncate-end">{r.reason}</Text>
+        <Text dimColor>r retry · c/Enter continue (the step stays failed) · q abort · ? help</Text>
+      </Box>
+    );
+  }
+  const r = prompt.request;
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
+      <Text bold color="yellow" wrap="truncate-end">
+        ? {r.stepName}
+      </Text>
+      <Text wrap="truncate-end">{r.message}</Text>
+      {r.description ? (
+        <Text dimColor wrap="truncate-end">
+          {r.description.split('\n').slice(0, 2).join(' ')}
+        </Text>
+      ) : null}
+      <Text wrap="truncate-end">
+        will run: <Text bold>{r.summary}</Text>
+      </Text>
+      {r.phrase === undefined ? (
+        <Text dimColor>a/Enter approve · s skip · q abort · ? help</Text>
+      ) : (
+        <PhraseInput phrase={r.phrase} view={view} />
+      )}
+    </Box>
+  );
+}
+
+function PhraseInput({ phrase, view }: { phrase: string; view: ViewState }) {
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">
+        Type <Text bold>{phrase}</Text> and press Enter to approve:
+      </Text>
+      <Text wrap="truncate-end">
+        {'> '}
+        {view.phrase}
+        {view.phraseKeys ? '' : <Text inverse> </Text>}
+      </Text>
+      {view.phraseError ? <Text color="red">{view.phraseError}</Text> : null}
+      <Text dimColor>
+        {view.phraseKeys
+          ? 's skip · q abort · ? help · a/Enter/Esc back to typing'
+          : 'Esc for s skip · q abort · ? help'}
+      </Text>
+    </Box>
+  );
+}

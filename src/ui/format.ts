@@ -1,0 +1,29 @@
+import type { StepState } from './state/run-state.js';
+
+/** `850ms`, `12.3s`, `2m05s`, `1h02m`: short enough for a step row. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const s = Math.floor(ms / 1000);
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** `00:42`, `12:05`, `1:02:03`: the header clock. */
+export function formatClock(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
+  const ss = String(s % 60).padStart(2, '0');
+  return s >= 3600 ? `${Math.floor(s / 3600)}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+export const icons: Record<StepState, { icon: string; color: string }> = {
+  pending: { icon: '○', color: 'gray' },
+  running: { icon: '▶', color: 'cyan' },
+  waiting: { icon: '?', color: 'yellow' },
+  retrying: { icon: '↻', color: 'yellow' },
+  passed: { icon: '✔', color: 'green' },
+  failed: { icon: '✘', color: 'red' },
+  skipped: { icon: '↷', color: 'gray' },
+  interrupted: { icon: '■', color: 'red' },
+};

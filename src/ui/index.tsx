@@ -1,0 +1,75 @@
+import { render } from 'ink';
+import type { EventListener, RunEndEvent } from '../engine/events.js';
+import type { Gate } from '../engine/gate.js';
+import { App } from './App.js';
+import { TuiSession } from './session.js';
+import { allLines } from './state/line-buffer.js';
+import { captureStrayOutput } from './stray-output.js';
+
+export interface TuiOptions {
+  /** Runbook title. */
+  title: string;
+  /** Starts the engine. */
+  start(gate: Gate, onEvent: EventListener, signal: AbortSignal): Promise<RunEndEvent>;
+  /** Called after the run ends; returns the report paths written, shown in the summary. */
+  finish(end: RunEndEvent): Promise<string[]>;
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+}
+
+/**
+ * Runs a drill with the Ink TUI and resolves with the run's exit code. Ctrl-C (a key in
+ * raw mode) and SIGTERM abort the drill rather than the process, so finally steps run on
+ * screen; the terminal is restored (cooked mode, visible cursor, stderr and console put
+ * back) however this ends, a crash included.
+ */
+export async function runTui(options: TuiOptions): Promise<number> {
+  const stdin = options.stdin ?? process.stdin;
+  const stdout = options.stdout ?? process.stdout;
+  const session = new TuiSession(options);
+  const onSigint = () => session.abort('SIGINT');
+  const onSigterm = () => session.abort('SIGTERM');
+  const restoreTerminal = () => {
+    if (stdin.isTTY && stdin.isRaw) stdin.setRawMode(false);
+    if (stdout.isTTY) stdout.write('\u001b[?25h');
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  // Last line of defence if something calls process.exit() while we are mounted.
+  process.once('exit', restoreTerminal);
+  const restoreOutput = captureStrayOutput(session.message);
+  const ink = render(<App session={session} />, {
+    stdin,
+    stdout,
+    ...(options.stderr ? { stderr: options.stderr } : {}),
+    exitOnCtrlC: false,
+    patchConsole: false,
+    maxFps: 20,
+  });
+  // Created now: Ink only resolves an exit promise that exists when it unmounts.
+  const exited = ink.waitUntilExit().catch(() => undefined);
+  try {
+    const end = await session.run();
+    // Let the summary with the report paths reach the screen before unmounting.
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    return end.exitCode;
+  } finally {
+    ink.unmount();
+    await exited;
+    restoreOutput();
+    replayMessages(session);
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+    process.off('exit', restoreTerminal);
+    restoreTerminal();
+  }
+}
+
+/** Stray stderr lines were only glimpsed in the TUI; once it is gone they go where they belong. */
+function replayMessages(session: TuiSession): void {
+  session.store.flush();
+  const lines = allLines(session.store.getSnapshot().messages);
+  if (lines.length === 0) return;
+  process.stderr.write(`${lines.map((l) => l.text).join('\n')}\n`);
+}

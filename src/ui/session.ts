@@ -1,0 +1,66 @@
+import type { EventListener, RunEndEvent } from '../engine/events.js';
+import type { Gate } from '../engine/gate.js';
+import { RunStore } from './state/run-store.js';
+import { TuiGate } from './tui-gate.js';
+
+export type AbortReason = 'SIGINT' | 'SIGTERM' | 'user';
+
+export interface SessionOptions {
+  title: string;
+  start(gate: Gate, onEvent: EventListener, signal: AbortSignal): Promise<RunEndEvent>;
+  finish(end: RunEndEvent): Promise<string[]>;
+  /** How often batched events reach the screen. */
+  flushMs?: number;
+}
+
+/**
+ * One TUI run without any terminal: owns the abort controller, the gate and the store, and
+ * drives start() then finish(). `index.tsx` mounts it in a terminal; tests mount it in
+ * ink-testing-library.
+ */
+export class TuiSession {
+  readonly controller = new AbortController();
+  readonly store: RunStore;
+  readonly gate: TuiGate;
+
+  constructor(private readonly options: SessionOptions) {
+    this.store = new RunStore(options.title, options.flushMs);
+    this.gate = new TuiGate(this.controller.signal);
+  }
+
+  /** Stops the drill: the engine skips what is left and runs finally (shown as it runs). */
+  abort = (reason: AbortReason): void => {
+    if (this.controller.signal.aborted) return;
+    this.store.push({ type: 'ui-aborting', reason });
+    this.store.flush();
+    this.controller.abort(reason);
+  };
+
+  /** A stray stderr/console line, shown in the messages area. */
+  message = (text: string): void => {
+    this.store.push({ type: 'ui-message', text });
+  };
+
+  async run(): Promise<RunEndEvent> {
+    // A question must never be on screen before the step it is about: apply queued events first.
+    const unsubscribe = this.gate.subscribe(() => this.store.flush());
+    try {
+      const end = await this.options.start(this.gate, this.store.push, this.controller.signal);
+      this.store.push(end);
+      this.store.flush();
+      try {
+        this.store.push({ type: 'ui-reports', paths: await this.options.finish(end) });
+      } catch (error) {
+        this.store.push({
+          type: 'ui-report-error',
+          message: error instanceof Error ? error.message : String(error),
+        });
+      }
+      this.store.flush();
+      return end;
+    } finally {
+      unsubscribe();
+      this.store.dispose();
+    }
+  }
+}

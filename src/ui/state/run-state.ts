@@ -1,0 +1,243 @@
+import type { EngineEvent, RunEndEvent, StepStatus } from '../../engine/events.js';
+import type { Phase } from '../../runbook/model.js';
+import { appendChunks, type Chunk, emptyBuffer, type LineBuffer } from './line-buffer.js';
+
+/**
+ * The TUI's picture of a run, built only from engine events (plus a few things the TUI
+ * itself learns: report paths, stray stderr, an abort in progress). Pure: the store feeds
+ * batches of events through `applyEvents` and React renders the result.
+ */
+export type StepState = 'pending' | 'running' | 'waiting' | 'retrying' | StepStatus;
+
+export interface StepView {
+  id: string;
+  name: string;
+  phase: Phase;
+  group?: string;
+  status: StepState;
+  /** 0 until the step starts; then the attempt in progress or the last one. */
+  attempt: number;
+  startedAt?: number;
+  durationMs?: number;
+  /** What the step does, from step-start: `sh: systemctl restart gunicorn`. */
+  summary?: string;
+  description?: string;
+  reason?: string;
+  tolerated?: boolean;
+  /** The last gate decision for this step, e.g. `approved by person`. */
+  decision?: string;
+}
+
+export interface GateView {
+  stepId: string;
+  kind: 'confirm' | 'failed';
+  message: string;
+  phrase?: string;
+}
+
+export interface RunState {
+  title: string;
+  startedAt?: number;
+  steps: StepView[];
+  /** Bounded output per step id, so a finished step's output can still be viewed. */
+  output: Record<string, LineBuffer>;
+  /** The step whose output is live: the one started last. */
+  current?: string;
+  gate?: GateView;
+  stopReason?: string;
+  /** Set once an abort was requested: 'SIGINT', 'SIGTERM' or 'user'. */
+  aborting?: string;
+  end?: RunEndEvent;
+  reportPaths?: string[];
+  reportError?: string;
+  /** Stray stderr/console writes caught while the TUI is on screen. */
+  messages: LineBuffer;
+}
+
+/** Things the TUI adds to the event stream itself. */
+export type UiEvent =
+  | { type: 'ui-aborting'; reason: string }
+  | { type: 'ui-reports'; paths: string[] }
+  | { type: 'ui-report-error'; message: string }
+  | { type: 'ui-message'; text: string };
+
+export type RunStateEvent = EngineEvent | UiEvent;
+
+export const OUTPUT_LINES_PER_STEP = 500;
+export const MESSAGE_LINES = 50;
+
+export function initialRunState(title: string): RunState {
+  return { title, steps: [], output: {}, messages: emptyBuffer };
+}
+
+export function applyEvents(state: RunState, events: readonly RunStateEvent[]): RunState {
+  if (events.length === 0) return state;
+  const next: RunState = { ...state, steps: [...state.steps], output: { ...state.output } };
+  // Output is gathered per step and appended once per batch: the batch is the unit of work.
+  const chunks = new Map<string, Chunk[]>();
+  const messages: Chunk[] = [];
+  const flushOutput = (stepId: string) => {
+    const pending = chunks.get(stepId);
+    if (!pending) return;
+    next.output[stepId] = appendChunks(next.output[stepId] ?? emptyBuffer, pending, OUTPUT_LINES_PER_STEP);
+    chunks.delete(stepId);
+  };
+  const addOutput = (stepId: string, chunk: Chunk) => {
+    const list = chunks.get(stepId);
+    if (list) list.push(chunk);
+    else chunks.set(stepId, [chunk]);
+  };
+  for (const event of events) {
+    switch (event.type) {
+      case 'run-start':
+        next.title = event.runbook.title || next.title;
+        next.startedAt = event.time;
+        next.steps = event.plan.map((p) => ({
+          id: p.id,
+          name: p.name,
+          phase: p.phase,
+          ...(p.group === undefined ? {} : { group: p.group }),
+          status: event.resumed?.passed.includes(p.id) ? 'passed' : 'pending',
+          attempt: 0,
+          ...(event.resumed?.passed.includes(p.id) ? { reason: 'passed in the interrupted run' } : {}),
+        }));
+        break;
+      case 'step-start': {
+        // The same step again (retry) keeps its earlier output, with a marker line.
+        if (event.attempt > 1)
+          addOutput(event.stepId, { stream: 'info', text: `── attempt ${event.attempt} ──\n` });
+        update(next, event.stepId, event.name, event.phase, (s) => {
+          const { durationMs: _d, reason: _r, tolerated: _t, ...rest } = s;
+          return {
+            ...rest,
+            status: 'running',
+            attempt: event.attempt,
+            startedAt: event.time,
+            summary: event.summary,
+            ...(event.description === undefined ? {} : { description: event.description }),
+            ...(event.group === undefined ? {} : { group: event.group }),
+          };
+        });
+        next.current = event.stepId;
+        break;
+      }
+      case 'output':
+        addOutput(
+          event.stepId,
+          event.label === undefined
+            ? { stream: event.stream, text: event.text }
+            : { stream: event.stream, text: event.text, label: event.label },
+        );
+        break;
+      case 'gate-request':
+        next.gate = {
+          stepId: event.stepId,
+          kind: event.kind,
+          message: event.message,
+          ...(event.phrase === undefined ? {} : { phrase: event.phrase }),
+        };
+        if (event.kind === 'confirm')
+          update(next, event.stepId, undefined, undefined, (s) => ({ ...s, status: 'waiting' }));
+        break;
+      case 'gate-decision':
+        if (next.gate?.stepId === event.stepId) next.gate = undefined;
+        update(next, event.stepId, undefined, undefined, (s) => ({
+          ...s,
+          status: s.status === 'waiting' && event.decision === 'approved' ? 'running' : s.status,
+          decision: `${event.decision} (${event.note})`,
+        }));
+        break;
+      case 'step-retry':
+        addOutput(event.stepId, {
+          stream: 'info',
+          text: `retrying in ${Math.round(event.delayMs / 100) / 10}s: ${event.reason}\n`,
+        });
+        update(next, event.stepId, undefined, undefined, (s) => ({
+          ...s,
+          status: 'retrying',
+          reason: event.reason,
+        }));
+        break;
+      case 'step-end':
+        if (event.outputTail && !next.output[event.stepId] && !chunks.has(event.stepId)) {
+          addOutput(event.stepId, { stream: 'stdout', text: event.outputTail });
+        }
+        update(next, event.stepId, event.name, event.phase, (s) => ({
+          ...s,
+          status: event.status,
+          attempt: Math.max(s.attempt, event.attempts),
+          durationMs: event.durationMs,
+          ...(event.reason === undefined ? {} : { reason: event.reason }),
+          ...(event.tolerated ? { tolerated: true } : {}),
+        }));
+        if (next.gate?.stepId === event.stepId) next.gate = undefined;
+        break;
+      case 'stop-tripped':
+        next.stopReason = `${event.probeId}: ${event.reason}`;
+        break;
+      case 'run-end':
+        next.end = event;
+        next.gate = undefined;
+        break;
+      case 'ui-aborting':
+        next.aborting ??= event.reason;
+        break;
+      case 'ui-reports':
+        next.reportPaths = event.paths;
+        break;
+      case 'ui-report-error':
+        next.reportError = event.message;
+        break;
+      case 'ui-message':
+        messages.push({ stream: 'stderr', text: event.text });
+        break;
+    }
+  }
+  for (const stepId of [...chunks.keys()]) flushOutput(stepId);
+  if (messages.length > 0) next.messages = appendChunks(next.messages, messages, MESSAGE_LINES);
+  return next;
+}
+
+/** Replaces one step (copy-on-write); steps the plan did not list (undo) are appended. */
+function update(
+  state: RunState,
+  id: string,
+  name: string | undefined,
+  phase: Phase | undefined,
+  change: (s: StepView) => StepView,
+): void {
+  const index = state.steps.findIndex((s) => s.id === id);
+  if (index >= 0) {
+    state.steps[index] = change(state.steps[index]!);
+    return;
+  }
+  state.steps.push(change({ id, name: name ?? id, phase: phase ?? 'main', status: 'pending', attempt: 0 }));
+}
+
+export interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+  remaining: number;
+  total: number;
+}
+
+export function countSteps(state: RunState): Counts {
+  const counts: Counts = { passed: 0, failed: 0, skipped: 0, remaining: 0, total: state.steps.length };
+  for (const step of state.steps) {
+    if (step.status === 'passed') counts.passed++;
+    else if (step.status === 'failed' || step.status === 'interrupted') counts.failed++;
+    else if (step.status === 'skipped') counts.skipped++;
+    else counts.remaining++;
+  }
+  return counts;
+}
+
+export function isFinished(step: StepView): boolean {
+  return (
+    step.status === 'passed' ||
+    step.status === 'failed' ||
+    step.status === 'skipped' ||
+    step.status === 'interrupted'
+  );
+}

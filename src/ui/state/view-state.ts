@@ -1,0 +1,163 @@
+import type { ConfirmDecision, FailureDecision } from '../../engine/gate.js';
+import type { AbortReason } from '../session.js';
+import type { Prompt } from '../tui-gate.js';
+import type { RunState, StepView } from './run-state.js';
+
+/** What the person is doing on screen; the run itself lives in RunState. */
+export interface ViewState {
+  help: boolean;
+  askingAbort: boolean;
+  /** A step picked with j/k whose output is shown instead of the live step's. */
+  selected?: string;
+  /** Text typed for a gate's phrase. */
+  phrase: string;
+  phraseError?: string;
+  /** In a phrase gate, Esc leaves the text field so s/q/? work as keys. */
+  phraseKeys: boolean;
+}
+
+export const initialViewState: ViewState = { help: false, askingAbort: false, phrase: '', phraseKeys: false };
+
+/** The subset of Ink's Key that decisions depend on. */
+export interface KeyPress {
+  ctrl?: boolean;
+  meta?: boolean;
+  return?: boolean;
+  escape?: boolean;
+  backspace?: boolean;
+  delete?: boolean;
+  upArrow?: boolean;
+  downArrow?: boolean;
+}
+
+export type Effect =
+  | { type: 'confirm'; decision: ConfirmDecision }
+  | { type: 'failed'; decision: FailureDecision }
+  | { type: 'abort'; reason: AbortReason };
+
+export interface KeyResult {
+  view: ViewState;
+  effects: Effect[];
+}
+
+const by = 'person' as const;
+
+/**
+ * Maps one key press to a new view state and the decisions it makes. Pure, so every key
+ * binding is tested without a terminal; the input hook only performs the effects.
+ */
+export function handleKey(
+  view: ViewState,
+  run: RunState,
+  prompt: Prompt | undefined,
+  input: string,
+  key: KeyPress,
+): KeyResult {
+  const same: KeyResult = { view, effects: [] };
+  if (key.ctrl && input === 'c') {
+    return { view: { ...view, askingAbort: false }, effects: [{ type: 'abort', reason: 'SIGINT' }] };
+  }
+  if (view.askingAbort) {
+    if (input === 'y' || input === 'Y') {
+      return { view: { ...view, askingAbort: false }, effects: [{ type: 'abort', reason: 'user' }] };
+    }
+    if (input === 'n' || input === 'N' || key.escape)
+      return { view: { ...view, askingAbort: false }, effects: [] };
+    return same;
+  }
+  if (view.help) {
+    return input === '?' || input === 'q' || key.escape
+      ? { view: { ...view, help: false }, effects: [] }
+      : same;
+  }
+  const phrase = prompt?.kind === 'confirm' ? prompt.request.phrase : undefined;
+  if (prompt?.kind === 'confirm' && phrase !== undefined && !view.phraseKeys) {
+    return typePhrase(view, phrase, input, key);
+  }
+  if (input === '?') return { view: { ...view, help: true }, effects: [] };
+  if (input === 'q') {
+    return run.end || run.aborting ? same : { view: { ...view, askingAbort: true }, effects: [] };
+  }
+  if (prompt?.kind === 'confirm') {
+    if (input === 's') {
+      return {
+        view: resetPhrase(view),
+        effects: [{ type: 'confirm', decision: { decision: 'skip', by, note: 'skipped in the TUI' } }],
+      };
+    }
+    // In a phrase gate these keys go back to the text field: approval needs the phrase.
+    if (phrase !== undefined && (input === 'a' || key.return || key.escape)) {
+      return { view: { ...view, phraseKeys: false }, effects: [] };
+    }
+    if (input === 'a' || key.return) {
+      return {
+        view,
+        effects: [{ type: 'confirm', decision: { decision: 'approve', by, note: 'approved in the TUI' } }],
+      };
+    }
+  }
+  if (prompt?.kind === 'failed') {
+    if (input === 'r') {
+      return {
+        view,
+        effects: [{ type: 'failed', decision: { decision: 'retry', by, note: 'retry chosen in the TUI' } }],
+      };
+    }
+    if (input === 'c' || key.return) {
+      return {
+        view,
+        effects: [
+          { type: 'failed', decision: { decision: 'fail', by, note: 'failure accepted in the TUI' } },
+        ],
+      };
+    }
+  }
+  if (input === 'j' || key.downArrow) return { view: select(view, run, +1), effects: [] };
+  if (input === 'k' || key.upArrow) return { view: select(view, run, -1), effects: [] };
+  if (key.escape && view.selected !== undefined) {
+    const { selected: _s, ...rest } = view;
+    return { view: rest, effects: [] };
+  }
+  return same;
+}
+
+/** A new prompt starts with an empty phrase field. */
+export function resetPhrase(view: ViewState): ViewState {
+  const { phraseError: _e, ...rest } = view;
+  return { ...rest, phrase: '', phraseKeys: false };
+}
+
+function typePhrase(view: ViewState, phrase: string, input: string, key: KeyPress): KeyResult {
+  if (key.return) {
+    if (view.phrase === phrase) {
+      return {
+        view: resetPhrase(view),
+        effects: [
+          {
+            type: 'confirm',
+            decision: { decision: 'approve', by, note: 'approved in the TUI (phrase typed)' },
+          },
+        ],
+      };
+    }
+    return { view: { ...view, phraseError: `that is not the phrase; type exactly: ${phrase}` }, effects: [] };
+  }
+  if (key.escape) return { view: { ...view, phraseKeys: true }, effects: [] };
+  if (key.backspace || key.delete)
+    return { view: { ...view, phrase: view.phrase.slice(0, -1) }, effects: [] };
+  if (key.ctrl || key.meta || input === '') return { view, effects: [] };
+  const text = input.replace(/[\u0000-\u001f\u007f]/g, '');
+  const { phraseError: _e, ...rest } = view;
+  return { view: { ...rest, phrase: (view.phrase + text).slice(0, 200) }, effects: [] };
+}
+
+/** j/k move through steps that have started (their output exists); the live step clears it. */
+function select(view: ViewState, run: RunState, direction: 1 | -1): ViewState {
+  const started = run.steps.filter((s: StepView) => s.status !== 'pending');
+  if (started.length === 0) return view;
+  const from = view.selected ?? run.current;
+  let index = started.findIndex((s) => s.id === from);
+  if (index < 0) index = direction > 0 ? -1 : started.length;
+  const next = started[Math.min(started.length - 1, Math.max(0, index + direction))]!;
+  return { ...view, selected: next.id };
+}
