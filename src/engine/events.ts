@@ -118,6 +118,11 @@ export interface StepEndEvent {
   reason?: string;
   /** Failed but `continue_on_error` let the run go on. */
   tolerated?: boolean;
+  /**
+   * The step's output value as `{{ steps.ID.output }}` sees it (redacted, bounded), so a
+   * resumed run can give later steps what this one produced.
+   */
+  value?: string;
   /** Value saved with `save:`, redacted, bounded. */
   saved?: { name: string; value: string };
   parts?: StepPart[];

@@ -1,0 +1,169 @@
+import { resolve } from 'node:path';
+import type { EngineEvent, RunEndEvent } from '../engine/events.js';
+import type { Gate } from '../engine/gate.js';
+import { Journal, runDirFor } from '../engine/journal.js';
+import { createPolicyGate } from '../engine/policy-gate.js';
+import { killAllGroups } from '../engine/process-group.js';
+import { newRunId, type ResumeState, type RollbackPolicy, runDrill } from '../engine/runner.js';
+import { isInteractive } from '../interactive.js';
+import type { Runbook } from '../runbook/model.js';
+import { EXIT } from './exit-codes.js';
+import type { CommandIo } from './io.js';
+
+export interface ExecuteOptions {
+  runbook: Runbook;
+  headless: boolean;
+  junit?: string | undefined;
+  json?: string | undefined;
+  yes: boolean;
+  approve: string[];
+  rollback: RollbackPolicy;
+  acceptNewHostKeys: boolean;
+  only?: string[] | undefined;
+  from?: string | undefined;
+  skip?: string[] | undefined;
+  dryRun: boolean;
+  /** Overrides given with --var, kept in the journal so resume uses them again. */
+  varOverrides: Record<string, string>;
+  resume?: ResumeState;
+}
+
+/**
+ * Runs a loaded runbook: headless or TUI, with the journal, the reports and signal
+ * handling around the engine. Returns the exit code.
+ */
+export async function executeDrill(options: ExecuteOptions, io: CommandIo): Promise<number> {
+  const { runbook } = options;
+  const missing = runbook.secrets.filter((name) => !io.env[name]);
+  if (missing.length > 0) {
+    io.stderr.write(
+      `${runbook.file}: secret${missing.length > 1 ? 's' : ''} not set: ${missing.join(', ')} (declared under secrets:, read from the environment; nothing was run)\n`,
+    );
+    return EXIT.usage;
+  }
+  if (options.from && !runbook.steps.some((s) => s.id === options.from)) {
+    io.stderr.write(
+      `--from ${options.from}: no step with that id (ids: ${runbook.steps.map((s) => s.id).join(', ')})\n`,
+    );
+    return EXIT.usage;
+  }
+  for (const id of [...(options.only ?? []), ...(options.skip ?? [])]) {
+    if (!runbook.steps.some((s) => s.id === id)) {
+      io.stderr.write(
+        `--only/--skip ${id}: no step with that id (ids: ${runbook.steps.map((s) => s.id).join(', ')})\n`,
+      );
+      return EXIT.usage;
+    }
+  }
+
+  const runId = newRunId();
+  const runDir = runDirFor(io.cwd, runId, runbook.name);
+  const journal = new Journal(runDir, {
+    runbook: resolve(io.cwd, runbook.file),
+    digest: runbook.digest,
+    vars: options.varOverrides,
+    rollback: options.rollback,
+    acceptNewHostKeys: options.acceptNewHostKeys,
+    ...(options.only ? { only: options.only } : {}),
+    ...(options.from ? { from: options.from } : {}),
+    ...(options.skip ? { skip: options.skip } : {}),
+  });
+  const { createReportSink } = await import('../report/index.js');
+  const reports = createReportSink({ junit: options.junit, json: options.json });
+  const record = (event: EngineEvent) => {
+    journal.write(event);
+    reports.add(event);
+  };
+
+  const start = (
+    gate: Gate,
+    onEvent: (e: EngineEvent) => void,
+    signal: AbortSignal,
+    forceSignal?: AbortSignal,
+  ) =>
+    runDrill({
+      runbook,
+      gate,
+      signal,
+      ...(forceSignal ? { forceSignal } : {}),
+      onEvent: (event) => {
+        record(event);
+        onEvent(event);
+      },
+      rollback: options.rollback,
+      acceptNewHostKeys: options.acceptNewHostKeys,
+      dryRun: options.dryRun,
+      env: io.env,
+      runId,
+      ...(options.only ? { only: options.only } : {}),
+      ...(options.from ? { from: options.from } : {}),
+      ...(options.skip ? { skip: options.skip } : {}),
+      ...(options.resume ? { resume: options.resume } : {}),
+    });
+
+  const finish = async (): Promise<string[]> => {
+    journal.close();
+    const written = await reports.finish();
+    return [...written.map((p) => resolve(io.cwd, p)), journal.path];
+  };
+
+  try {
+    if (isInteractive({ headless: options.headless, stdin: io.stdin, stdout: io.stdout, env: io.env })) {
+      const { runTui } = await import('../ui/index.js');
+      return await runTui({
+        title: runbook.title,
+        start: (gate, onEvent, signal) => start(gate, onEvent, signal),
+        finish,
+      });
+    }
+    return await runHeadless(options, io, start, finish);
+  } finally {
+    killAllGroups();
+  }
+}
+
+async function runHeadless(
+  options: ExecuteOptions,
+  io: CommandIo,
+  start: (
+    gate: Gate,
+    onEvent: (e: EngineEvent) => void,
+    signal: AbortSignal,
+    force: AbortSignal,
+  ) => Promise<RunEndEvent>,
+  finish: () => Promise<string[]>,
+): Promise<number> {
+  const { createConsoleReporter, shouldUseColor } = await import('../report/index.js');
+  const console = createConsoleReporter({ out: io.stdout, color: shouldUseColor(io.stdout, io.env) });
+  const gate = createPolicyGate({
+    yes: options.yes,
+    approve: options.approve,
+    env: io.env['DRILLBOOK_APPROVE'],
+  });
+  const controller = new AbortController();
+  const force = new AbortController();
+  const onSignal = (sig: 'SIGINT' | 'SIGTERM') => () => {
+    if (!controller.signal.aborted) {
+      io.stderr.write(
+        `\ndrillbook: ${sig}: stopping the drill; rollback and finally steps still run (${sig} again to stop those too)\n`,
+      );
+      controller.abort(sig);
+    } else if (!force.signal.aborted) {
+      io.stderr.write(`\ndrillbook: ${sig} again: stopping finally steps\n`);
+      force.abort(sig);
+    }
+  };
+  const sigint = onSignal('SIGINT');
+  const sigterm = onSignal('SIGTERM');
+  process.on('SIGINT', sigint);
+  process.on('SIGTERM', sigterm);
+  try {
+    const end = await start(gate, console, controller.signal, force.signal);
+    const written = await finish();
+    for (const path of written) io.stdout.write(`report: ${path}\n`);
+    return end.exitCode;
+  } finally {
+    process.off('SIGINT', sigint);
+    process.off('SIGTERM', sigterm);
+  }
+}

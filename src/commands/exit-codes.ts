@@ -1,0 +1,15 @@
+/** Exit codes, as documented in `--help` and the README. */
+export const EXIT = {
+  passed: 0,
+  failed: 1,
+  usage: 2,
+  sigint: 130,
+  sigterm: 143,
+} as const;
+
+export const EXIT_CODES_HELP = `Exit codes:
+  0    every step passed (validate: every runbook is valid)
+  1    a step failed, a stop condition tripped, or the drill was aborted
+  2    invalid runbook or usage (messages name file:line:column)
+  130  interrupted by SIGINT (Ctrl-C); finally steps ran and reports were written
+  143  terminated by SIGTERM; finally steps ran and reports were written`;

@@ -1,0 +1,36 @@
+import { formatLoadError, type RunbookError } from '../runbook/errors.js';
+
+/** Streams and environment a command works with; tests pass their own. */
+export interface CommandIo {
+  stdout: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown };
+  stdin: { isTTY?: boolean };
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+export const processIo = (): CommandIo => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  cwd: process.cwd(),
+});
+
+/** Prints loader problems, one per line, `file:line:col: path: message (hint)`. */
+export function printRunbookError(io: CommandIo, error: RunbookError): void {
+  for (const e of error.errors) io.stderr.write(`${formatLoadError(e)}\n`);
+  const n = error.errors.length;
+  io.stderr.write(`drillbook: ${n} problem${n === 1 ? '' : 's'} found\n`);
+}
+
+/** Parses repeated `--var k=v` values. */
+export function parseVarFlags(values: string[] | undefined): Record<string, string> | string {
+  const vars: Record<string, string> = {};
+  for (const v of values ?? []) {
+    const eq = v.indexOf('=');
+    if (eq <= 0) return `--var expects name=value, got "${v}"`;
+    vars[v.slice(0, eq)] = v.slice(eq + 1);
+  }
+  return vars;
+}

@@ -1,0 +1,86 @@
+import { actions } from '../actions/registry.js';
+import { formatDuration } from '../runbook/duration.js';
+import { RunbookError } from '../runbook/errors.js';
+import { loadRunbook } from '../runbook/load.js';
+import type { Runbook, Step } from '../runbook/model.js';
+import { EXIT } from './exit-codes.js';
+import { type CommandIo, parseVarFlags, printRunbookError } from './io.js';
+
+/** `drillbook plan`: the resolved steps, hosts, gates and timeouts, in order. Nothing runs. */
+export async function planCommand(
+  file: string,
+  varFlags: string[] | undefined,
+  io: CommandIo,
+): Promise<number> {
+  const vars = parseVarFlags(varFlags);
+  if (typeof vars === 'string') {
+    io.stderr.write(`drillbook plan: ${vars}\n`);
+    return EXIT.usage;
+  }
+  try {
+    io.stdout.write(renderPlan(await loadRunbook(file, { vars, env: io.env })));
+    return EXIT.passed;
+  } catch (error) {
+    if (!(error instanceof RunbookError)) throw error;
+    printRunbookError(io, error);
+    return EXIT.usage;
+  }
+}
+
+export function renderPlan(runbook: Runbook): string {
+  const out: string[] = [`${runbook.title} (${runbook.name}, ${runbook.file})`];
+  const hosts = Object.values(runbook.hosts);
+  if (hosts.length > 0) {
+    out.push('', 'Hosts:');
+    for (const h of hosts)
+      out.push(`  ${h.name}: ${h.user ? `${h.user}@` : ''}${h.host}${h.port ? `:${h.port}` : ''}`);
+  }
+  if (runbook.aws.region || runbook.aws.endpoint)
+    out.push(
+      '',
+      `AWS: region ${runbook.aws.region ?? '(default)'}${runbook.aws.endpoint ? `, endpoint ${runbook.aws.endpoint}` : ''}`,
+    );
+  if (runbook.secrets.length > 0)
+    out.push('', `Secrets (from the environment, redacted): ${runbook.secrets.join(', ')}`);
+  let n = 0;
+  const section = (title: string, steps: Step[], depth = 0) => {
+    if (steps.length === 0) return;
+    if (depth === 0) out.push('', `${title}:`);
+    for (const s of steps) {
+      const pad = '  '.repeat(depth + 1);
+      out.push(`${pad}${depth === 0 ? `${++n}. ` : '- '}${s.name} [${s.id}]`);
+      out.push(`${pad}   ${describe(s)}`);
+      const extras: string[] = [`timeout ${formatDuration(s.timeout)}`];
+      if (s.retries > 0)
+        extras.push(`retries ${s.retries} (delay ${formatDuration(s.retryDelay)}, doubling)`);
+      if (s.continueOnError) extras.push('continue on error');
+      if (s.when) extras.push(`when ${s.when}`);
+      if (s.save) extras.push(`saves vars.${s.save}`);
+      out.push(`${pad}   ${extras.join(', ')}`);
+      if (s.confirm)
+        out.push(
+          `${pad}   GATE: ${s.confirm.message}${s.confirm.phrase ? ` (type "${s.confirm.phrase}")` : ''}${s.confirm.timeout ? ` (decide within ${formatDuration(s.confirm.timeout)}, then ${s.confirm.onTimeout})` : ''}`,
+        );
+      if (s.undo) out.push(`${pad}   undo: ${summaryOf(s.undo.type, s.undo.config)}`);
+      if (s.kind === 'parallel') section('', s.steps, depth + 1);
+    }
+  };
+  section('Steady state (checked before and after)', runbook.steadyState);
+  if (runbook.stopWhen.probes.length > 0)
+    section(
+      `Stop when any fails (polled every ${formatDuration(runbook.stopWhen.interval)})`,
+      runbook.stopWhen.probes,
+    );
+  section('Steps', runbook.steps);
+  section('Finally (always run)', runbook.finally);
+  return `${out.join('\n')}\n`;
+}
+
+function describe(step: Step): string {
+  if (step.kind === 'parallel') return `parallel (${step.failFast ? 'fail fast' : 'wait for all'})`;
+  return summaryOf(step.action.type, step.action.config);
+}
+
+function summaryOf(type: string, config: unknown): string {
+  return actions.get(type)?.summary(config) ?? type;
+}

@@ -1,0 +1,75 @@
+import { JournalError, readJournal, resumeStateFrom } from '../engine/journal-read.js';
+import type { RollbackPolicy } from '../engine/runner.js';
+import { RunbookError } from '../runbook/errors.js';
+import { loadRunbook } from '../runbook/load.js';
+import { executeDrill } from './execute.js';
+import { EXIT } from './exit-codes.js';
+import { type CommandIo, printRunbookError } from './io.js';
+
+export interface ResumeArgs {
+  runDir: string;
+  headless: boolean;
+  junit?: string;
+  json?: string;
+  yes: boolean;
+  approve?: string[];
+}
+
+/**
+ * Continues an interrupted run: loads the same runbook (refusing it if it changed), skips
+ * the main steps that passed, restores saved vars and step outputs, and runs the rest plus
+ * finally. The continuation is journalled as a new run that names the one it resumes.
+ */
+export async function resumeCommand(args: ResumeArgs, io: CommandIo): Promise<number> {
+  let journal: Awaited<ReturnType<typeof readJournal>>;
+  try {
+    journal = await readJournal(args.runDir);
+  } catch (error) {
+    if (!(error instanceof JournalError)) throw error;
+    io.stderr.write(`drillbook resume: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  const { meta } = journal;
+  let runbook: Awaited<ReturnType<typeof loadRunbook>>;
+  try {
+    runbook = await loadRunbook(meta.runbook, { vars: meta.vars, env: io.env });
+  } catch (error) {
+    if (!(error instanceof RunbookError)) throw error;
+    printRunbookError(io, error);
+    return EXIT.usage;
+  }
+  if (runbook.digest !== meta.digest) {
+    io.stderr.write(
+      `drillbook resume: ${meta.runbook} changed since run ${journal.start.runId} started; resuming would mix two versions of the drill. Start a new run with \`drillbook run\` instead.\n`,
+    );
+    return EXIT.usage;
+  }
+  if (journal.finished) {
+    const end = journal.events.findLast((e) => e.type === 'run-end');
+    if (end?.type === 'run-end' && end.status === 'passed') {
+      io.stderr.write(`drillbook resume: run ${journal.start.runId} already passed; nothing to resume\n`);
+      return EXIT.usage;
+    }
+  }
+  const state = resumeStateFrom(journal);
+  io.stdout.write(`resuming ${journal.start.runId}: ${state.passed.length} step(s) already passed\n`);
+  return executeDrill(
+    {
+      runbook,
+      headless: args.headless,
+      junit: args.junit,
+      json: args.json,
+      yes: args.yes,
+      approve: args.approve ?? [],
+      rollback: meta.rollback as RollbackPolicy,
+      acceptNewHostKeys: meta.acceptNewHostKeys,
+      only: meta.only,
+      from: meta.from,
+      skip: meta.skip,
+      dryRun: false,
+      varOverrides: meta.vars,
+      resume: state,
+    },
+    io,
+  );
+}

@@ -1,0 +1,55 @@
+import { RunbookError } from '../runbook/errors.js';
+import { loadRunbook } from '../runbook/load.js';
+import { executeDrill } from './execute.js';
+import { EXIT } from './exit-codes.js';
+import { type CommandIo, parseVarFlags, printRunbookError } from './io.js';
+
+export interface RunArgs {
+  runbook: string;
+  headless: boolean;
+  junit?: string;
+  json?: string;
+  yes: boolean;
+  approve?: string[];
+  var?: string[];
+  only?: string[];
+  from?: string;
+  skip?: string[];
+  dryRun: boolean;
+  rollback: 'always' | 'on-failure' | 'never';
+  acceptNewHostKeys: boolean;
+}
+
+export async function runCommand(args: RunArgs, io: CommandIo): Promise<number> {
+  const vars = parseVarFlags(args.var);
+  if (typeof vars === 'string') {
+    io.stderr.write(`drillbook run: ${vars}\n`);
+    return EXIT.usage;
+  }
+  let runbook: Awaited<ReturnType<typeof loadRunbook>>;
+  try {
+    runbook = await loadRunbook(args.runbook, { vars, env: io.env });
+  } catch (error) {
+    if (!(error instanceof RunbookError)) throw error;
+    printRunbookError(io, error);
+    return EXIT.usage;
+  }
+  return executeDrill(
+    {
+      runbook,
+      headless: args.headless,
+      junit: args.junit,
+      json: args.json,
+      yes: args.yes,
+      approve: args.approve ?? [],
+      rollback: args.rollback,
+      acceptNewHostKeys: args.acceptNewHostKeys,
+      only: args.only,
+      from: args.from,
+      skip: args.skip,
+      dryRun: args.dryRun,
+      varOverrides: vars,
+    },
+    io,
+  );
+}

@@ -1,0 +1,21 @@
+import { RunbookError } from '../runbook/errors.js';
+import { loadRunbook } from '../runbook/load.js';
+import { EXIT } from './exit-codes.js';
+import { type CommandIo, printRunbookError } from './io.js';
+
+/** Validates every file; prints each one's problems. Exit 0 when all are valid, else 2. */
+export async function validateCommand(files: string[], io: CommandIo): Promise<number> {
+  let bad = 0;
+  for (const file of files) {
+    try {
+      const runbook = await loadRunbook(file, { env: io.env });
+      const count = runbook.steps.length + runbook.finally.length;
+      io.stdout.write(`${file}: valid (${count} step${count === 1 ? '' : 's'})\n`);
+    } catch (error) {
+      if (!(error instanceof RunbookError)) throw error;
+      bad++;
+      printRunbookError(io, error);
+    }
+  }
+  return bad > 0 ? EXIT.usage : EXIT.passed;
+}

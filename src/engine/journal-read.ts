@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EngineEvent, RunStartEvent } from './events.js';
+import type { RunMeta } from './journal.js';
+import type { ResumeState } from './runner.js';
+
+export interface JournalContents {
+  meta: RunMeta;
+  events: EngineEvent[];
+  start: RunStartEvent;
+  /** False when the run was killed before it could write run-end. */
+  finished: boolean;
+}
+
+export class JournalError extends Error {}
+
+/** Reads a run directory. A cut last line (kill -9 mid-write) is dropped, not an error. */
+export async function readJournal(runDir: string): Promise<JournalContents> {
+  let metaText: string;
+  let text: string;
+  try {
+    metaText = await readFile(join(runDir, 'meta.json'), 'utf8');
+    text = await readFile(join(runDir, 'journal.jsonl'), 'utf8');
+  } catch (error) {
+    throw new JournalError(
+      `${runDir}: not a drillbook run directory (${(error as NodeJS.ErrnoException).code ?? error}); expected meta.json and journal.jsonl, as in .drillbook/runs/<time>-<name>/`,
+    );
+  }
+  const events: EngineEvent[] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    try {
+      events.push(JSON.parse(line) as EngineEvent);
+    } catch {
+      // Only the last line can be cut by a kill; anything else is damage worth reporting.
+      if (i < lines.length - 2 || (i === lines.length - 2 && lines[i + 1] !== ''))
+        throw new JournalError(`${join(runDir, 'journal.jsonl')}:${i + 1}: damaged line in the journal`);
+    }
+  });
+  const start = events[0];
+  if (start?.type !== 'run-start')
+    throw new JournalError(`${join(runDir, 'journal.jsonl')}: the run never started (no run-start event)`);
+  return {
+    meta: JSON.parse(metaText) as RunMeta,
+    events,
+    start,
+    finished: events.some((e) => e.type === 'run-end'),
+  };
+}
+
+/** What a resumed run carries over: passed main steps, their outputs, saved vars. */
+export function resumeStateFrom(journal: JournalContents): ResumeState {
+  const passed = new Set(journal.start.resumed?.passed ?? []);
+  const outputs: Record<string, string> = {};
+  const vars: Record<string, string> = { ...journal.start.vars };
+  for (const e of journal.events) {
+    if (e.type !== 'step-end') continue;
+    if (e.status === 'passed' && e.phase === 'main') {
+      passed.add(e.stepId);
+      if (e.value !== undefined) outputs[e.stepId] = e.value;
+      if (e.saved) vars[e.saved.name] = e.value ?? e.saved.value;
+    }
+  }
+  return { runId: journal.start.runId, passed: [...passed], outputs, vars };
+}

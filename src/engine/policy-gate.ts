@@ -1,0 +1,46 @@
+import type { ConfirmDecision, Gate } from './gate.js';
+
+export interface ApprovalPolicy {
+  /** `--yes`: approve every gate. */
+  yes: boolean;
+  /** `--approve ID...`: approve these steps' gates. */
+  approve: string[];
+  /** `DRILLBOOK_APPROVE`: ids separated by commas or spaces, or `all`. */
+  env?: string | undefined;
+}
+
+export const NO_APPROVAL_HINT = 'pass --yes, --approve <step-id>, or set DRILLBOOK_APPROVE=<step-id>';
+
+/**
+ * The gate used when nobody is at a terminal. It decides from flags and never waits:
+ * a gate without an approval fails its step with a message naming the options.
+ */
+export function createPolicyGate(policy: ApprovalPolicy): Gate {
+  const fromEnv = (policy.env ?? '')
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const envAll = fromEnv.includes('all');
+  return {
+    async confirm(request): Promise<ConfirmDecision> {
+      const id = request.stepId;
+      if (policy.yes) return { decision: 'approve', by: 'yes-flag', note: 'approved by --yes' };
+      if (policy.approve.includes(id))
+        return { decision: 'approve', by: 'approve-flag', note: `approved by --approve ${id}` };
+      if (envAll || fromEnv.includes(id))
+        return {
+          decision: 'approve',
+          by: 'approve-env',
+          note: `approved by DRILLBOOK_APPROVE=${envAll ? 'all' : id}`,
+        };
+      return {
+        decision: 'refuse',
+        by: 'policy',
+        note: `needs approval and nobody is at a terminal to give it: ${NO_APPROVAL_HINT.replaceAll('<step-id>', id)}`,
+      };
+    },
+    async failed() {
+      return { decision: 'fail', by: 'policy', note: 'headless: failures are final' };
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import type { Runbook } from '../runbook/model.js';
+import type { TemplateScope } from '../runbook/template.js';
+import type { EngineEvent } from './events.js';
+import type { Gate } from './gate.js';
+import type { ResourcePool } from './resources.js';
+
+/** The template scope, with the parts a run adds to as steps save output. */
+export type MutableScope = TemplateScope & {
+  vars: Record<string, string>;
+  steps: Record<string, { output: string }>;
+};
+
+/** What every step of one run shares. Built once by the runner. */
+export interface RunContext {
+  runbook: Runbook;
+  gate: Gate;
+  /** Redacts and forwards an event to every listener. */
+  emit(event: EngineEvent): void;
+  /** Redacts secrets from text that leaves the engine. */
+  redact(text: string): string;
+  /** A streaming redactor for one output stream (secrets split across chunks). */
+  redactStream(): { push(chunk: string): string; flush(): string };
+  /** Values templates see; `vars` and `steps` grow as steps save output. */
+  scope: MutableScope;
+  resources: ResourcePool;
+  env: Record<string, string>;
+  cwd: string;
+  acceptNewHostKeys: boolean;
+  dryRun: boolean;
+  /** Plan position of each step id, for `[i/n]`. */
+  indexOf(stepId: string): number;
+  total: number;
+}

@@ -1,0 +1,392 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { actions } from '../actions/registry.js';
+import type { ActionContext, ActionDefinition, ActionResult } from '../actions/types.js';
+import { formatDuration } from '../runbook/duration.js';
+import type { ActionCall, ActionStep, ParallelStep, Phase, Step } from '../runbook/model.js';
+import { evaluateWhen, renderDeep, renderTemplate } from '../runbook/template.js';
+import { linkedController, reasonText } from './abort.js';
+import type { StepPart, StepStatus } from './events.js';
+import { runGate } from './gate-step.js';
+import { OutputCapture } from './output-capture.js';
+import type { RunContext } from './run-context.js';
+
+/** After an abort, how long an action may take to return before the engine moves on. */
+const ABORT_GRACE_MS = 5000;
+const MAX_RETRY_DELAY_MS = 5 * 60_000;
+const SAVED_PREVIEW_CHARS = 4096;
+const RESUME_VALUE_CHARS = 64 * 1024;
+
+export interface StepOutcome {
+  status: StepStatus;
+  reason?: string;
+  /** Failed but continue_on_error let the run go on. */
+  tolerated?: boolean;
+}
+
+/** The drill as one step sees it: a signal that says stop, and a way to stop everything. */
+export interface DrillControl {
+  signal: AbortSignal;
+  abort(reason: string): void;
+}
+
+export interface StepPlacement {
+  phase: Phase;
+  /** Id and name as the run shows them (steady-state steps run twice with prefixed ids). */
+  id: string;
+  name: string;
+  group?: string;
+}
+
+export function runStep(
+  ctx: RunContext,
+  step: Step,
+  at: StepPlacement,
+  drill: DrillControl,
+): Promise<StepOutcome> {
+  return step.kind === 'parallel' ? runParallel(ctx, step, at, drill) : runActionStep(ctx, step, at, drill);
+}
+
+async function runActionStep(
+  ctx: RunContext,
+  step: ActionStep,
+  at: StepPlacement,
+  drill: DrillControl,
+): Promise<StepOutcome> {
+  const def = actionDef(step.action);
+  const started = Date.now();
+  let attempts = 0;
+  const end = (status: StepStatus, reason?: string, extra: Partial<StepEndFields> = {}): StepOutcome => {
+    const tolerated = status === 'failed' && step.continueOnError;
+    ctx.emit({
+      type: 'step-end',
+      time: Date.now(),
+      stepId: at.id,
+      name: at.name,
+      phase: at.phase,
+      status,
+      durationMs: Date.now() - started,
+      attempts,
+      ...(reason !== undefined ? { reason } : {}),
+      ...(tolerated ? { tolerated } : {}),
+      ...(at.group !== undefined ? { group: at.group } : {}),
+      ...extra,
+    });
+    return { status, ...(reason !== undefined ? { reason } : {}), ...(tolerated ? { tolerated } : {}) };
+  };
+
+  ctx.emit({
+    type: 'step-start',
+    time: started,
+    stepId: at.id,
+    name: at.name,
+    phase: at.phase,
+    index: ctx.indexOf(at.id),
+    total: ctx.total,
+    attempt: 1,
+    summary: summarize(ctx, def, step.action),
+    ...(step.description !== undefined ? { description: step.description } : {}),
+    ...(at.group !== undefined ? { group: at.group } : {}),
+  });
+
+  if (drill.signal.aborted) return end('skipped', `not run: ${reasonText(drill.signal)}`);
+  if (step.when !== undefined) {
+    let holds: boolean;
+    try {
+      holds = evaluateWhen(renderTemplate(step.when, ctx.scope, { shell: false }));
+    } catch (error) {
+      return end('failed', `when: ${errorText(error)}`);
+    }
+    if (!holds) return end('skipped', `condition not met: when: ${step.when}`);
+  }
+  if (ctx.dryRun) return end('skipped', 'dry run: nothing was run');
+
+  if (step.confirm) {
+    const gate = await runGate(ctx, step, at, drill, summarize(ctx, def, step.action));
+    if (gate.outcome !== 'approved') return end(gate.outcome === 'refused' ? 'failed' : 'skipped', gate.note);
+  }
+
+  let maxAttempts = step.retries + 1;
+  for (;;) {
+    attempts++;
+    const attempt = await attemptOnce(ctx, step, def, at, drill.signal);
+    if (attempt.result.ok) {
+      const output = attempt.result.output ?? attempt.captured;
+      ctx.scope.steps[step.id] = { output };
+      let saved: StepEndFields['saved'] | undefined;
+      if (step.save) {
+        ctx.scope.vars[step.save] = output;
+        saved = { name: step.save, value: ctx.redact(output.slice(0, SAVED_PREVIEW_CHARS)) };
+      }
+      const value = output ? { value: ctx.redact(output.slice(0, RESUME_VALUE_CHARS)) } : {};
+      return end('passed', undefined, { ...partsOf(attempt.result), ...(saved ? { saved } : {}), ...value });
+    }
+    const reason = attempt.result.reason;
+    if (drill.signal.aborted) return end('interrupted', reason, partsOf(attempt.result));
+    if (attempts < maxAttempts) {
+      const delayMs = Math.min(step.retryDelay * 2 ** (attempts - 1), MAX_RETRY_DELAY_MS);
+      ctx.emit({
+        type: 'step-retry',
+        time: Date.now(),
+        stepId: at.id,
+        attempt: attempts + 1,
+        reason,
+        delayMs,
+      });
+      try {
+        await sleep(delayMs, undefined, { signal: drill.signal });
+      } catch {
+        return end(
+          'interrupted',
+          `${reason}; retry cancelled: ${reasonText(drill.signal)}`,
+          partsOf(attempt.result),
+        );
+      }
+      continue;
+    }
+    const decision = await askAfterFailure(ctx, step, at, drill, reason, attempts);
+    if (decision === 'retry') {
+      maxAttempts++;
+      ctx.emit({
+        type: 'step-retry',
+        time: Date.now(),
+        stepId: at.id,
+        attempt: attempts + 1,
+        reason,
+        delayMs: 0,
+      });
+      continue;
+    }
+    return end('failed', reason, partsOf(attempt.result));
+  }
+}
+
+type StepEndFields = {
+  saved: { name: string; value: string };
+  value: string;
+  parts: StepPart[];
+};
+
+function partsOf(result: ActionResult): Partial<StepEndFields> {
+  if (!result.parts?.length) return {};
+  return {
+    parts: result.parts.map((p) => ({
+      label: p.label,
+      status: p.ok ? 'passed' : 'failed',
+      durationMs: p.durationMs,
+      ...(p.reason !== undefined ? { reason: p.reason } : {}),
+    })),
+  };
+}
+
+async function askAfterFailure(
+  ctx: RunContext,
+  step: ActionStep,
+  at: StepPlacement,
+  drill: DrillControl,
+  reason: string,
+  attempts: number,
+): Promise<'retry' | 'fail'> {
+  let decision: Awaited<ReturnType<RunContext['gate']['failed']>>;
+  try {
+    decision = await ctx.gate.failed({ stepId: at.id, stepName: at.name, reason, attempts }, drill.signal);
+  } catch {
+    return 'fail';
+  }
+  if (decision.by !== 'policy') {
+    ctx.emit({
+      type: 'gate-decision',
+      time: Date.now(),
+      stepId: at.id,
+      decision:
+        decision.decision === 'fail' ? 'refused' : decision.decision === 'retry' ? 'retry' : 'aborted',
+      by: decision.by,
+      note: decision.note,
+    });
+  }
+  if (decision.decision === 'abort') drill.abort('user');
+  void step;
+  return decision.decision === 'retry' ? 'retry' : 'fail';
+}
+
+interface Attempt {
+  result: ActionResult;
+  /** Captured stdout, trimmed, bounded: the default value of `save:`. */
+  captured: string;
+}
+
+async function attemptOnce(
+  ctx: RunContext,
+  step: ActionStep,
+  def: ActionDefinition<unknown>,
+  at: StepPlacement,
+  parent: AbortSignal,
+): Promise<Attempt> {
+  const { controller, dispose } = linkedController(parent);
+  const timeoutText = `timed out after ${formatDuration(step.timeout)}`;
+  const timer = setTimeout(() => controller.abort(timeoutText), step.timeout);
+  const capture = new OutputCapture();
+  const streams = new Map<string, ReturnType<RunContext['redactStream']>>();
+  const send = (stream: 'stdout' | 'stderr' | 'info', text: string, label?: string) => {
+    if (text.length === 0) return;
+    ctx.emit({
+      type: 'output',
+      time: Date.now(),
+      stepId: at.id,
+      stream,
+      text,
+      ...(label !== undefined ? { label } : {}),
+    });
+  };
+  const actionContext: ActionContext = {
+    signal: controller.signal,
+    output(stream, text, label) {
+      if (stream === 'stdout') capture.add(text);
+      const key = `${stream}\u0000${label ?? ''}`;
+      let redactor = streams.get(key);
+      if (!redactor) {
+        redactor = ctx.redactStream();
+        streams.set(key, redactor);
+      }
+      send(stream, redactor.push(text), label);
+    },
+    runbook: ctx.runbook,
+    stepId: at.id,
+    hosts: ctx.runbook.hosts,
+    env: ctx.env,
+    cwd: ctx.cwd,
+    resources: ctx.resources,
+    options: { acceptNewHostKeys: ctx.acceptNewHostKeys },
+    probe: (call) => invoke(ctx, actionDef(call as ActionCall), call.config, actionContext),
+  };
+  let result: ActionResult;
+  try {
+    result = await withAbortGrace(invoke(ctx, def, step.action.config, actionContext), controller.signal);
+  } catch (error) {
+    result = { ok: false, reason: errorText(error) };
+  } finally {
+    clearTimeout(timer);
+    dispose();
+    for (const [key, redactor] of streams) {
+      const [stream, label] = key.split('\u0000') as ['stdout' | 'stderr' | 'info', string];
+      send(stream, redactor.flush(), label || undefined);
+    }
+  }
+  if (controller.signal.aborted) {
+    const why = reasonText(controller.signal);
+    const detail = result.ok ? '' : result.reason;
+    const reason =
+      why === timeoutText ? `${timeoutText}${detail ? ` (${detail})` : ''}` : `interrupted: ${why}`;
+    result = { ok: false, reason, ...(result.parts ? { parts: result.parts } : {}) };
+  }
+  if (!result.ok) result = { ...result, reason: ctx.redact(result.reason) };
+  return { result, captured: capture.value() };
+}
+
+/** Fills templates (shell-quoted where the action says so), then runs the action. */
+async function invoke(
+  ctx: RunContext,
+  def: ActionDefinition<unknown>,
+  config: unknown,
+  actionContext: ActionContext,
+): Promise<ActionResult> {
+  const filled = renderDeep(config, ctx.scope, def.shellKeys ?? []);
+  return def.run(filled, actionContext);
+}
+
+/** Resolves with the action's result, or gives up ABORT_GRACE_MS after an abort. */
+function withAbortGrace(run: Promise<ActionResult>, signal: AbortSignal): Promise<ActionResult> {
+  return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      timer = setTimeout(
+        () =>
+          resolve({ ok: false, reason: `did not stop within ${ABORT_GRACE_MS / 1000}s of being told to` }),
+        ABORT_GRACE_MS,
+      );
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    run.then(resolve, reject).finally(() => {
+      if (timer) clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    });
+  });
+}
+
+async function runParallel(
+  ctx: RunContext,
+  step: ParallelStep,
+  at: StepPlacement,
+  drill: DrillControl,
+): Promise<StepOutcome> {
+  const started = Date.now();
+  ctx.emit({
+    type: 'step-start',
+    time: started,
+    stepId: at.id,
+    name: at.name,
+    phase: at.phase,
+    index: ctx.indexOf(at.id),
+    total: ctx.total,
+    attempt: 1,
+    summary: `parallel: ${step.steps.map((s) => s.name).join(', ')}`,
+    ...(step.description !== undefined ? { description: step.description } : {}),
+  });
+  const { controller, dispose } = linkedController(drill.signal);
+  const group: DrillControl = { signal: controller.signal, abort: drill.abort };
+  const outcomes = await Promise.all(
+    step.steps.map(async (member) => {
+      const outcome = await runStep(
+        ctx,
+        member,
+        { phase: at.phase, id: member.id, name: member.name, group: at.id },
+        group,
+      );
+      if (step.failFast && outcome.status === 'failed' && !outcome.tolerated && !controller.signal.aborted)
+        controller.abort(`cancelled: ${member.name} failed`);
+      return { member, outcome };
+    }),
+  );
+  dispose();
+  const failed = outcomes.filter(
+    (o) => (o.outcome.status === 'failed' || o.outcome.status === 'interrupted') && !o.outcome.tolerated,
+  );
+  let status: StepStatus = failed.length > 0 ? 'failed' : 'passed';
+  if (drill.signal.aborted && failed.length > 0) status = 'interrupted';
+  const reason =
+    failed.length > 0
+      ? failed.map((f) => `${f.member.name}: ${f.outcome.reason ?? f.outcome.status}`).join('; ')
+      : undefined;
+  const tolerated = status === 'failed' && step.continueOnError;
+  ctx.emit({
+    type: 'step-end',
+    time: Date.now(),
+    stepId: at.id,
+    name: at.name,
+    phase: at.phase,
+    status,
+    durationMs: Date.now() - started,
+    attempts: 1,
+    ...(reason !== undefined ? { reason } : {}),
+    ...(tolerated ? { tolerated } : {}),
+  });
+  return { status, ...(reason !== undefined ? { reason } : {}), ...(tolerated ? { tolerated } : {}) };
+}
+
+function actionDef(call: ActionCall): ActionDefinition<unknown> {
+  const def = actions.get(call.type);
+  if (!def) throw new Error(`unknown action ${call.type}`);
+  return def;
+}
+
+function summarize(ctx: RunContext, def: ActionDefinition<unknown>, call: ActionCall): string {
+  try {
+    return ctx.redact(def.summary(renderDeep(call.config, ctx.scope, def.shellKeys ?? [])));
+  } catch {
+    return ctx.redact(def.summary(call.config));
+  }
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,347 @@
+import { createHash } from 'node:crypto';
+import { basename, extname } from 'node:path';
+import { Ajv } from 'ajv';
+import { actions } from '../actions/registry.js';
+import { ConfigProblem, type JsonSchema } from '../actions/types.js';
+import { didYouMean } from './did-you-mean.js';
+import { parseDuration } from './duration.js';
+import { type LoadError, RunbookError } from './errors.js';
+import type { ActionCall, ConfirmSpec, HostSpec, Runbook, Step } from './model.js';
+import { childPath, positionOf, type RawDocument } from './raw.js';
+import { runbookSchema } from './schema.js';
+import { schemaErrorsToLoadErrors } from './schema-errors.js';
+import { checkRefs, renderTemplate, TemplateError } from './template.js';
+import { countNodes, MAX_NODES } from './yaml-positions.js';
+
+const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+const DEFAULT_STOP_INTERVAL_MS = 5000;
+
+let compiled: ReturnType<Ajv['compile']> | undefined;
+function schemaValidator() {
+  if (!compiled) {
+    const schemas = new Map<string, JsonSchema>([...actions].map(([name, a]) => [name, a.schema]));
+    compiled = new Ajv({ allErrors: true, strict: false }).compile(runbookSchema(schemas));
+  }
+  return compiled;
+}
+
+export interface BuildOptions {
+  /** `--var k=v` overrides; they win over the runbook's `vars`. */
+  vars?: Record<string, string>;
+  env?: Record<string, string | undefined>;
+}
+
+type Raw = Record<string, unknown>;
+
+/**
+ * Parse, don't validate: turns a front-end's raw document into the typed Runbook, or throws
+ * RunbookError listing every problem with file, line, column and path.
+ */
+export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runbook {
+  const env = options.env ?? process.env;
+  const fail = (path: string, message: string, hint?: string): never => {
+    throw new RunbookError([at(doc, path, message, hint)]);
+  };
+  if (doc.data === null || doc.data === undefined)
+    fail('', 'the runbook is empty', 'expected at least `steps:`');
+  if (typeof doc.data !== 'object' || Array.isArray(doc.data))
+    fail('', 'expected a mapping at the top of the runbook (keys like name:, steps:)');
+  if (countNodes(doc.data) > MAX_NODES)
+    fail(
+      '',
+      `the runbook expands to more than ${MAX_NODES} values`,
+      'YAML aliases that multiply are refused',
+    );
+
+  const validate = schemaValidator();
+  if (!validate(doc.data)) throw new RunbookError(schemaErrorsToLoadErrors(doc, validate.errors ?? []));
+
+  const raw = doc.data as Raw;
+  const errors: LoadError[] = [];
+  const report = (path: string, message: string, hint?: string) => errors.push(at(doc, path, message, hint));
+
+  const secrets = (raw['secrets'] as string[] | undefined) ?? [];
+  const vars: Record<string, string> = {};
+  for (const [k, v] of Object.entries((raw['vars'] as Raw | undefined) ?? {})) vars[k] = String(v);
+  Object.assign(vars, options.vars ?? {});
+  // vars, hosts and aws are filled in once, now: they may use env and earlier vars, never steps.
+  const loadScope = { vars, env, secrets, hosts: {}, steps: {} };
+  const fill = (text: string, path: string): string => {
+    try {
+      return renderTemplate(text, loadScope, { shell: false });
+    } catch (error) {
+      if (error instanceof TemplateError) report(path, error.message, error.hint);
+      else throw error;
+      return text;
+    }
+  };
+  for (const [k, v] of Object.entries(vars)) vars[k] = fill(v, childPath('vars', k));
+
+  const hosts: Record<string, HostSpec> = {};
+  const topKnownHosts = raw['known_hosts'] as string | undefined;
+  for (const [name, h] of Object.entries((raw['hosts'] as Record<string, Raw> | undefined) ?? {})) {
+    const p = childPath('hosts', name);
+    const str = (key: string) =>
+      typeof h[key] === 'string' ? fill(h[key] as string, childPath(p, key)) : undefined;
+    const spec: HostSpec = { name, host: str('host') ?? '' };
+    const user = str('user');
+    if (user) spec.user = user;
+    const port = typeof h['port'] === 'number' ? h['port'] : str('port');
+    if (port !== undefined) {
+      const n = Number(port);
+      if (!Number.isInteger(n) || n < 1 || n > 65535)
+        report(childPath(p, 'port'), `expected a port 1-65535, got ${port}`);
+      else spec.port = n;
+    }
+    const identityFile = str('identity_file');
+    if (identityFile) spec.identityFile = identityFile;
+    const jump = str('jump');
+    if (jump) spec.jump = jump;
+    const knownHosts = str('known_hosts') ?? (topKnownHosts ? fill(topKnownHosts, 'known_hosts') : undefined);
+    if (knownHosts) spec.knownHosts = knownHosts;
+    hosts[name] = spec;
+  }
+
+  const awsRaw = (raw['aws'] as Record<string, string> | undefined) ?? {};
+  const aws: Runbook['aws'] = {};
+  for (const key of ['region', 'profile', 'endpoint'] as const) {
+    const v = awsRaw[key];
+    if (v !== undefined) aws[key] = fill(v, childPath('aws', key));
+  }
+
+  const defaultsRaw = (raw['defaults'] as Raw | undefined) ?? {};
+  const defaults = {
+    timeout: parseDuration(defaultsRaw['timeout']) ?? DEFAULT_TIMEOUT_MS,
+    retries: (defaultsRaw['retries'] as number | undefined) ?? 0,
+    retryDelay: parseDuration(defaultsRaw['retry_delay']) ?? 1000,
+  };
+
+  // Step ids are unique across every list; templates may only name steps that run earlier.
+  const ids = new Map<string, string>();
+  const earlierSteps = new Set<string>();
+  const allSteps = collectIds(raw);
+  const knownVars = new Set(Object.keys(vars));
+  const hostFields: Record<string, Set<string>> = Object.fromEntries(
+    Object.keys(hosts).map((h) => [h, new Set(['host', 'user', 'port', 'name'])]),
+  );
+  const checkText = (text: string, path: string, shell = false) => {
+    const known = {
+      vars: knownVars,
+      hosts: hostFields,
+      steps: earlierSteps,
+      secrets: new Set(secrets),
+      allSteps,
+    };
+    for (const e of checkRefs(text, known, { shell })) report(path, e.message, e.hint);
+  };
+  const checkDeep = (value: unknown, path: string, shell = false): void => {
+    if (typeof value === 'string') checkText(value, path, shell);
+    else if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) checkDeep(v, childPath(path, i), shell);
+    } else if (value && typeof value === 'object')
+      for (const [k, v] of Object.entries(value)) checkDeep(v, childPath(path, k), shell);
+  };
+  const checkConfig = (config: unknown, path: string, shellKeys: readonly string[]): void => {
+    if (typeof config === 'string') checkText(config, path, shellKeys.length > 0);
+    else if (!config || typeof config !== 'object' || Array.isArray(config)) checkDeep(config, path);
+    else for (const [k, v] of Object.entries(config)) checkDeep(v, childPath(path, k), shellKeys.includes(k));
+  };
+
+  const buildAction = (type: string, config: unknown, path: string): ActionCall | undefined => {
+    const def = actions.get(type);
+    if (!def) return undefined;
+    checkConfig(config, path, def.shellKeys ?? []);
+    try {
+      const parsed = def.parse(config);
+      for (const host of def.hosts?.(parsed) ?? []) {
+        if (host.includes('{{') || hosts[host]) continue;
+        const guess = didYouMean(host, Object.keys(hosts));
+        report(
+          path,
+          `unknown host "${host}"`,
+          guess
+            ? `did you mean "${guess}"?`
+            : `define it under hosts: (known: ${Object.keys(hosts).join(', ') || 'none'})`,
+        );
+      }
+      return { type, config: parsed };
+    } catch (error) {
+      if (!(error instanceof ConfigProblem)) throw error;
+      report(error.path ? `${path}.${error.path}` : path, error.message, error.hint);
+      return undefined;
+    }
+  };
+
+  const buildStep = (s: Raw, path: string, fallbackIndex: number): Step | undefined => {
+    const actionKeys = Object.keys(s).filter((k) => k !== 'confirm' && actions.has(k));
+    const isParallel = s['parallel'] !== undefined;
+    if (actionKeys.length > 1 || (isParallel && actionKeys.length > 0)) {
+      const keys = isParallel ? ['parallel', ...actionKeys] : actionKeys;
+      report(
+        childPath(path, keys[1] ?? ''),
+        `a step has exactly one action, found ${keys.join(' and ')}`,
+        'split it into two steps',
+      );
+      return undefined;
+    }
+    let type = actionKeys[0];
+    if (!type && !isParallel) {
+      if (s['confirm'] === undefined) {
+        report(
+          path,
+          'step has no action',
+          `add one of: ${[...actions.keys()].filter((a) => a !== 'confirm').join(', ')}, parallel, or confirm`,
+        );
+        return undefined;
+      }
+      type = 'confirm';
+    }
+    const name = (s['name'] as string | undefined) ?? (s['id'] as string | undefined);
+    const id =
+      (s['id'] as string | undefined) ?? (name ? slug(name) : `${type ?? 'parallel'}-${fallbackIndex + 1}`);
+    const previous = ids.get(id);
+    if (previous !== undefined) {
+      const first = positionOf(doc, previous);
+      report(
+        s['id'] ? childPath(path, 'id') : path,
+        `duplicate step id "${id}"`,
+        `first used at line ${first.line}; ids must be unique`,
+      );
+    }
+    ids.set(id, path);
+
+    const base = {
+      id,
+      name: name ?? id,
+      timeout: parseDuration(s['timeout']) ?? defaults.timeout,
+      retries: (s['retries'] as number | undefined) ?? defaults.retries,
+      retryDelay: parseDuration(s['retry_delay']) ?? defaults.retryDelay,
+      continueOnError: (s['continue_on_error'] as boolean | undefined) ?? false,
+      source: positionOf(doc, path),
+    };
+    const step = base as Step;
+    if (typeof s['description'] === 'string') step.description = s['description'];
+    if (s['when'] !== undefined) {
+      step.when = String(s['when']);
+      checkText(step.when, childPath(path, 'when'));
+    }
+    if (s['confirm'] !== undefined) step.confirm = buildConfirm(s['confirm'], childPath(path, 'confirm'));
+    if (s['undo'] !== undefined) {
+      const [undoType, undoConfig] = Object.entries(s['undo'] as Raw)[0] ?? [];
+      const undo = undoType
+        ? buildAction(undoType, undoConfig, childPath(childPath(path, 'undo'), undoType))
+        : undefined;
+      if (undo) step.undo = undo;
+    }
+
+    let result: Step | undefined;
+    if (isParallel) {
+      const members = (s['parallel'] as Raw[])
+        .map((m, i) => buildStep(m, childPath(childPath(path, 'parallel'), i), i))
+        .filter((m): m is Step => m !== undefined);
+      result = {
+        ...step,
+        kind: 'parallel',
+        steps: members,
+        failFast: (s['fail_fast'] as boolean | undefined) ?? true,
+      };
+    } else if (type) {
+      const action = buildAction(type, type === 'confirm' ? {} : s[type], childPath(path, type));
+      if (action) result = { ...step, kind: 'action', action };
+    }
+    // Later steps may use this step's output and saved var.
+    earlierSteps.add(id);
+    if (typeof s['save'] === 'string') {
+      step.save = s['save'];
+      knownVars.add(s['save']);
+      if (result) result.save = s['save'];
+    }
+    return result;
+  };
+
+  const buildConfirm = (c: unknown, path: string): ConfirmSpec => {
+    if (typeof c === 'string') {
+      checkText(c, path);
+      return { message: c, onTimeout: 'abort' };
+    }
+    const o = c as Raw;
+    checkText(o['message'] as string, path);
+    const spec: ConfirmSpec = {
+      message: o['message'] as string,
+      onTimeout: (o['on_timeout'] as 'abort' | 'skip') ?? 'abort',
+    };
+    if (typeof o['type'] === 'string') spec.phrase = o['type'];
+    const timeout = parseDuration(o['timeout']);
+    if (timeout !== undefined) spec.timeout = timeout;
+    return spec;
+  };
+
+  const buildList = (key: string, list: unknown): Step[] =>
+    ((list as Raw[] | undefined) ?? [])
+      .map((s, i) => buildStep(s, childPath(key, i), i))
+      .filter((s): s is Step => s !== undefined);
+
+  const steadyState = buildList('steady_state', raw['steady_state']);
+  const stopRaw = raw['stop_when'];
+  const stopList = Array.isArray(stopRaw) ? stopRaw : (stopRaw as Raw | undefined)?.['probes'];
+  const stopKey = Array.isArray(stopRaw) ? 'stop_when' : 'stop_when.probes';
+  const stopProbes = buildList(stopKey, stopList);
+  const stopInterval =
+    (!Array.isArray(stopRaw) && parseDuration((stopRaw as Raw | undefined)?.['every'])) ||
+    DEFAULT_STOP_INTERVAL_MS;
+  const steps = buildList('steps', raw['steps']);
+  const finallySteps = buildList('finally', raw['finally']);
+
+  if (errors.length > 0) throw new RunbookError(errors);
+
+  const name = (raw['name'] as string | undefined) ?? slug(basename(doc.file, extname(doc.file)));
+  const runbook: Runbook = {
+    file: doc.file,
+    format: doc.format,
+    digest: createHash('sha256').update(doc.text).digest('hex'),
+    name,
+    title: (raw['title'] as string | undefined) ?? name,
+    vars,
+    secrets,
+    hosts,
+    aws,
+    defaults: { timeout: defaults.timeout },
+    steadyState,
+    stopWhen: { probes: stopProbes, interval: stopInterval },
+    steps,
+    finally: finallySteps,
+  };
+  if (typeof raw['description'] === 'string') runbook.description = raw['description'];
+  return runbook;
+}
+
+/** Every explicit step id, so a template naming a later step gets a precise message. */
+function collectIds(raw: Raw): Set<string> {
+  const ids = new Set<string>();
+  const walk = (list: unknown): void => {
+    if (!Array.isArray(list)) return;
+    for (const s of list as Raw[]) {
+      if (typeof s?.['id'] === 'string') ids.add(s['id']);
+      else if (typeof s?.['name'] === 'string') ids.add(slug(s['name']));
+      walk(s?.['parallel']);
+    }
+  };
+  for (const key of ['steady_state', 'steps', 'finally']) walk(raw[key]);
+  return ids;
+}
+
+function at(doc: RawDocument, path: string, message: string, hint?: string): LoadError {
+  const pos = positionOf(doc, path);
+  return hint === undefined ? { ...pos, path, message } : { ...pos, path, message, hint };
+}
+
+/** "Deploy to blue!" -> "deploy-to-blue". */
+export function slug(text: string): string {
+  const s = text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  return s || 'step';
+}
