@@ -52,7 +52,7 @@ function parseJson(text: string, column: number): Attribute[] {
   }
   return Object.entries(value).map(([key, v]) => {
     const at = text.indexOf(JSON.stringify(key));
-    return { key, value: v, column: column + Math.max(at + 1, 0) };
+    return { key, value: v, column: column + Math.max(at, 0) };
   });
 }
 
