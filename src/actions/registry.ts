@@ -1,6 +1,8 @@
 import { confirmAction } from './confirm.js';
+import { httpAction } from './http.js';
 import { runAction } from './run.js';
 import type { ActionDefinition } from './types.js';
+import { waitAction } from './wait.js';
 
 /**
  * Every action a step can use, by its key. Action modules must not import heavy libraries
@@ -8,6 +10,6 @@ import type { ActionDefinition } from './types.js';
  * stay fast and an AWS-free drill never loads the SDK.
  */
 // biome-ignore lint/suspicious/noExplicitAny: each definition is typed by its own config.
-const all: ActionDefinition<any>[] = [runAction, confirmAction];
+const all: ActionDefinition<any>[] = [runAction, confirmAction, httpAction, waitAction];
 
 export const actions: ReadonlyMap<string, ActionDefinition<unknown>> = new Map(all.map((a) => [a.name, a]));

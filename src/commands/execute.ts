@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { EngineEvent, RunEndEvent } from '../engine/events.js';
 import type { Gate } from '../engine/gate.js';
 import { Journal, runDirFor } from '../engine/journal.js';
-import { createPolicyGate } from '../engine/policy-gate.js';
+import { createPolicyGate, withPreApprovals } from '../engine/policy-gate.js';
 import { killAllGroups } from '../engine/process-group.js';
 import { newRunId, type ResumeState, type RollbackPolicy, runDrill } from '../engine/runner.js';
 import { isInteractive } from '../interactive.js';
@@ -110,9 +110,10 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
   try {
     if (isInteractive({ headless: options.headless, stdin: io.stdin, stdout: io.stdout, env: io.env })) {
       const { runTui } = await import('../ui/index.js');
+      const policy = { yes: options.yes, approve: options.approve, env: io.env['DRILLBOOK_APPROVE'] };
       return await runTui({
         title: runbook.title,
-        start: (gate, onEvent, signal) => start(gate, onEvent, signal),
+        start: (gate, onEvent, signal) => start(withPreApprovals(policy, gate), onEvent, signal),
         finish,
       });
     }

@@ -44,3 +44,18 @@ export function createPolicyGate(policy: ApprovalPolicy): Gate {
     },
   };
 }
+
+/**
+ * For the TUI: gates approved by flags (--yes, --approve, DRILLBOOK_APPROVE) pass without
+ * asking; every other decision goes to the person.
+ */
+export function withPreApprovals(policy: ApprovalPolicy, person: Gate): Gate {
+  const flags = createPolicyGate(policy);
+  return {
+    async confirm(request, signal) {
+      const decision = await flags.confirm(request, signal);
+      return decision.decision === 'approve' ? decision : person.confirm(request, signal);
+    },
+    failed: (request, signal) => person.failed(request, signal),
+  };
+}

@@ -249,7 +249,7 @@ async function attemptOnce(
       }
       send(stream, redactor.push(text), label);
     },
-    runbook: ctx.runbook,
+    runbook: withAwsFilled(ctx),
     stepId: at.id,
     hosts: ctx.runbook.hosts,
     env: ctx.env,
@@ -371,6 +371,13 @@ async function runParallel(
     ...(tolerated ? { tolerated } : {}),
   });
   return { status, ...(reason !== undefined ? { reason } : {}), ...(tolerated ? { tolerated } : {}) };
+}
+
+/** The runbook as actions see it: `aws:` filled in from the current scope. */
+export function withAwsFilled(ctx: RunContext): RunContext['runbook'] {
+  const { aws } = ctx.runbook;
+  if (!Object.values(aws).some((v) => v?.includes('{{'))) return ctx.runbook;
+  return { ...ctx.runbook, aws: renderDeep(aws, ctx.scope, []) };
 }
 
 function actionDef(call: ActionCall): ActionDefinition<unknown> {

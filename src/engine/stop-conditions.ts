@@ -6,7 +6,7 @@ import { renderDeep } from '../runbook/template.js';
 import { linkedController } from './abort.js';
 import type { RunContext } from './run-context.js';
 import type { DrillControl } from './step-runner.js';
-import { errorText } from './step-runner.js';
+import { errorText, withAwsFilled } from './step-runner.js';
 
 /**
  * Polls `stop_when` probes while the drill's steps run (after AWS FIS stop conditions).
@@ -55,7 +55,7 @@ async function checkProbe(ctx: RunContext, probe: Step, parent: AbortSignal): Pr
   const context: ActionContext = {
     signal: controller.signal,
     output: () => {},
-    runbook: ctx.runbook,
+    runbook: withAwsFilled(ctx),
     stepId: probe.id,
     hosts: ctx.runbook.hosts,
     env: ctx.env,

@@ -24,8 +24,8 @@ export class BoundedText {
   private tailStart = 0;
   private tailChars = 0;
   private totalBytes = 0;
-  /** Bytes that someone else dropped before they reached us (journal bounding). */
-  private droppedElsewhere = 0;
+  /** Something was dropped between head and tail: `last` must not join across it. */
+  private gap = false;
 
   constructor(
     private readonly headLimit = DEFAULT_HEAD_CHARS,
@@ -56,12 +56,12 @@ export class BoundedText {
   /** Counts bytes that were dropped upstream (between what we hold and what comes next). */
   addDropped(bytes: number): void {
     if (bytes > 0) {
-      this.droppedElsewhere += bytes;
+      this.gap = true;
       this.totalBytes += bytes;
     }
   }
 
-  /** The last `n` characters held (fewer if less is held). */
+  /** The last `n` characters of the stream, or fewer when less is held after a gap. */
   last(n: number): string {
     const parts: string[] = [];
     let have = 0;
@@ -70,7 +70,7 @@ export class BoundedText {
       parts.push(chunk);
       have += chunk.length;
     }
-    for (let i = this.head.length - 1; i >= 0 && have < n; i--) {
+    for (let i = this.head.length - 1; i >= 0 && have < n && !this.gap; i--) {
       const chunk = this.head[i]!;
       parts.push(chunk);
       have += chunk.length;
@@ -103,6 +103,7 @@ export class BoundedText {
       const start = cutAfter(text, text.length - this.tailLimit);
       this.tail = [detach(text.slice(start), text)];
       this.tailStart = 0;
+      this.gap = true;
       this.tailChars = text.length - start;
       return;
     }
@@ -112,6 +113,7 @@ export class BoundedText {
     while (this.tailChars - this.tail[this.tailStart]!.length >= this.tailLimit) {
       this.tailChars -= this.tail[this.tailStart]!.length;
       this.tail[this.tailStart] = '';
+      this.gap = true;
       this.tailStart++;
     }
     if (this.tailStart > 1024 && this.tailStart * 2 > this.tail.length) {

@@ -143,11 +143,10 @@ function stepLog(step: StepReport): string {
   if (step.status === 'failed' && step.tolerated) {
     lines.push('FAILED but tolerated (continue_on_error); the drill went on');
   }
-  const attempts = step.attempts === 1 ? ', 1 attempt' : step.attempts > 1 ? `, ${step.attempts} attempts` : '';
+  const attempts =
+    step.attempts === 1 ? ', 1 attempt' : step.attempts > 1 ? `, ${step.attempts} attempts` : '';
   const group = step.group ? `, group ${step.group}` : '';
-  lines.push(
-    `step ${step.id} (${step.phase}${group}): ${step.notRun ? 'not run' : step.status}${attempts}`,
-  );
+  lines.push(`step ${step.id} (${step.phase}${group}): ${step.notRun ? 'not run' : step.status}${attempts}`);
   if (step.summary) lines.push(`does: ${step.summary}`);
   if (step.reason && step.status !== 'passed') lines.push(`reason: ${step.reason}`);
   for (const gate of step.gates) lines.push(describeGate(gate));

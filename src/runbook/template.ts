@@ -327,17 +327,36 @@ function refsOf(parts: TemplatePart[]): Array<Exclude<TemplatePart, string>> {
   return parts.filter((p): p is Exclude<TemplatePart, string> => typeof p !== 'string');
 }
 
+/** See `renderLater`. */
+const RENDER_LATER = Symbol('drillbook.render-later');
+
+/**
+ * Marks a part of a config that `renderDeep` must leave alone: an action call nested in
+ * another action's config (`wait: { until: { run: ... } }`). Rendering it with the outer
+ * action's shell keys would fill a nested command verbatim; it is rendered when it runs,
+ * through `ctx.probe`, with its own action's shell keys.
+ */
+export function renderLater<T extends object>(value: T): T {
+  Object.defineProperty(value, RENDER_LATER, { value: true, enumerable: false });
+  return value;
+}
+
+function isRenderLater(value: object): boolean {
+  return (value as { [RENDER_LATER]?: boolean })[RENDER_LATER] === true;
+}
+
 /**
  * A copy of an action config with every string rendered. Strings under the top-level keys in
  * `shellKeys` (at any depth) are shell text; the rest are filled verbatim. A bare string
  * config (a shorthand like `run: "cmd"`) counts as shell text when the action has shell
  * keys, since quoting a URL merely breaks it while not quoting a command could run a value.
- * Errors carry `path`, e.g. `headers.Authorization`.
+ * Errors carry `path`, e.g. `headers.Authorization`. Parts marked `renderLater` are kept as is.
  */
 export function renderDeep<T>(value: T, scope: TemplateScope, shellKeys: readonly string[] = []): T {
   if (typeof value === 'string') return renderAt(value, scope, shellKeys.length > 0, '') as T;
-  if (Array.isArray(value) || value === null || typeof value !== 'object')
+  if (Array.isArray(value) || value === null || typeof value !== 'object' || isRenderLater(value)) {
     return walk(value, scope, false, '') as T;
+  }
   const out: Record<string, unknown> = {};
   for (const [key, child] of Object.entries(value)) {
     out[key] = walk(child, scope, shellKeys.includes(key), key);
@@ -349,6 +368,7 @@ function walk(value: unknown, scope: TemplateScope, shell: boolean, path: string
   if (typeof value === 'string') return renderAt(value, scope, shell, path);
   if (Array.isArray(value)) return value.map((v, i) => walk(v, scope, shell, `${path}[${i}]`));
   if (value !== null && typeof value === 'object') {
+    if (isRenderLater(value)) return value;
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(value)) {
       out[key] = walk(child, scope, shell, path ? `${path}.${key}` : key);

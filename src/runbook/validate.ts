@@ -102,12 +102,6 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
     hosts[name] = spec;
   }
 
-  const awsRaw = (raw['aws'] as Record<string, string> | undefined) ?? {};
-  const aws: Runbook['aws'] = {};
-  for (const key of ['region', 'profile', 'endpoint'] as const) {
-    const v = awsRaw[key];
-    if (v !== undefined) aws[key] = fill(v, childPath('aws', key));
-  }
 
   const defaultsRaw = (raw['defaults'] as Raw | undefined) ?? {};
   const defaults = {
@@ -291,6 +285,17 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
     DEFAULT_STOP_INTERVAL_MS;
   const steps = buildList('steps', raw['steps']);
   const finallySteps = buildList('finally', raw['finally']);
+
+  // aws: is filled in per step (it may name a sandbox endpoint saved by an earlier step),
+  // so it may use any var, including saved ones.
+  const awsRaw = (raw['aws'] as Record<string, string> | undefined) ?? {};
+  const aws: Runbook['aws'] = {};
+  for (const key of ['region', 'profile', 'endpoint'] as const) {
+    const v = awsRaw[key];
+    if (v === undefined) continue;
+    checkText(v, childPath('aws', key));
+    aws[key] = v;
+  }
 
   if (errors.length > 0) throw new RunbookError(errors);
 

@@ -27,7 +27,8 @@ export function Header({ run, now }: { run: RunState; now: number }) {
       </Box>
       {run.aborting && !run.end ? (
         <Text color="yellow" wrap="truncate-end">
-          Aborting ({run.aborting}): remaining steps are skipped, finally steps run…
+          Aborting ({run.aborting}): remaining steps are skipped; rollback and finally run (Ctrl-C again stops
+          them)
         </Text>
       ) : null}
       {run.stopReason ? (

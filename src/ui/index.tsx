@@ -9,8 +9,16 @@ import { captureStrayOutput } from './stray-output.js';
 export interface TuiOptions {
   /** Runbook title. */
   title: string;
-  /** Starts the engine. */
-  start(gate: Gate, onEvent: EventListener, signal: AbortSignal): Promise<RunEndEvent>;
+  /**
+   * Starts the engine. `forceSignal` (additive, optional to use) aborts on a second Ctrl-C
+   * or SIGTERM: pass it to runDrill's `forceSignal` so finally steps can be stopped too.
+   */
+  start(
+    gate: Gate,
+    onEvent: EventListener,
+    signal: AbortSignal,
+    forceSignal: AbortSignal,
+  ): Promise<RunEndEvent>;
   /** Called after the run ends; returns the report paths written, shown in the summary. */
   finish(end: RunEndEvent): Promise<string[]>;
   stdin?: NodeJS.ReadStream;

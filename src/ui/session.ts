@@ -7,7 +7,13 @@ export type AbortReason = 'SIGINT' | 'SIGTERM' | 'user';
 
 export interface SessionOptions {
   title: string;
-  start(gate: Gate, onEvent: EventListener, signal: AbortSignal): Promise<RunEndEvent>;
+  /** `forceSignal` aborts on a second Ctrl-C/SIGTERM: stop rollback and finally too. */
+  start(
+    gate: Gate,
+    onEvent: EventListener,
+    signal: AbortSignal,
+    forceSignal: AbortSignal,
+  ): Promise<RunEndEvent>;
   finish(end: RunEndEvent): Promise<string[]>;
   /** How often batched events reach the screen. */
   flushMs?: number;
@@ -20,19 +26,33 @@ export interface SessionOptions {
  */
 export class TuiSession {
   readonly controller = new AbortController();
+  /** Second Ctrl-C or SIGTERM: finally steps are stopped too, as in headless mode. */
+  readonly force = new AbortController();
   readonly store: RunStore;
   readonly gate: TuiGate;
 
   constructor(private readonly options: SessionOptions) {
     this.store = new RunStore(options.title, options.flushMs);
-    this.gate = new TuiGate(this.controller.signal);
+    this.gate = new TuiGate();
   }
 
   /** Stops the drill: the engine skips what is left and runs finally (shown as it runs). */
   abort = (reason: AbortReason): void => {
-    if (this.controller.signal.aborted) return;
+    if (this.controller.signal.aborted) {
+      if (reason === 'user' || this.force.signal.aborted) return;
+      this.store.push({
+        type: 'ui-message',
+        text: `${reason} again: stopping rollback and finally steps too`,
+      });
+      this.store.flush();
+      this.force.abort(reason);
+      return;
+    }
     this.store.push({ type: 'ui-aborting', reason });
     this.store.flush();
+    // A question on screen is answered by the person who chose to abort; Ctrl-C and
+    // SIGTERM instead cancel it through the signal, and the engine records why.
+    if (reason === 'user') this.gate.abortPending('drill aborted in the TUI');
     this.controller.abort(reason);
   };
 
@@ -45,7 +65,12 @@ export class TuiSession {
     // A question must never be on screen before the step it is about: apply queued events first.
     const unsubscribe = this.gate.subscribe(() => this.store.flush());
     try {
-      const end = await this.options.start(this.gate, this.store.push, this.controller.signal);
+      const end = await this.options.start(
+        this.gate,
+        this.store.push,
+        this.controller.signal,
+        this.force.signal,
+      );
       this.store.push(end);
       this.store.flush();
       try {

@@ -11,18 +11,23 @@ export type Prompt =
   | { kind: 'confirm'; request: ConfirmRequest; answer(decision: ConfirmDecision): void }
   | { kind: 'failed'; request: FailureRequest; answer(decision: FailureDecision): void };
 
+/** Rejection of a gate call whose signal aborted (timeout, Ctrl-C): the engine decides what that means. */
+export class GateCancelled extends Error {
+  constructor(readonly reason: unknown) {
+    super(`gate cancelled: ${typeof reason === 'string' ? reason : 'aborted'}`);
+  }
+}
+
 /**
  * Implements the engine's Gate by asking the person: a call publishes a pending prompt,
  * the key handler answers it, and the promise resolves. One prompt at a time; a second
- * request (parallel steps) waits its turn. An aborted signal, from the engine or from the
- * TUI's own abort, answers `abort` so the engine is never left waiting on a screen that
- * nobody can answer any more.
+ * request (parallel steps) waits its turn. When the call's signal aborts (the gate's
+ * own timeout, Ctrl-C, SIGTERM) the prompt disappears and the call rejects, as the engine
+ * expects: it applies `on_timeout` or records the step as not approved.
  */
 export class TuiGate implements Gate {
-  #queue: Prompt[] = [];
+  #queue: { prompt: Prompt; abort(note: string): void }[] = [];
   #listeners = new Set<() => void>();
-
-  constructor(private readonly runSignal?: AbortSignal) {}
 
   confirm(request: ConfirmRequest, signal: AbortSignal): Promise<ConfirmDecision> {
     return this.#ask<ConfirmDecision>(signal, (answer) => ({ kind: 'confirm', request, answer }));
@@ -33,7 +38,12 @@ export class TuiGate implements Gate {
   }
 
   /** The prompt on screen now, if any. Stable identity until answered (for React). */
-  pending = (): Prompt | undefined => this.#queue[0];
+  pending = (): Prompt | undefined => this.#queue[0]?.prompt;
+
+  /** The person aborted the drill: every open question is answered `abort`. */
+  abortPending(note: string): void {
+    for (const entry of [...this.#queue]) entry.abort(note);
+  }
 
   subscribe = (listener: () => void): (() => void) => {
     this.#listeners.add(listener);
@@ -44,25 +54,31 @@ export class TuiGate implements Gate {
     signal: AbortSignal,
     make: (answer: (d: D) => void) => Prompt,
   ): Promise<D> {
-    return new Promise<D>((resolve) => {
-      const signals = [signal, this.runSignal].filter((s): s is AbortSignal => s !== undefined);
-      let prompt: Prompt | undefined;
-      const settle = (decision: D) => {
-        if (!prompt) return;
-        this.#queue = this.#queue.filter((p) => p !== prompt);
-        prompt = undefined;
-        for (const s of signals) s.removeEventListener('abort', onAbort);
-        resolve(decision);
+    return new Promise<D>((resolve, reject) => {
+      if (signal.aborted) return reject(new GateCancelled(signal.reason));
+      let open = true;
+      const close = () => {
+        open = false;
+        this.#queue = this.#queue.filter((e) => e !== entry);
+        signal.removeEventListener('abort', onAbort);
         this.#notify();
       };
-      const onAbort = () => {
-        const reason = signals.find((s) => s.aborted)?.reason;
-        settle({ decision: 'abort', by: 'person', note: `aborted (${String(reason ?? 'abort')})` } as D);
+      const answer = (decision: D) => {
+        if (!open) return;
+        close();
+        resolve(decision);
       };
-      prompt = make(settle);
-      this.#queue = [...this.#queue, prompt];
-      if (signals.some((s) => s.aborted)) return onAbort();
-      for (const s of signals) s.addEventListener('abort', onAbort, { once: true });
+      const onAbort = () => {
+        if (!open) return;
+        close();
+        reject(new GateCancelled(signal.reason));
+      };
+      const entry = {
+        prompt: make(answer),
+        abort: (note: string) => answer({ decision: 'abort', by: 'person', note } as D),
+      };
+      this.#queue = [...this.#queue, entry];
+      signal.addEventListener('abort', onAbort, { once: true });
       this.#notify();
     });
   }

@@ -29,7 +29,7 @@ export function checkFencesClosed(tree: Root, src: MarkdownSource, problems: Pro
       const start = code.position?.start;
       const end = code.position?.end;
       if (!start || !end) return;
-      const open = /^(`{3,}|~{3,})/.exec(src.text.slice(start.offset ?? 0))?.[1];
+      const open = /^(`{3,}|~{3,})/.exec(src.line(start.line).slice(start.column - 1))?.[1];
       if (!open) return; // an indented code block: no fence to close
       const closing = src.line(end.line).replace(/^[\s>]*/, '');
       const closed =

@@ -74,8 +74,9 @@ function shellAction(
   for (const a of parts) options[a.key] = a.key === 'env' ? readEnv(a) : a.value;
   const { host, ...rest } = options;
   if (host !== undefined) {
+    // `host=blue,green` fans out; the JSON form may give a list itself.
     const hosts = typeof host === 'string' ? host.split(',').map((h) => h.trim()) : host;
-    const target = Array.isArray(hosts) && hosts.length === 1 ? hosts[0] : hosts;
+    const target = typeof host === 'string' && hosts.length === 1 ? hosts[0] : hosts;
     return { key: 'ssh', config: { host: target, run: command, ...rest }, parts };
   }
   if (Object.keys(rest).length === 0) return { key: 'run', config: command, parts };

@@ -101,16 +101,25 @@ function addCallout(draft: Draft, node: Blockquote, src: MarkdownSource, problem
   for (const [key, pos] of callout.positions) draft.position(`confirm.${key}`, pos);
 }
 
-/** Runnable blocks inside lists or quotes would be easy to miss; they do not run, so say so. */
+/**
+ * Runnable blocks and gates inside lists or quotes would be easy to miss; they do not run
+ * (a nested gate would not stop the step), so say so rather than skip them silently.
+ */
 function reportNestedBlocks(node: RootContent, src: MarkdownSource, problems: Problems): void {
   if (!('children' in node)) return;
   for (const child of node.children as RootContent[]) {
+    const start = child.position!.start;
     if (child.type === 'code' && blockKind(child) !== 'doc') {
-      const start = child.position!.start;
       problems.add(
         src.pos(start.line, start.column),
         `this \`\`\`${child.lang} block is inside a list or quote, where it would not run`,
         'move it to the top level (no indentation), or mark it as documentation (```console)',
+      );
+    } else if (child.type === 'blockquote' && isConfirmCallout(child)) {
+      problems.add(
+        src.pos(start.line, start.column),
+        'this > [!CONFIRM] is inside a list or quote, where it would not stop the step',
+        'move it to the top level (no indentation)',
       );
     } else {
       reportNestedBlocks(child, src, problems);

@@ -189,7 +189,7 @@ export function applyEvents(state: RunState, events: readonly RunStateEvent[]): 
         next.reportError = event.message;
         break;
       case 'ui-message':
-        messages.push({ stream: 'stderr', text: event.text });
+        messages.push({ stream: 'stderr', text: `${event.text}\n` });
         break;
     }
   }
