@@ -1,4 +1,4 @@
-import { type TestCase, type TestSuite, parse } from 'junit2json';
+import { parse, type TestCase, type TestSuite } from 'junit2json';
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { renderJunit } from '../../src/report/junit.js';
@@ -15,7 +15,9 @@ function junitOf(events: EngineEvent[], options?: Parameters<typeof renderJunit>
 }
 
 /** Parses with junit2json (xml2js underneath: a lenient parser like Jenkins' dom4j). */
-async function suiteOf(xml: string): Promise<{ root: Record<string, unknown>; suite: TestSuite; cases: TestCase[] }> {
+async function suiteOf(
+  xml: string,
+): Promise<{ root: Record<string, unknown>; suite: TestSuite; cases: TestCase[] }> {
   const root = (await parse(xml)) as Record<string, unknown> & { testsuite?: TestSuite[] };
   const suite = root.testsuite?.[0];
   if (!suite) throw new Error('no testsuite');
@@ -53,7 +55,8 @@ describe('renderJunit', () => {
   });
 
   it('puts the first line of a multi-line reason in message and all of it in the body', async () => {
-    const reason = 'alarm bookstore-api-blue-StatusCheckFailed still OK after 5m\nlast reason: Threshold Crossed\n  datapoint 0.0';
+    const reason =
+      'alarm bookstore-api-blue-StatusCheckFailed still OK after 5m\nlast reason: Threshold Crossed\n  datapoint 0.0';
     const s = new EventScript().runStart(['alarm']);
     s.step('alarm', { status: 'failed', reason }).runEnd('failed', 1, 'step alarm failed');
     const { suite, cases } = await suiteOf(junitOf(s.events));
@@ -89,15 +92,19 @@ describe('renderJunit', () => {
   });
 
   it('removes characters XML forbids and keeps valid astral characters', async () => {
-    const nasty = 'nul\x00 bell\x07 esc\x1bb alone vt\x0b ff\x0c lone-high\uD800 lone-low\uDC00 nonchar\uFFFE\uFFFF ok🚀 tab\tend\n';
+    const nasty =
+      'nul\x00 bell\x07 esc\x1bb alone vt\x0b ff\x0c lone-high\uD800 lone-low\uDC00 nonchar\uFFFE\uFFFF ok🚀 tab\tend\n';
     const s = new EventScript().runStart(['a']);
     s.stepStart('a').output('a', nasty).tick(5);
     s.stepEnd('a', 'failed', { reason: `bad\x00 \uD83D reason\x1b` }).runEnd('failed');
     const xml = junitOf(s.events);
-    for (const bad of ['\x00', '\x07', '\x1b', '\x0b', '\x0c', '\uFFFE', '\uFFFF']) expect(xml).not.toContain(bad);
+    for (const bad of ['\x00', '\x07', '\x1b', '\x0b', '\x0c', '\uFFFE', '\uFFFF'])
+      expect(xml).not.toContain(bad);
     expect(xml).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
     const { cases } = await suiteOf(xml);
-    expect(cases[0]?.['system-out']?.[0]).toContain('nul bell escb alone vt ff lone-high lone-low nonchar ok🚀 tab\tend');
+    expect(cases[0]?.['system-out']?.[0]).toContain(
+      'nul bell escb alone vt ff lone-high lone-low nonchar ok🚀 tab\tend',
+    );
     expect(cases[0]?.failure?.[0]?.message).toBe('bad reason');
   });
 
@@ -127,16 +134,21 @@ describe('renderJunit', () => {
     expect(out.startsWith('step noisy (main): passed, 1 attempt\n')).toBe(true);
     expect(out).toContain('--- output ---\nFIRST LINE\nxxx');
     expect(out.endsWith('xxx\nLAST LINE\n')).toBe(true);
-    const cut = /… \[drillbook: ([\d,]+) bytes of output cut here; the report keeps the start and end of ([\d,]+) bytes\] …/.exec(
-      out,
-    );
+    const cut =
+      /… \[drillbook: ([\d,]+) bytes of output cut here; the report keeps the start and end of ([\d,]+) bytes\] …/.exec(
+        out,
+      );
     expect(cut?.[2]).toBe(total.toLocaleString('en-US'));
     expect(Number(cut?.[1]?.replaceAll(',', ''))).toBe(total - 2 * 64 * 1024);
   });
 
   it('reports an interrupted step as a failure of type interrupted, with the run reason', async () => {
     const s = new EventScript().runStart(['a', 'b', 'c']);
-    s.step('a').stepStart('b').output('b', 'half a line').tick(4000).runEnd('aborted', 130, 'aborted by SIGINT');
+    s.step('a')
+      .stepStart('b')
+      .output('b', 'half a line')
+      .tick(4000)
+      .runEnd('aborted', 130, 'aborted by SIGINT');
     const { suite, cases } = await suiteOf(junitOf(s.events));
     expect(suite).toMatchObject({ tests: 3, failures: 1, skipped: 1 });
     const failure = byName(cases, 'b').failure?.[0];
@@ -151,7 +163,9 @@ describe('renderJunit', () => {
   it('gives each host of an ssh fan-out its own testcase and output', async () => {
     const s = new EventScript().runStart([{ id: 'deploy', name: 'Deploy' }]);
     s.stepStart('deploy').output('deploy', 'uploading\n');
-    s.output('deploy', 'blue says hi\n', { label: 'blue' }).output('deploy', 'green fails\n', { label: 'green' });
+    s.output('deploy', 'blue says hi\n', { label: 'blue' }).output('deploy', 'green fails\n', {
+      label: 'green',
+    });
     s.tick(3000).stepEnd('deploy', 'failed', {
       reason: 'failed on green: exit 1',
       parts: [
@@ -191,7 +205,9 @@ describe('renderJunit', () => {
 
   it('records gate decisions in system-out and properties; a refused gate is type gate-refused', async () => {
     const s = new EventScript().runStart(['blackhole', 'shutdown']);
-    s.gate('blackhole', 'approved', 'yes-flag', 'approved by --yes', { message: 'Blackhole blue for 240 s?' });
+    s.gate('blackhole', 'approved', 'yes-flag', 'approved by --yes', {
+      message: 'Blackhole blue for 240 s?',
+    });
     s.step('blackhole');
     s.gate('shutdown', 'refused', 'policy', 'refused: no approval; pass --yes or --approve shutdown');
     s.stepEnd('shutdown', 'failed', { reason: 'refused: no approval; pass --yes or --approve shutdown' });
@@ -227,7 +243,10 @@ describe('renderJunit', () => {
     const { suite, cases } = await suiteOf(junitOf(s.events));
     expect(suite).toMatchObject({ tests: 3, failures: 1, skipped: 1 });
     const stop = byName(cases, 'stop condition: api-up');
-    expect(stop.failure?.[0]).toMatchObject({ type: 'stop-condition', message: 'GET /health returned 503 three times' });
+    expect(stop.failure?.[0]).toMatchObject({
+      type: 'stop-condition',
+      message: 'GET /health returned 503 three times',
+    });
     expect(byName(cases, 'b').skipped?.[0]?.message).toBe('not run: stop condition api-up tripped');
   });
 
@@ -262,7 +281,12 @@ describe('renderJunit', () => {
     s.stepStart('deploy', { phase: 'undo' }).tick(10).stepEnd('deploy', 'passed', { phase: 'undo' });
     s.step('restore').runEnd('failed');
     const { cases } = await suiteOf(junitOf(s.events));
-    expect(cases.map((c) => c.name)).toEqual(['steady state before: Health', 'Deploy', 'undo: Deploy', 'Finally: restore']);
+    expect(cases.map((c) => c.name)).toEqual([
+      'steady state before: Health',
+      'Deploy',
+      'undo: Deploy',
+      'Finally: restore',
+    ]);
   });
 
   it('keeps the whole file bounded when many steps print a lot', async () => {

@@ -51,7 +51,12 @@ export class EventScript {
       type: 'run-start',
       time: this.now,
       runId,
-      runbook: { name, title: runbook.title ?? 'Demo drill', file: `runbooks/${name}.yaml`, digest: 'sha256:abc' },
+      runbook: {
+        name,
+        title: runbook.title ?? 'Demo drill',
+        file: `runbooks/${name}.yaml`,
+        digest: 'sha256:abc',
+      },
       plan: this.plan,
       vars: {},
     });
@@ -80,8 +85,18 @@ export class EventScript {
     return this.push(event);
   }
 
-  output(id: string, text: string, extra: { stream?: 'stdout' | 'stderr' | 'info'; label?: string } = {}): this {
-    const event: EngineEvent = { type: 'output', time: this.now, stepId: id, stream: extra.stream ?? 'stdout', text };
+  output(
+    id: string,
+    text: string,
+    extra: { stream?: 'stdout' | 'stderr' | 'info'; label?: string } = {},
+  ): this {
+    const event: EngineEvent = {
+      type: 'output',
+      time: this.now,
+      stepId: id,
+      stream: extra.stream ?? 'stdout',
+      text,
+    };
     if (extra.label !== undefined) event.label = extra.label;
     return this.push(event);
   }
@@ -143,7 +158,11 @@ export class EventScript {
     return this.push({ type: 'stop-tripped', time: this.now, probeId, reason });
   }
 
-  runEnd(status: RunEndEvent['status'] = 'passed', exitCode = status === 'passed' ? 0 : 1, reason?: string): this {
+  runEnd(
+    status: RunEndEvent['status'] = 'passed',
+    exitCode = status === 'passed' ? 0 : 1,
+    reason?: string,
+  ): this {
     const event: RunEndEvent = { type: 'run-end', time: this.now, status, exitCode };
     if (reason !== undefined) event.reason = reason;
     return this.push(event);

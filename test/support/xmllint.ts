@@ -30,7 +30,8 @@ export function assertValidJunit(xmlOrPath: string): void {
     });
     if (result.error) {
       const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
-      const required = process.env['DRILLBOOK_REQUIRE_XMLLINT'] === '1' ? ' (DRILLBOOK_REQUIRE_XMLLINT=1)' : '';
+      const required =
+        process.env['DRILLBOOK_REQUIRE_XMLLINT'] === '1' ? ' (DRILLBOOK_REQUIRE_XMLLINT=1)' : '';
       throw new Error(
         missing
           ? `xmllint is not installed${required}: run \`apt-get install -y libxml2-utils\` (CI installs it)`
