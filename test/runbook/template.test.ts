@@ -9,6 +9,7 @@ import {
   type KnownNames,
   parseTemplate,
   renderDeep,
+  renderLater,
   renderTemplate,
   TemplateError,
   type TemplateScope,
@@ -334,6 +335,14 @@ describe('renderDeep', () => {
   it('renders a bare string in shell mode only when the action has shell keys', () => {
     expect(renderDeep('echo {{ vars.region }}', scope, ['command'])).toBe("echo 'us-west-2'");
     expect(renderDeep('http://{{ hosts.blue.host }}/health', scope, [])).toBe('http://54.213.54.171/health');
+  });
+
+  it('leaves a nested action call marked renderLater for its own action to render', () => {
+    const nested = renderLater({ type: 'run', config: { command: 'echo {{ vars.evil }}' } });
+    const out = renderDeep({ until: nested, within: '{{ vars.region }}' }, scope, []);
+    expect(out.within).toBe('us-west-2');
+    expect(out.until).toBe(nested);
+    expect(out.until.config.command).toBe('echo {{ vars.evil }}');
   });
 
   it('says where in the config a failing template was', () => {

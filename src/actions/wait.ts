@@ -1,0 +1,143 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DURATION_PATTERN, formatDuration } from '../runbook/duration.js';
+import { renderLater } from '../runbook/template.js';
+import { durationAt } from './duration-field.js';
+import { pollUntil } from './poll.js';
+// A cycle (the registry lists this action): `actions` is only read inside functions, after
+// every module has loaded, so import the registry (not this file) first.
+import { actions } from './registry.js';
+import type { ActionDefinition, ActionResult, JsonSchema } from './types.js';
+import { ConfigProblem } from './types.js';
+
+export type WaitConfig =
+  | { kind: 'sleep'; ms: number }
+  | {
+      kind: 'until';
+      /** Parsed config of the nested action, rendered when it runs (see `renderLater`). */
+      until: { type: string; config: unknown };
+      within: number;
+      interval: number;
+    };
+
+const DEFAULT_INTERVAL_MS = 2000;
+/** Actions that cannot be the condition of a wait. */
+const NOT_PROBES = new Set(['wait', 'confirm']);
+const duration = { type: ['string', 'number'], pattern: DURATION_PATTERN };
+
+/** `wait:` sleep for a duration, or until another action (a probe) succeeds. */
+export const waitAction: ActionDefinition<WaitConfig> = {
+  name: 'wait',
+  // A getter: the nested probe schemas come from the registry, complete only after loading.
+  get schema(): JsonSchema {
+    return {
+      oneOf: [
+        duration,
+        { type: 'object', additionalProperties: false, required: ['for'], properties: { for: duration } },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['until', 'within'],
+          properties: { until: probeSchema(), within: duration, interval: duration },
+        },
+      ],
+    };
+  },
+  parse(raw) {
+    if (typeof raw === 'string' || typeof raw === 'number')
+      return { kind: 'sleep', ms: durationAt(raw, '') ?? 0 };
+    const r = raw as { for?: unknown; until?: Record<string, unknown>; within?: unknown; interval?: unknown };
+    if (r.until === undefined) return { kind: 'sleep', ms: durationAt(r.for, 'for') ?? 0 };
+    return {
+      kind: 'until',
+      until: parseProbe(r.until),
+      within: durationAt(r.within, 'within') ?? 0,
+      interval: durationAt(r.interval, 'interval') ?? DEFAULT_INTERVAL_MS,
+    };
+  },
+  summary(c) {
+    if (c.kind === 'sleep') return `wait ${formatDuration(c.ms)}`;
+    const nested = actions.get(c.until.type);
+    return `wait up to ${formatDuration(c.within)} until ${nested ? nested.summary(c.until.config) : c.until.type}`;
+  },
+  async run(c, ctx): Promise<ActionResult> {
+    const started = Date.now();
+    if (c.kind === 'sleep') {
+      ctx.output('info', `waiting ${formatDuration(c.ms)}\n`);
+      try {
+        await sleep(c.ms, undefined, { signal: ctx.signal });
+        return { ok: true };
+      } catch {
+        return {
+          ok: false,
+          reason: `wait stopped after ${formatDuration(Date.now() - started)}: ${stopReason(ctx.signal)}`,
+        };
+      }
+    }
+    let output: string | undefined;
+    let outcome: Awaited<ReturnType<typeof pollUntil>> | undefined;
+    try {
+      outcome = await pollUntil(
+        async () => {
+          const result = await ctx.probe(c.until);
+          output = result.output;
+          return result.ok ? { ok: true, detail: '' } : { ok: false, detail: result.reason };
+        },
+        {
+          within: c.within,
+          interval: c.interval,
+          signal: ctx.signal,
+          onRetry: (detail) => ctx.output('info', `not yet: ${detail}\n`),
+        },
+      );
+    } catch (error) {
+      if (!ctx.signal.aborted) throw error;
+    }
+    if (outcome?.ok) return output === undefined ? { ok: true } : { ok: true, output };
+    const elapsed = formatDuration(Date.now() - started);
+    if (!outcome || ctx.signal.aborted)
+      return { ok: false, reason: `wait stopped after ${elapsed}: ${stopReason(ctx.signal)}` };
+    const tries = `${outcome.tries} ${outcome.tries === 1 ? 'try' : 'tries'}`;
+    return {
+      ok: false,
+      reason: `condition did not hold within ${formatDuration(c.within)} (${tries} in ${elapsed}); last: ${outcome.detail}`,
+    };
+  },
+};
+
+function stopReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error) return reason.message;
+  return reason === undefined ? 'aborted' : String(reason);
+}
+
+/** `until:` holds exactly one action call, keyed by the action's name. */
+function probeSchema(): JsonSchema {
+  const properties = Object.fromEntries(
+    [...actions.values()].filter((a) => !NOT_PROBES.has(a.name)).map((a) => [a.name, a.schema]),
+  );
+  return { type: 'object', additionalProperties: false, minProperties: 1, maxProperties: 1, properties };
+}
+
+function parseProbe(raw: Record<string, unknown>): { type: string; config: unknown } {
+  const keys = Object.keys(raw);
+  const type = keys[0];
+  if (keys.length !== 1 || type === undefined) {
+    throw new ConfigProblem(
+      'until',
+      `until: holds exactly one action, found ${keys.length}`,
+      'e.g. until: { http: ... }',
+    );
+  }
+  const def = actions.get(type);
+  if (!def || NOT_PROBES.has(type)) {
+    const usable = [...actions.keys()].filter((k) => !NOT_PROBES.has(k)).join(', ');
+    throw new ConfigProblem(`until.${type}`, `"${type}" cannot be waited on`, `use one of: ${usable}`);
+  }
+  try {
+    return renderLater({ type, config: def.parse(raw[type]) });
+  } catch (error) {
+    if (!(error instanceof ConfigProblem)) throw error;
+    const path = error.path ? `until.${type}.${error.path}` : `until.${type}`;
+    throw new ConfigProblem(path, error.message, error.hint);
+  }
+}
