@@ -20,7 +20,7 @@ let compiled: ReturnType<Ajv['compile']> | undefined;
 function schemaValidator() {
   if (!compiled) {
     const schemas = new Map<string, JsonSchema>([...actions].map(([name, a]) => [name, a.schema]));
-    compiled = new Ajv({ allErrors: true, strict: false }).compile(runbookSchema(schemas));
+    compiled = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(runbookSchema(schemas));
   }
   return compiled;
 }
