@@ -208,6 +208,22 @@ describe('TUI frames and keys', () => {
     expect(frame).toContain('exit 130');
   });
 
+  it('Ctrl-C at a gate cancels the question (the engine records it) and Ctrl-C again stops finally too', async () => {
+    const run = fakeEngine([blackhole], [{ id: 'restore', name: 'Restore', untilForced: true }]);
+    const { ui, done } = mount(run);
+    await ui.waitForFrame('a/Enter approve');
+    await ui.press(keys.ctrlC);
+    await ui.waitForFrame('Aborting (SIGINT)');
+    await ui.waitForFrame((f) => !f.includes('a/Enter approve'));
+    expect(run.decisions).toEqual([{ decision: 'skip', by: 'policy', note: 'not approved: SIGINT' }]);
+    await ui.waitForFrame((f) => /▶ finally: Restore/.test(f));
+    expect(run.forceReason()).toBeUndefined();
+    await ui.press(keys.ctrlC);
+    await done;
+    expect(run.forceReason()).toBe('SIGINT');
+    await ui.waitForFrame('SIGINT again: stopping rollback and finally steps too');
+  });
+
   it('? shows the help overlay and ? closes it', async () => {
     const run = fakeEngine([blackhole]);
     const { ui, done } = mount(run);

@@ -17,15 +17,24 @@ export interface FakeStep {
   retries?: number;
   /** Keeps running until the run is aborted (to abort mid-step). */
   untilAborted?: boolean;
+  /** Keeps running until the force signal aborts (a finally step stopped by a second Ctrl-C). */
+  untilForced?: boolean;
 }
 
 export interface FakeRun {
-  start(gate: Gate, onEvent: EventListener, signal: AbortSignal): Promise<RunEndEvent>;
+  start(
+    gate: Gate,
+    onEvent: EventListener,
+    signal: AbortSignal,
+    forceSignal?: AbortSignal,
+  ): Promise<RunEndEvent>;
   /** Every decision the gate returned, in order: what the engine received. */
   decisions: (ConfirmDecision | FailureDecision)[];
   events: EngineEvent[];
   /** signal.reason when the run was aborted. */
   abortReason(): unknown;
+  /** forceSignal.reason when a second Ctrl-C/SIGTERM asked to stop finally too. */
+  forceReason(): unknown;
   /** Resolves when the engine is waiting on the gate or on an abort. */
   stepsRun: string[];
 }
@@ -40,8 +49,15 @@ export function fakeEngine(steps: FakeStep[], finallySteps: FakeStep[] = []): Fa
   const events: EngineEvent[] = [];
   const stepsRun: string[] = [];
   let signalRef: AbortSignal | undefined;
-  const start = async (gate: Gate, onEvent: EventListener, signal: AbortSignal): Promise<RunEndEvent> => {
+  let forceRef: AbortSignal | undefined;
+  const start = async (
+    gate: Gate,
+    onEvent: EventListener,
+    signal: AbortSignal,
+    forceSignal?: AbortSignal,
+  ): Promise<RunEndEvent> => {
     signalRef = signal;
+    forceRef = forceSignal;
     const emit = (e: EngineEvent) => {
       events.push(e);
       onEvent(e);
@@ -96,17 +112,20 @@ export function fakeEngine(steps: FakeStep[], finallySteps: FakeStep[] = []): Fa
       startEvent();
       if (step.confirm) {
         emit({ type: 'gate-request', time: Date.now(), stepId: step.id, kind: 'confirm', ...step.confirm });
-        const d = await gate.confirm(
-          {
-            stepId: step.id,
-            stepName: name,
-            message: step.confirm.message,
-            ...(step.confirm.phrase ? { phrase: step.confirm.phrase } : {}),
-            ...(step.description ? { description: step.description } : {}),
-            summary: step.summary ?? `sh: ${step.id}`,
-          },
-          signal,
-        );
+        // Like the real engine: a cancelled gate (signal aborted) means "not approved".
+        const d: ConfirmDecision = await gate
+          .confirm(
+            {
+              stepId: step.id,
+              stepName: name,
+              message: step.confirm.message,
+              ...(step.confirm.phrase ? { phrase: step.confirm.phrase } : {}),
+              ...(step.description ? { description: step.description } : {}),
+              summary: step.summary ?? `sh: ${step.id}`,
+            },
+            signal,
+          )
+          .catch(() => ({ decision: 'skip', by: 'policy', note: `not approved: ${String(signal.reason)}` }));
         decisions.push(d);
         const decision = (
           { approve: 'approved', skip: 'skipped', refuse: 'refused', abort: 'aborted' } as const
@@ -125,6 +144,12 @@ export function fakeEngine(steps: FakeStep[], finallySteps: FakeStep[] = []): Fa
       for (;;) {
         for (const line of step.output ?? []) {
           emit({ type: 'output', time: Date.now(), stepId: step.id, stream: 'stdout', text: `${line}\n` });
+        }
+        if (step.untilForced && forceSignal && !forceSignal.aborted) {
+          await new Promise((resolve) => forceSignal.addEventListener('abort', resolve, { once: true }));
+          end('interrupted', attempt, `stopped: ${String(forceSignal.reason)}`);
+          failed = true;
+          break;
         }
         if (step.untilAborted && !signal.aborted) {
           await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
@@ -150,10 +175,12 @@ export function fakeEngine(steps: FakeStep[], finallySteps: FakeStep[] = []): Fa
           continue;
         }
         emit({ type: 'gate-request', time: Date.now(), stepId: step.id, kind: 'failed', message: 'exit 1' });
-        const d = await gate.failed(
-          { stepId: step.id, stepName: name, reason: 'command exited with status 1', attempts: attempt },
-          signal,
-        );
+        const d = await gate
+          .failed(
+            { stepId: step.id, stepName: name, reason: 'command exited with status 1', attempts: attempt },
+            signal,
+          )
+          .catch((): FailureDecision => ({ decision: 'fail', by: 'policy', note: 'gate cancelled' }));
         decisions.push(d);
         emit({
           type: 'gate-decision',
@@ -193,5 +220,12 @@ export function fakeEngine(steps: FakeStep[], finallySteps: FakeStep[] = []): Fa
     emit(end);
     return end;
   };
-  return { start, decisions, events, stepsRun, abortReason: () => signalRef?.reason };
+  return {
+    start,
+    decisions,
+    events,
+    stepsRun,
+    abortReason: () => signalRef?.reason,
+    forceReason: () => forceRef?.reason,
+  };
 }
