@@ -1,0 +1,92 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../../src/engine/events.js';
+import { runDrill } from '../../src/engine/runner.js';
+import { loadRunbook } from '../../src/runbook/load.js';
+import { App } from '../../src/ui/App.js';
+import { TuiSession } from '../../src/ui/session.js';
+import { keys, type Rendered, render } from '../support/render.js';
+
+const runbookYaml = `drillbook: 1
+name: tui-real
+title: TUI against the real engine
+steps:
+  - id: greet
+    name: Greet
+    run: "printf 'hello\\\\nfrom the engine\\\\n'"
+  - id: flaky
+    name: Flaky step
+    run: "test -f marker || { touch marker; echo first-try-fails; exit 1; }"
+  - id: risky
+    name: Risky step
+    description: Needs a person to type the phrase.
+    confirm: { message: "Run the risky step?", type: go risky }
+    run: echo risky-ran
+finally:
+  - name: cleanup
+    run: echo cleaned-up
+`;
+
+let dir: string | undefined;
+let ui: Rendered | undefined;
+afterEach(async () => {
+  ui?.unmount();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('TUI with the real engine', () => {
+  it('walks a real runbook: output, failed-step retry, phrase gate, finally, summary', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'drillbook-tui-'));
+    const file = join(dir, 'drill.yaml');
+    await writeFile(file, runbookYaml);
+    const runbook = await loadRunbook(file);
+    const events: EngineEvent[] = [];
+    const session = new TuiSession({
+      title: runbook.title,
+      start: (gate, onEvent, signal, forceSignal) =>
+        runDrill({
+          runbook,
+          gate,
+          signal,
+          forceSignal,
+          onEvent: (e) => {
+            events.push(e);
+            onEvent(e);
+          },
+          rollback: 'on-failure',
+          acceptNewHostKeys: false,
+          env: process.env,
+        }),
+      finish: async () => [join(dir!, 'report.json')],
+    });
+    ui = render(<App session={session} />);
+    const done = session.run();
+
+    const failed = await ui.waitForFrame('Flaky step failed after 1 attempt', 15_000);
+    expect(failed).toContain('first-try-fails');
+    expect(failed).toMatch(/✔ Greet/);
+    await ui.press('r');
+
+    const gate = await ui.waitForFrame('Type go risky and press Enter to approve', 15_000);
+    expect(gate).toContain('Run the risky step?');
+    expect(gate).toContain('Needs a person to type the phrase.');
+    expect(gate).toContain('will run: sh: echo risky-ran');
+    await ui.press(...'go risky', keys.enter);
+
+    const end = await done;
+    expect(end.exitCode).toBe(0);
+    const frame = await ui.waitForFrame('report.json');
+    expect(frame).toContain('Drill passed');
+    expect(frame).toMatch(/✔ Flaky step\s+↻1/);
+    expect(frame).toMatch(/✔ Risky step/);
+    expect(frame).toMatch(/✔ finally: cleanup/);
+    expect(frame).toContain('cleaned-up');
+    const decisions = events.filter((e) => e.type === 'gate-decision');
+    expect(decisions.map((d) => [d.stepId, d.decision, d.by])).toEqual([
+      ['flaky', 'retry', 'person'],
+      ['risky', 'approved', 'person'],
+    ]);
+  });
+});
