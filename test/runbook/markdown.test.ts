@@ -254,6 +254,11 @@ describe('parseMarkdown: shell blocks', () => {
     expect(at(doc, 'steps[0].continue_on_error')).toBe('drill.md:2:50');
   });
 
+  it('keeps a host list given in the JSON form a list', () => {
+    const steps = stepsOf(md('## A', '```sh {"host":["blue"],"env":{"A":"1"}}', 'a', '```'));
+    expect(steps[0]).toEqual({ name: 'A', ssh: { host: ['blue'], run: 'a', env: { A: '1' } } });
+  });
+
   it('reads the JSON attributes Runme writes and ignores Runme-only keys', () => {
     const doc = parse(
       md('## A', '```sh {"id":"x","timeout":"2m","interactive":"false","retries":1}', 'a', '```'),
@@ -449,6 +454,15 @@ describe('parseMarkdown: problems reported at the Markdown position', () => {
     );
     expect(problems(md('## A', '- first:', '  ```sh', '  x', '  ```', '```sh', 'y', '```'))).toContain(
       'drill.md:3:3: this ```sh block is inside a list or quote, where it would not run',
+    );
+  });
+
+  it('reports a gate inside a list, which would not stop the step, and an empty heading', () => {
+    expect(problems(md('## A', '- note:', '  > [!CONFIRM]', '  > Sure?', '```sh', 'y', '```'))).toContain(
+      'drill.md:3:3: this > [!CONFIRM] is inside a list or quote, where it would not stop the step',
+    );
+    expect(problems(md('##', '```sh', 'y', '```'))).toBe(
+      'drill.md:1:1: steps[0]: this `##` heading is empty (its text names the step)',
     );
   });
 

@@ -75,8 +75,8 @@ function shellAction(
   const { host, ...rest } = options;
   if (host !== undefined) {
     // `host=blue,green` fans out; the JSON form may give a list itself.
-    const hosts = typeof host === 'string' ? host.split(',').map((h) => h.trim()) : host;
-    const target = typeof host === 'string' && hosts.length === 1 ? hosts[0] : hosts;
+    const names = typeof host === 'string' ? host.split(',').map((h) => h.trim()) : undefined;
+    const target = names ? (names.length === 1 ? names[0] : names) : host;
     return { key: 'ssh', config: { host: target, run: command, ...rest }, parts };
   }
   if (Object.keys(rest).length === 0) return { key: 'run', config: command, parts };

@@ -17,6 +17,7 @@ export function buildStep(draft: Draft, section: Section, src: MarkdownSource, p
       src.pos(heading.line, heading.column),
       'this `##` heading is empty',
       'its text names the step',
+      draft.path,
     );
   }
   draft.setDefault('name', section.name, src.pos(nameAt.line, nameAt.column));
