@@ -1,6 +1,7 @@
 import { confirmAction } from './confirm.js';
 import { httpAction } from './http.js';
 import { runAction } from './run.js';
+import { sshAction } from './ssh.js';
 import type { ActionDefinition } from './types.js';
 import { waitAction } from './wait.js';
 
@@ -10,6 +11,6 @@ import { waitAction } from './wait.js';
  * stay fast and an AWS-free drill never loads the SDK.
  */
 // biome-ignore lint/suspicious/noExplicitAny: each definition is typed by its own config.
-const all: ActionDefinition<any>[] = [runAction, confirmAction, httpAction, waitAction];
+const all: ActionDefinition<any>[] = [runAction, confirmAction, httpAction, waitAction, sshAction];
 
 export const actions: ReadonlyMap<string, ActionDefinition<unknown>> = new Map(all.map((a) => [a.name, a]));

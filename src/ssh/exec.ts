@@ -1,0 +1,79 @@
+import { StringDecoder } from 'node:string_decoder';
+import type { Client } from 'ssh2';
+
+export interface ExecResult {
+  code: number | null;
+  signal: string | null;
+  /** Stopped because the step's signal aborted (timeout, stop condition, Ctrl-C). */
+  aborted: boolean;
+  /** The channel closed without an exit status: the connection (or sshd) went away. */
+  dropped: boolean;
+}
+
+export interface ExecOptions {
+  signal: AbortSignal;
+  onStdout(text: string): void;
+  onStderr(text: string): void;
+  /** Between SIGTERM and SIGKILL to the remote command on abort. */
+  graceMs?: number;
+}
+
+/**
+ * Runs one command on an open connection, streaming output as it arrives (nothing is
+ * accumulated, so output size does not matter). On abort: TERM to the remote process group
+ * (OpenSSH sshd >= 7.9 honours signal requests), KILL after a grace period, then the channel
+ * is closed and the promise settles without waiting for the server.
+ */
+export function execCommand(client: Client, command: string, options: ExecOptions): Promise<ExecResult> {
+  const { signal } = options;
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return resolve({ code: null, signal: null, aborted: true, dropped: false });
+    client.exec(command, (error, stream) => {
+      if (error) return reject(error);
+      const out = new StringDecoder('utf8');
+      const err = new StringDecoder('utf8');
+      let code: number | null = null;
+      let exitSignal: string | null = null;
+      let exited = false;
+      let aborted = false;
+      let settled = false;
+      const timers: NodeJS.Timeout[] = [];
+      const finish = () => {
+        if (settled) return;
+        settled = true;
+        signal.removeEventListener('abort', onAbort);
+        for (const t of timers) clearTimeout(t);
+        emit(options.onStdout, out.end());
+        emit(options.onStderr, err.end());
+        // OpenSSH always sends exit-status or exit-signal before closing a session channel.
+        resolve({ code, signal: exitSignal, aborted, dropped: !exited && !aborted });
+      };
+      const onAbort = () => {
+        aborted = true;
+        stream.signal('TERM');
+        const grace = options.graceMs ?? 2000;
+        timers.push(
+          setTimeout(() => {
+            stream.signal('KILL');
+            stream.close();
+          }, grace),
+          // A server that ignores both and never closes must not hold the step.
+          setTimeout(finish, grace + 1000),
+        );
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      stream.on('data', (b: Buffer) => emit(options.onStdout, out.write(b)));
+      stream.stderr.on('data', (b: Buffer) => emit(options.onStderr, err.write(b)));
+      stream.on('exit', (c: number | null, s?: string) => {
+        exited = true;
+        code = c;
+        exitSignal = s ? (s.startsWith('SIG') ? s : `SIG${s}`) : null;
+      });
+      stream.once('close', finish);
+    });
+  });
+}
+
+function emit(sink: (text: string) => void, text: string): void {
+  if (text.length > 0) sink(text);
+}
