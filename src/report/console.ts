@@ -47,8 +47,7 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
     if (text !== '') options.out.write(text);
   };
 
-  const prefixFor = (event: OutputEvent): string => {
-    const key = `${event.stepId}\0${event.label ?? ''}`;
+  const prefixFor = (key: string, event: OutputEvent): string => {
     let prefix = prefixes.get(key);
     if (prefix === undefined) {
       const host = event.label ? `[${event.label}] ` : '';
@@ -115,8 +114,10 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
       }
       case 'step-start':
         return onStart(event);
-      case 'output':
-        return lines.push(`${event.stepId}\0${event.label ?? ''}`, prefixFor(event), event.text);
+      case 'output': {
+        const key = event.label === undefined ? `${event.stepId}\0` : `${event.stepId}\0${event.label}`;
+        return lines.push(key, prefixFor(key, event), event.text);
+      }
       case 'gate-request':
         return verbose ? `${head(event.stepId, 'gate', colors.yellow)}: ${event.message}\n` : '';
       case 'gate-decision':
