@@ -254,6 +254,12 @@ describe('parseMarkdown: shell blocks', () => {
     expect(at(doc, 'steps[0].continue_on_error')).toBe('drill.md:2:50');
   });
 
+  it('keeps a __proto__ attribute as a plain key for the validator to reject', () => {
+    const step = stepsOf(md('## A', '```sh {"__proto__":{"polluted":true}}', 'a', '```'))[0]!;
+    expect(Object.keys(step)).toContain('__proto__');
+    expect(Object.getPrototypeOf(step)).toBe(Object.prototype);
+  });
+
   it('keeps a host list given in the JSON form a list', () => {
     const steps = stepsOf(md('## A', '```sh {"host":["blue"],"env":{"A":"1"}}', 'a', '```'));
     expect(steps[0]).toEqual({ name: 'A', ssh: { host: ['blue'], run: 'a', env: { A: '1' } } });

@@ -48,7 +48,8 @@ export class Draft {
       return false;
     }
     this.setAt.set(key, at);
-    this.data[key] = value;
+    // An own property even for `__proto__`, so a hostile key cannot swap the prototype.
+    Object.defineProperty(this.data, key, { value, enumerable: true, writable: true, configurable: true });
     this.positionsMap.set(childPath(this.path, key), at);
     return true;
   }
