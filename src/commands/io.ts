@@ -19,7 +19,8 @@ export const processIo = (): CommandIo => ({
 
 /** Prints loader problems, one per line, `file:line:col: path: message (hint)`. */
 export function printRunbookError(io: CommandIo, error: RunbookError): void {
-  for (const e of error.errors) io.stderr.write(`${formatLoadError(e)}\n`);
+  const inOrder = [...error.errors].sort((a, b) => a.line - b.line || a.column - b.column);
+  for (const e of inOrder) io.stderr.write(`${formatLoadError(e)}\n`);
   const n = error.errors.length;
   io.stderr.write(`drillbook: ${n} problem${n === 1 ? '' : 's'} found\n`);
 }
