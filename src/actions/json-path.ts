@@ -46,7 +46,9 @@ export function valueAt(root: unknown, path: JsonPath): { found: true; value: un
 /** Formats a parsed path the canonical way, for messages: `$.a.b[0]`. */
 export function formatJsonPath(path: JsonPath): string {
   return `$${path
-    .map((k) => (typeof k === 'number' ? `[${k}]` : /^[A-Za-z_$][\w$-]*$/.test(k) ? `.${k}` : `['${k}']`))
+    .map((k) =>
+      /^\d+$/.test(String(k)) ? `[${k}]` : /^[A-Za-z_$][\w$-]*$/.test(String(k)) ? `.${k}` : `['${k}']`,
+    )
     .join('')}`;
 }
 

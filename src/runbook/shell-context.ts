@@ -48,12 +48,20 @@ export function shellContexts(pieces: ReadonlyArray<string | null>): ShellContex
     delimiter = undefined;
   };
 
+  // What the text right before a hole leaves pending: a backslash that would escape the
+  // hole's opening quote, or a bare `$` that would turn it into bash's `$'...'` escapes.
+  let dangling: 'backslash' | 'dollar' | undefined;
   for (const piece of pieces) {
     if (piece === null) {
-      contexts.push(holeContext());
+      contexts.push(
+        dangling ? unsupported(`right after a ${dangling === 'dollar' ? '$' : 'backslash'}`) : holeContext(),
+      );
+      dangling = undefined;
       continue;
     }
-    for (let i = 0; i < piece.length; i++) {
+    let i = 0;
+    for (; i < piece.length; i++) {
+      dangling = undefined;
       const c = piece[i]!;
       const next = piece[i + 1];
       if (heredoc) {
@@ -101,6 +109,8 @@ export function shellContexts(pieces: ReadonlyArray<string | null>): ShellContex
           break;
       }
     }
+    // An escape at the very end of the text escapes whatever comes next: the hole.
+    if (i > piece.length) dangling = 'backslash';
   }
   return contexts;
 
@@ -183,8 +193,12 @@ export function shellContexts(pieces: ReadonlyArray<string | null>): ShellContex
         stack.push({ mode: 'dq' });
         return i;
       case '`':
-      case '$':
         return openSubstitution(text, i);
+      case '$': {
+        const end = openSubstitution(text, i);
+        if (end === i && i === text.length - 1) dangling = 'dollar';
+        return end;
+      }
       case '(':
         frame.parens++;
         return i;

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are shell text, not JS templates
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -165,9 +166,15 @@ describe('checkRefs', () => {
   it('in shell text, rejects templates no quoting can make safe', () => {
     const shell = { shell: true };
     expect(checkRefs('echo `echo {{ vars.region }}`', known, shell)[0]?.message).toContain('backticks');
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax, not a JS template
     expect(checkRefs('echo "${X:-{{ vars.region }}}"', known, shell)[0]?.message).toContain('${');
     expect(checkRefs('echo "{{ vars.region }}" $(echo {{ vars.zone_id }})', known, shell)).toEqual([]);
+    // A backslash or a bare $ right before a template would change how its quotes are read.
+    expect(checkRefs('echo \\{{ vars.region }}', known, shell)[0]?.message).toContain('after a backslash');
+    expect(checkRefs('echo "\\{{ vars.region }}"', known, shell)[0]?.message).toContain('after a backslash');
+    expect(checkRefs('echo ${{ vars.region }}', known, shell)[0]?.message).toContain('after a $');
+    expect(
+      checkRefs('echo \\\\{{ vars.region }} \\${{ vars.region }} "${{ vars.region }}"', known, shell),
+    ).toEqual([]);
     // the same text is fine when it is not shell text
     expect(checkRefs('echo `echo {{ vars.region }}`', known)).toEqual([]);
   });
@@ -241,7 +248,6 @@ describe('shell rendering run through /bin/sh', () => {
     '\\"; touch PWNED; echo \\"',
     '$(touch PWNED)\n touch PWNED',
     'x\ntouch PWNED\n#',
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax, not a JS template
     '${IFS}touch${IFS}PWNED',
     'it\'s a "quoted" \\ back\\slash $HOME * ?',
     '',
@@ -291,6 +297,19 @@ describe('shell rendering run through /bin/sh', () => {
       }
     });
   }
+
+  it('refuses a template right after a backslash or a bare $', () => {
+    const s = { ...scope, vars: { v: "'; touch PWNED; #" } };
+    for (const shape of [
+      'printf %s \\{{ vars.v }}',
+      'printf %s "\\{{ vars.v }}"',
+      'printf %s ${{ vars.v }}',
+    ]) {
+      expect(() => renderTemplate(shape, s, { shell: true }), shape).toThrow(/after a/);
+    }
+    expect(sh(renderTemplate('printf %s \\\\{{ vars.v }}', s, { shell: true }))).toBe("\\'; touch PWNED; #");
+    expect(existsSync(marker)).toBe(false);
+  });
 
   it('refuses a multi-line value that could end a here-document early', () => {
     const s = { ...scope, vars: { v: 'EOF\ntouch PWNED\nEOF' } };
