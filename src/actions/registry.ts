@@ -1,5 +1,7 @@
+import { cloudWatchAlarmAction } from './cloudwatch-alarm.js';
 import { confirmAction } from './confirm.js';
 import { httpAction } from './http.js';
+import { route53Action } from './route53.js';
 import { runAction } from './run.js';
 import { sshAction } from './ssh.js';
 import type { ActionDefinition } from './types.js';
@@ -11,6 +13,14 @@ import { waitAction } from './wait.js';
  * stay fast and an AWS-free drill never loads the SDK.
  */
 // biome-ignore lint/suspicious/noExplicitAny: each definition is typed by its own config.
-const all: ActionDefinition<any>[] = [runAction, confirmAction, httpAction, waitAction, sshAction];
+const all: ActionDefinition<any>[] = [
+  runAction,
+  confirmAction,
+  httpAction,
+  waitAction,
+  sshAction,
+  cloudWatchAlarmAction,
+  route53Action,
+];
 
 export const actions: ReadonlyMap<string, ActionDefinition<unknown>> = new Map(all.map((a) => [a.name, a]));

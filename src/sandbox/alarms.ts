@@ -128,6 +128,23 @@ export class AlarmStore {
     return true;
   }
 
+  /** Puts every alarm in the state the world implies, now (the sandbox's "start over"). */
+  resetAll(): void {
+    const now = new Date();
+    this.pending.clear();
+    for (const record of this.records.values()) {
+      const implied = impliedState(record.def, this.world);
+      delete record.heldUntil;
+      delete record.reasonData;
+      if (record.state === implied.state) continue;
+      Object.assign(record, {
+        state: implied.state,
+        reason: reasonFor(implied.state, implied.why, now),
+        updatedAt: now,
+      });
+    }
+  }
+
   /** One evaluation of every alarm; the sandbox calls this on a timer and after world changes. */
   evaluate(now = Date.now()): void {
     for (const record of this.records.values()) {

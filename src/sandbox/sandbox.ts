@@ -101,8 +101,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     alarms.evaluate();
     return state;
   };
+  // Start over: restore both colours and settle alarms at once instead of after the delay.
   const reset = async () => {
     for (const c of COLOURS) await apply(c, 'restore');
+    alarms.resetAll();
   };
   const state = (): SandboxState => ({
     colours: {

@@ -1,0 +1,87 @@
+import { runAlarmCheck } from '../aws/alarm-check.js';
+import type { AlarmSelection } from '../aws/alarms.js';
+import { DURATION_PATTERN, formatDuration, parseDuration } from '../runbook/duration.js';
+import { type ActionDefinition, ConfigProblem } from './types.js';
+
+const STATES = ['OK', 'ALARM', 'INSUFFICIENT_DATA'] as const;
+export type AlarmState = (typeof STATES)[number];
+
+export interface CloudWatchAlarmConfig {
+  select: AlarmSelection;
+  state: AlarmState;
+  /** ms; undefined = assert once. */
+  within?: number;
+  interval: number;
+  setState?: { state: AlarmState; reason?: string };
+}
+
+const duration = { type: ['string', 'number'], pattern: DURATION_PATTERN };
+
+/**
+ * `cloudwatch_alarm:` asserts, or waits `within` for, every selected alarm to be in `state`.
+ * `set_state` first calls SetAlarmState, to exercise the alarm path without breaking anything.
+ */
+export const cloudWatchAlarmAction: ActionDefinition<CloudWatchAlarmConfig> = {
+  name: 'cloudwatch_alarm',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['state'],
+    properties: {
+      names: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+      prefix: { type: 'string', minLength: 1 },
+      state: { enum: STATES },
+      within: duration,
+      interval: duration,
+      set_state: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['state'],
+        properties: { state: { enum: STATES }, reason: { type: 'string', minLength: 1 } },
+      },
+    },
+  },
+  parse(raw) {
+    const r = raw as {
+      names?: string[];
+      prefix?: string;
+      state: AlarmState;
+      within?: string | number;
+      interval?: string | number;
+      set_state?: { state: AlarmState; reason?: string };
+    };
+    if (r.names !== undefined && r.prefix !== undefined) {
+      throw new ConfigProblem(
+        'prefix',
+        'give either names or prefix, not both',
+        'CloudWatch cannot filter by both',
+      );
+    }
+    if (r.names === undefined && r.prefix === undefined) {
+      throw new ConfigProblem('', 'say which alarms: names: [...] or prefix: ...');
+    }
+    const config: CloudWatchAlarmConfig = {
+      select: r.names ? { names: [...new Set(r.names)] } : { prefix: r.prefix ?? '' },
+      state: r.state,
+      interval: durationOf(r.interval, 'interval') ?? 5000,
+    };
+    const within = durationOf(r.within, 'within');
+    if (within !== undefined) config.within = within;
+    if (r.set_state) config.setState = { ...r.set_state };
+    return config;
+  },
+  summary(c) {
+    const which = 'names' in c.select ? c.select.names.join(', ') : `${c.select.prefix}*`;
+    const set = c.setState ? `set ${c.setState.state}, then ` : '';
+    const within = c.within ? ` within ${formatDuration(c.within)}` : '';
+    return `cloudwatch: ${set}${which} ${'names' in c.select && c.select.names.length === 1 ? 'is' : 'are'} ${c.state}${within}`;
+  },
+  run: runAlarmCheck,
+};
+
+function durationOf(value: string | number | undefined, key: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new ConfigProblem(key, `"${value}" is not a duration`, 'e.g. 500ms, 30s, 5m');
+  return ms;
+}

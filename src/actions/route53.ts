@@ -1,0 +1,108 @@
+import { runRoute53Check } from '../aws/route53-check.js';
+import { DURATION_PATTERN, formatDuration, parseDuration } from '../runbook/duration.js';
+import { type ActionDefinition, ConfigProblem } from './types.js';
+
+export type FailoverRole = 'PRIMARY' | 'SECONDARY';
+
+export interface Route53Config {
+  /** Set together with `record`. */
+  zoneId?: string;
+  record?: string;
+  type: string;
+  /** Values Route 53 must answer for the record. */
+  expect?: string[];
+  healthCheck?: { id: string; status: 'Healthy' | 'Unhealthy' };
+  /** Which record of a failover pair must be serving. */
+  failover?: FailoverRole;
+  within?: number;
+  interval: number;
+}
+
+const duration = { type: ['string', 'number'], pattern: DURATION_PATTERN };
+
+/**
+ * `route53:` what Route 53 answers for a record (TestDNSAnswer: health checks applied, no
+ * resolver caches), which failover record serves, and health check status; `within` waits.
+ */
+export const route53Action: ActionDefinition<Route53Config> = {
+  name: 'route53',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      zone_id: { type: 'string', minLength: 1 },
+      record: { type: 'string', minLength: 1 },
+      type: { type: 'string', minLength: 1 },
+      expect: {
+        oneOf: [
+          { type: 'string', minLength: 1 },
+          { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+        ],
+      },
+      health_check: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'status'],
+        properties: { id: { type: 'string', minLength: 1 }, status: { enum: ['Healthy', 'Unhealthy'] } },
+      },
+      failover: { enum: ['PRIMARY', 'SECONDARY'] },
+      within: duration,
+      interval: duration,
+    },
+  },
+  parse(raw) {
+    const r = raw as {
+      zone_id?: string;
+      record?: string;
+      type?: string;
+      expect?: string | string[];
+      health_check?: { id: string; status: 'Healthy' | 'Unhealthy' };
+      failover?: FailoverRole;
+      within?: string | number;
+      interval?: string | number;
+    };
+    if ((r.zone_id === undefined) !== (r.record === undefined)) {
+      const missing = r.zone_id === undefined ? 'zone_id' : 'record';
+      throw new ConfigProblem(
+        missing,
+        `${missing} is required with ${missing === 'zone_id' ? 'record' : 'zone_id'}`,
+      );
+    }
+    if (r.record === undefined && r.health_check === undefined) {
+      throw new ConfigProblem('', 'say what to check: zone_id and record, and/or health_check');
+    }
+    for (const key of ['expect', 'failover', 'type'] as const) {
+      if (r[key] !== undefined && r.record === undefined)
+        throw new ConfigProblem(key, `${key} needs zone_id and record`);
+    }
+    const config: Route53Config = {
+      type: (r.type ?? 'A').toUpperCase(),
+      interval: durationOf(r.interval, 'interval') ?? 5000,
+    };
+    if (r.zone_id !== undefined) config.zoneId = r.zone_id;
+    if (r.record !== undefined) config.record = r.record;
+    if (r.expect !== undefined) config.expect = typeof r.expect === 'string' ? [r.expect] : [...r.expect];
+    if (r.health_check) config.healthCheck = { ...r.health_check };
+    if (r.failover) config.failover = r.failover;
+    const within = durationOf(r.within, 'within');
+    if (within !== undefined) config.within = within;
+    return config;
+  },
+  summary(c) {
+    const parts: string[] = [];
+    if (c.record) {
+      const what = c.expect ? `answers ${c.expect.join(', ')}` : 'answers';
+      parts.push(`${c.record} ${c.type} ${what}${c.failover ? ` from ${c.failover}` : ''}`);
+    }
+    if (c.healthCheck) parts.push(`health check ${c.healthCheck.id} is ${c.healthCheck.status}`);
+    return `route53: ${parts.join('; ')}${c.within ? ` within ${formatDuration(c.within)}` : ''}`;
+  },
+  run: runRoute53Check,
+};
+
+function durationOf(value: string | number | undefined, key: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new ConfigProblem(key, `"${value}" is not a duration`, 'e.g. 500ms, 30s, 5m');
+  return ms;
+}

@@ -1,0 +1,67 @@
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { Route53Client } from '@aws-sdk/client-route-53';
+import type { ActionContext } from '../actions/types.js';
+import { type ClientSettings, clientSettings, settingsKey } from './settings.js';
+
+/**
+ * SDK clients, created on first use and shared by every step of one run (ctx.resources
+ * destroys them at the end). The SDK is imported here, inside run(), never at module load:
+ * `validate` and `plan`, and drills without AWS steps, never pay for loading it.
+ * The SDK's default retry strategy (3 attempts, backoff on throttling and 5xx) is kept.
+ */
+export function cloudWatchClient(ctx: ActionContext): Promise<CloudWatchClient> {
+  const settings = clientSettings(ctx.runbook.aws);
+  return ctx.resources.get(
+    settingsKey('cloudwatch', settings),
+    async () => {
+      const { CloudWatchClient } = await import('@aws-sdk/client-cloudwatch');
+      return withoutNodeVersionWarning(() => new CloudWatchClient(clientConfig(settings)));
+    },
+    async (client) => (await client.catch(() => undefined))?.destroy(),
+  );
+}
+
+export function route53Client(ctx: ActionContext): Promise<Route53Client> {
+  const settings = clientSettings(ctx.runbook.aws);
+  // Route 53 is global: its API lives in us-east-1 whatever region the drill is about.
+  settings.region ??= 'us-east-1';
+  return ctx.resources.get(
+    settingsKey('route53', settings),
+    async () => {
+      const { Route53Client } = await import('@aws-sdk/client-route-53');
+      return withoutNodeVersionWarning(() => new Route53Client(clientConfig(settings)));
+    },
+    async (client) => (await client.catch(() => undefined))?.destroy(),
+  );
+}
+
+function clientConfig(s: ClientSettings) {
+  return {
+    ...(s.region ? { region: s.region } : {}),
+    ...(s.profile ? { profile: s.profile } : {}),
+    ...(s.endpoint ? { endpoint: s.endpoint } : {}),
+    ...(s.credentials ? { credentials: s.credentials } : {}),
+    // A hung endpoint must not hold a step until its timeout without saying why.
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
+  };
+}
+
+const WARNING_SWITCH = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+
+/**
+ * On Node < 22 the SDK's client constructor calls process.emitWarning("NodeVersionSupportWarning:
+ * ...") once per process (@aws-sdk/core emitWarningIfUnsupportedVersion), which would land on
+ * the terminal and in reports. Its documented switch is this environment variable, read in the
+ * constructor; we set it for the construction only, so exactly that warning is silenced and
+ * child processes of later steps see the environment unchanged.
+ */
+export function withoutNodeVersionWarning<T>(make: () => T): T {
+  const before = process.env[WARNING_SWITCH];
+  process.env[WARNING_SWITCH] = 'true';
+  try {
+    return make();
+  } finally {
+    if (before === undefined) delete process.env[WARNING_SWITCH];
+    else process.env[WARNING_SWITCH] = before;
+  }
+}
