@@ -1,5 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Client } from 'ssh2';
+import { REMOTE_KILL_GRACE_S } from './command.js';
 
 export interface ExecResult {
   code: number | null;
@@ -14,15 +15,13 @@ export interface ExecOptions {
   signal: AbortSignal;
   onStdout(text: string): void;
   onStderr(text: string): void;
-  /** Between SIGTERM and SIGKILL to the remote command on abort. */
-  graceMs?: number;
 }
 
 /**
  * Runs one command on an open connection, streaming output as it arrives (nothing is
- * accumulated, so output size does not matter). On abort: TERM to the remote process group
- * (OpenSSH sshd >= 7.9 honours signal requests), KILL after a grace period, then the channel
- * is closed and the promise settles without waiting for the server.
+ * accumulated, so output size does not matter). On abort: SIGTERM to the remote command and
+ * EOF to its watchdog (TERM, then KILL after a grace period), then the channel is closed and
+ * the promise settles without waiting longer for the server.
  */
 export function execCommand(client: Client, command: string, options: ExecOptions): Promise<ExecResult> {
   const { signal } = options;
@@ -50,15 +49,15 @@ export function execCommand(client: Client, command: string, options: ExecOption
       };
       const onAbort = () => {
         aborted = true;
+        // Where sshd allows it, signal the command directly; EOF on stdin then wakes the
+        // remote watchdog (see remoteCommand), which works where signals are refused.
         stream.signal('TERM');
-        const grace = options.graceMs ?? 2000;
+        stream.end();
+        const grace = REMOTE_KILL_GRACE_S * 1000;
         timers.push(
-          setTimeout(() => {
-            stream.signal('KILL');
-            stream.close();
-          }, grace),
-          // A server that ignores both and never closes must not hold the step.
-          setTimeout(finish, grace + 1000),
+          setTimeout(() => stream.close(), grace + 500),
+          // A server that never closes the channel must not hold the step.
+          setTimeout(finish, grace + 1500),
         );
       };
       signal.addEventListener('abort', onAbort, { once: true });

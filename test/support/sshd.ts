@@ -50,6 +50,8 @@ export interface Sshd {
   sessions(): number;
   /** SIGKILLs sshd and every process under it: open connections drop at once. */
   killHard(): void;
+  /** SIGKILLs the per-connection processes only: connections drop, sshd keeps listening. */
+  dropConnections(): void;
   stop(): Promise<void>;
 }
 
@@ -170,6 +172,7 @@ function handle(
     connections: () => count(/^Connection from 127\.0\.0\.1 port \d+ on 127\.0\.0\.1 port/gm),
     sessions: () => count(/^Starting session: /gm),
     killHard: () => killTree(child.pid!),
+    dropConnections: () => killTree(child.pid!, false),
     async stop() {
       killTree(child.pid!);
       await exited;
@@ -179,7 +182,7 @@ function handle(
 }
 
 /** SIGKILLs `pid` and all its descendants (per-connection sshd children call setsid, so no group kill). */
-function killTree(pid: number): void {
+function killTree(pid: number, includeRoot = true): void {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -197,7 +200,7 @@ function killTree(pid: number): void {
     for (const c of children.get(p) ?? []) walk(c);
   };
   walk(pid);
-  for (const p of all) {
+  for (const p of includeRoot ? all : all.slice(1)) {
     try {
       process.kill(p, 'SIGKILL');
     } catch {
