@@ -134,7 +134,22 @@ function parseHttp(raw: unknown): HttpConfig {
   const within = durationAt(r.within, 'within');
   if (within !== undefined) config.within = within;
   if (config.timeout <= 0) throw new ConfigProblem('timeout', 'timeout must be more than 0');
+  checkUrl(r.url, typeof raw === 'string' ? '' : 'url');
   return config;
+}
+
+/** Catches `htp://` and friends at load time; a templated URL is checked when it runs. */
+function checkUrl(url: string, path: string): void {
+  if (url.includes('{{')) return;
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    throw new ConfigProblem(path, `"${url}" is not a URL`, 'write e.g. http://10.0.0.5:8080/health');
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new ConfigProblem(path, `"${url}" is not an http or https URL`);
+  }
 }
 
 function expectedText(c: HttpConfig): string {

@@ -311,6 +311,22 @@ describe('http action: config', () => {
     ).toMatchObject({ path: 'expect.json[1].path' });
   });
 
+  it('rejects a URL that cannot work, unless a template fills it at run time', () => {
+    const problem = (raw: unknown) => {
+      try {
+        config(raw);
+      } catch (error) {
+        if (error instanceof ConfigProblem) return error.path;
+        throw error;
+      }
+      return undefined;
+    };
+    expect(problem({ url: '127.0.0.1:8080/health' })).toBe('url');
+    expect(problem({ url: 'ftp://example.com/x' })).toBe('url');
+    expect(problem('not a url')).toBe('');
+    expect(problem({ url: 'http://{{ hosts.blue.host }}:8080/health' })).toBeUndefined();
+  });
+
   it('summarises the request and what it expects', () => {
     expect(
       httpAction.summary(config({ url: 'http://x/h', expect: { status: [200, 204] }, within: '5m' })),
