@@ -1,19 +1,22 @@
 import { formatDuration } from '../runbook/duration.js';
 import type { GateRecord, RetryRecord, StepReport } from './report-model.js';
 
-/** The words every report uses for a step, so JUnit, JSON and console agree. */
+/**
+ * The words every report uses for a step, so JUnit, JSON and console agree. Undo and
+ * steady-state entries repeat a main step's name, so they are told apart by a prefix, unless
+ * the engine already gave one (`Undo: Deploy`, `Steady state (before): Health`).
+ */
 export function displayName(step: Pick<StepReport, 'name' | 'phase'>): string {
-  switch (step.phase) {
-    case 'undo':
-      return `undo: ${step.name}`;
-    case 'steady-state-before':
-      return `steady state before: ${step.name}`;
-    case 'steady-state-after':
-      return `steady state after: ${step.name}`;
-    default:
-      return step.name;
-  }
+  const prefix = PHASE_PREFIX[step.phase];
+  if (!prefix || step.name.toLowerCase().startsWith(prefix.match)) return step.name;
+  return `${prefix.label}${step.name}`;
 }
+
+const PHASE_PREFIX: Partial<Record<StepReport['phase'], { match: string; label: string }>> = {
+  undo: { match: 'undo', label: 'Undo: ' },
+  'steady-state-before': { match: 'steady state', label: 'Steady state (before): ' },
+  'steady-state-after': { match: 'steady state', label: 'Steady state (after): ' },
+};
 
 /** "approved by --yes", "refused: no approval; pass --yes or --approve ID". */
 export function describeGate(gate: GateRecord): string {

@@ -14,9 +14,12 @@ export { writeReportFile } from './write-file.js';
  * Mapping:
  * - one `<testsuite name=runbook>`; one `<testcase classname=runbook name=step>` per step in
  *   the order steps started, then steps that never started (`<skipped message="not run: ...">`).
- *   Undo and steady-state entries are named `undo: X`, `steady state before: X`.
+ *   Undo and steady-state entries are named `Undo: X`, `Steady state (before): X` (as the
+ *   engine names them); a repeated name gets ` (2)` so Jenkins does not merge two testcases.
  * - an ssh fan-out step becomes one testcase per host, `step [host]`; if the step failed
- *   while every host passed, the step also gets its own failing testcase.
+ *   while every host passed, the step also gets its own failing testcase. A `parallel`
+ *   group is reported through its members (it gets a testcase only if it failed while no
+ *   member did), so one failure is never counted twice.
  * - failed -> `<failure type="failed">` (`gate-refused` when a gate refused it), interrupted
  *   -> `<failure type="interrupted">`; message = first line of the reason, body = all of it.
  *   A failure tolerated by `continue_on_error` is a passing testcase whose system-out says so,
@@ -54,7 +57,7 @@ const DEFAULT_CASE_CHARS = 160 * 1024;
 const DEFAULT_TOTAL_CHARS = 8 * 1024 * 1024;
 
 export function renderJunit(report: RunReport, options: JunitOptions = {}): string {
-  const fromSteps = report.steps.flatMap(stepCases);
+  const fromSteps = report.steps.filter((step) => !isRepeatedGroup(step, report.steps)).flatMap(stepCases);
   const stepFailed = fromSteps.some((c) => c.outcome?.kind === 'failure');
   const cases = uniqueNames([...fromSteps, ...runCases(report, stepFailed)]);
   const perCase = Math.min(
@@ -113,6 +116,17 @@ function stepCases(step: StepReport): Case[] {
     cases.push({ name, timeMs: step.durationMs, outcome, out: log });
   }
   return cases;
+}
+
+/**
+ * A `parallel` group's outcome is its members' outcomes: its own testcase would count the
+ * same failure twice. It keeps one only when it failed with no failing member to show it.
+ */
+function isRepeatedGroup(step: StepReport, steps: StepReport[]): boolean {
+  const members = steps.filter((s) => s.group === step.id && s.phase === step.phase);
+  if (members.length === 0) return false;
+  const broken = (s: StepReport) => stepOutcome(s)?.kind === 'failure';
+  return !broken(step) || members.some(broken);
 }
 
 function stepOutcome(step: StepReport): Outcome | undefined {

@@ -24,6 +24,8 @@ export interface RunReportOptions {
 interface Entry {
   step: StepReport;
   open: boolean;
+  /** Saw a step-start: the engine reports steps it never started as a bare skipped step-end. */
+  started: boolean;
   /** '' is the step's own output; other keys are labels (ssh hosts). */
   buffers: Map<string, BoundedText>;
 }
@@ -111,10 +113,21 @@ export class RunReportBuilder {
       this.end?.reason ??
       (complete
         ? undefined
-        : `the run stopped without finishing (killed or crashed); its last event was at ${new Date(endedAt).toISOString()}`);
+        : this.lastTime === undefined
+          ? 'no events were recorded: the run never started or its journal is empty'
+          : `the run stopped without finishing (killed or crashed); its last event was at ${new Date(endedAt).toISOString()}`);
 
-    const steps = this.order.map((entry) => this.finishStep(entry, endedAt, reason));
-    steps.push(...this.notRunSteps(reason));
+    // Steps in the order they started; then those that never did, in plan order.
+    const planIndex = new Map((start?.plan ?? []).map((p, i) => [`${p.phase}:${p.id}`, i]));
+    const at = (step: StepReport) => planIndex.get(step.key) ?? Number.MAX_SAFE_INTEGER;
+    const never = [
+      ...this.order.filter((entry) => !entry.started).map((entry) => this.finishStep(entry, endedAt, reason)),
+      ...this.notRunSteps(reason),
+    ].sort((a, b) => at(a) - at(b));
+    const steps = [
+      ...this.order.filter((entry) => entry.started).map((entry) => this.finishStep(entry, endedAt, reason)),
+      ...never,
+    ];
 
     const report: RunReport = {
       runId: start?.runId ?? 'unknown',
@@ -138,6 +151,7 @@ export class RunReportBuilder {
   private onStepStart(event: StepStartEvent): void {
     const entry = this.entry(event.stepId, event.phase, event.name);
     const step = entry.step;
+    entry.started = true;
     if (!entry.open) {
       // First start, or a re-run after a failure gate said "retry": same entry, reopened.
       entry.open = true;
@@ -173,6 +187,7 @@ export class RunReportBuilder {
     if (event.saved) step.saved = { ...event.saved };
     if (event.group !== undefined) step.group = event.group;
     step.parts = (event.parts ?? []).map((part) => ({ ...part }));
+    step.notRun = !entry.started && event.status === 'skipped' && event.attempts === 0;
     if (this.keepOutput) this.mergeJournalOutput(entry, event);
   }
 
@@ -251,7 +266,7 @@ export class RunReportBuilder {
         output: [],
       };
       if (planned?.group !== undefined) step.group = planned.group;
-      entry = { step, open: false, buffers: new Map() };
+      entry = { step, open: false, started: false, buffers: new Map() };
       this.entries.set(key, entry);
       this.order.push(entry);
     }

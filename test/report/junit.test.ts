@@ -282,11 +282,41 @@ describe('renderJunit', () => {
     s.step('restore').runEnd('failed');
     const { cases } = await suiteOf(junitOf(s.events));
     expect(cases.map((c) => c.name)).toEqual([
-      'steady state before: Health',
+      'Steady state (before): Health',
       'Deploy',
-      'undo: Deploy',
+      'Undo: Deploy',
       'Finally: restore',
     ]);
+  });
+
+  it('keeps the names the engine gives undo and steady-state steps without prefixing twice', async () => {
+    const s = new EventScript().runStart([
+      { id: 'before/health', name: 'Steady state (before): Health', phase: 'steady-state-before' },
+      { id: 'deploy', name: 'Deploy' },
+    ]);
+    s.step('before/health').step('deploy', { status: 'failed', reason: 'boom' });
+    s.stepStart('undo/deploy', { phase: 'undo', name: 'Undo: Deploy' }).tick(10);
+    s.stepEnd('undo/deploy', 'passed', { phase: 'undo', name: 'Undo: Deploy' }).runEnd('failed');
+    const { cases } = await suiteOf(junitOf(s.events));
+    expect(cases.map((c) => c.name)).toEqual(['Steady state (before): Health', 'Deploy', 'Undo: Deploy']);
+  });
+
+  it('reports members of a parallel group, not the group again', async () => {
+    const s = new EventScript().runStart([
+      { id: 'both', name: 'Deploy both' },
+      { id: 'blue', name: 'Deploy blue', group: 'both' },
+      { id: 'green', name: 'Deploy green', group: 'both' },
+      { id: 'after', name: 'After' },
+    ]);
+    s.stepStart('both').stepStart('blue').stepStart('green').tick(100).stepEnd('blue');
+    s.tick(50).stepEnd('green', 'failed', { reason: 'exit 1' });
+    s.stepEnd('both', 'failed', { reason: 'Deploy green: exit 1' });
+    s.stepEnd('after', 'skipped', { reason: 'not run: an earlier step failed', attempts: 0, durationMs: 0 });
+    s.runEnd('failed', 1, 'Deploy both: Deploy green: exit 1');
+    const { suite, cases } = await suiteOf(junitOf(s.events));
+    expect(cases.map((c) => c.name)).toEqual(['Deploy blue', 'Deploy green', 'After']);
+    expect(suite).toMatchObject({ tests: 3, failures: 1, skipped: 1 });
+    expect(byName(cases, 'After').skipped?.[0]?.message).toBe('not run: an earlier step failed');
   });
 
   it('keeps the whole file bounded when many steps print a lot', async () => {

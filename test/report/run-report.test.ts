@@ -35,6 +35,21 @@ describe('RunReportBuilder', () => {
     ]);
   });
 
+  it('treats a bare skipped step-end (what the engine sends for steps it never started) as not run, listed last', () => {
+    const s = new EventScript().runStart(['a', 'b', 'c', { id: 'restore', phase: 'finally' }]);
+    s.step('a', { status: 'failed', reason: 'exit 1' });
+    s.stepEnd('b', 'skipped', { reason: 'not run: an earlier step failed', attempts: 0, durationMs: 0 });
+    s.stepEnd('c', 'skipped', { reason: 'not run: an earlier step failed', attempts: 0, durationMs: 0 });
+    s.step('restore').runEnd('failed', 1, 'a: exit 1');
+    const report = reportOf(s.events);
+    expect(report.steps.map((st) => [st.id, st.status, st.notRun, st.reason])).toEqual([
+      ['a', 'failed', false, 'exit 1'],
+      ['restore', 'passed', false, undefined],
+      ['b', 'skipped', true, 'not run: an earlier step failed'],
+      ['c', 'skipped', true, 'not run: an earlier step failed'],
+    ]);
+  });
+
   it('turns a step that never ended into interrupted, and a run without run-end into interrupted', () => {
     const s = new EventScript().runStart(['a', 'b']);
     s.step('a').stepStart('b').output('b', 'working').tick(3000).output('b', '...');
