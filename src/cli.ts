@@ -100,6 +100,11 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
     .fail((message, error) => {
       if (error) throw error;
       usageError = message;
+    })
+    // yargs still calls the command's handler after a validation failure; stop here so a
+    // usage error never runs the drill (e.g. with `--rollback nevr`).
+    .middleware(() => {
+      if (usageError !== undefined) throw new Error(usageError);
     });
   try {
     await parser.parseAsync();
