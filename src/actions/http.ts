@@ -44,36 +44,48 @@ const jsonExpectation = {
   properties: { path: { type: 'string', minLength: 1 }, equals: {} },
 };
 
+/**
+ * One value or a list of them. `if`/`then`/`else` rather than `oneOf`: ajv then reports only
+ * the errors of the form the author wrote, not "expected a string" beside every typo.
+ */
+function oneOrList(item: Record<string, unknown>): Record<string, unknown> {
+  return {
+    type: [item['type'], 'array'].flat(),
+    if: { type: 'array' },
+    then: { items: item, minItems: 1 },
+    else: item,
+  };
+}
+
 /** `http:` a request whose response must meet expectations, optionally polled until it does. */
 export const httpAction: ActionDefinition<HttpConfig> = {
   name: 'http',
   schema: {
-    oneOf: [
-      { type: 'string', minLength: 1 },
-      {
-        type: 'object',
-        additionalProperties: false,
-        required: ['url'],
-        properties: {
-          url: { type: 'string', minLength: 1 },
-          method: { type: 'string', pattern: '^[A-Za-z]+$' },
-          headers: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
-          body: { type: ['string', 'object', 'array'] },
-          timeout: duration,
-          expect: {
-            type: 'object',
-            additionalProperties: false,
-            properties: {
-              status: { oneOf: [status, { type: 'array', items: status, minItems: 1 }] },
-              body_contains: { type: 'string' },
-              json: { oneOf: [jsonExpectation, { type: 'array', items: jsonExpectation, minItems: 1 }] },
-            },
+    type: ['string', 'object'],
+    if: { type: 'string' },
+    then: { minLength: 1 },
+    else: {
+      additionalProperties: false,
+      required: ['url'],
+      properties: {
+        url: { type: 'string', minLength: 1 },
+        method: { type: 'string', pattern: '^[A-Za-z]+$' },
+        headers: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
+        body: { type: ['string', 'object', 'array'] },
+        timeout: duration,
+        expect: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            status: oneOrList(status),
+            body_contains: { type: 'string' },
+            json: oneOrList(jsonExpectation),
           },
-          within: duration,
-          interval: duration,
         },
+        within: duration,
+        interval: duration,
       },
-    ],
+    },
   },
   parse: parseHttp,
   summary(c) {

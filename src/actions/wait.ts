@@ -28,25 +28,42 @@ const duration = { type: ['string', 'number'], pattern: DURATION_PATTERN };
 export const waitAction: ActionDefinition<WaitConfig> = {
   name: 'wait',
   // A getter: the nested probe schemas come from the registry, complete only after loading.
+  // `if`/`else` rather than `oneOf` so ajv reports the errors of the form the author wrote;
+  // which keys go together (for vs until + within) is checked in `parse`, with clearer words.
   get schema(): JsonSchema {
     return {
-      oneOf: [
-        duration,
-        { type: 'object', additionalProperties: false, required: ['for'], properties: { for: duration } },
-        {
-          type: 'object',
-          additionalProperties: false,
-          required: ['until', 'within'],
-          properties: { until: probeSchema(), within: duration, interval: duration },
-        },
-      ],
+      type: ['string', 'number', 'object'],
+      if: { type: 'object' },
+      then: {
+        additionalProperties: false,
+        properties: { for: duration, until: probeSchema(), within: duration, interval: duration },
+      },
+      else: duration,
     };
   },
   parse(raw) {
     if (typeof raw === 'string' || typeof raw === 'number')
       return { kind: 'sleep', ms: durationAt(raw, '') ?? 0 };
     const r = raw as { for?: unknown; until?: Record<string, unknown>; within?: unknown; interval?: unknown };
-    if (r.until === undefined) return { kind: 'sleep', ms: durationAt(r.for, 'for') ?? 0 };
+    if (r.until === undefined) {
+      if (r.for === undefined) {
+        throw new ConfigProblem(
+          '',
+          'wait needs for: or until:',
+          'e.g. wait: 30s, or wait: { until: { http: ... }, within: 5m }',
+        );
+      }
+      const extra = r.within !== undefined ? 'within' : r.interval !== undefined ? 'interval' : undefined;
+      if (extra)
+        throw new ConfigProblem(extra, `${extra}: only goes with until:`, 'wait: { for: 30s } just sleeps');
+      return { kind: 'sleep', ms: durationAt(r.for, 'for') ?? 0 };
+    }
+    if (r.for !== undefined) {
+      throw new ConfigProblem('for', 'use either for: (sleep) or until: (poll), not both');
+    }
+    if (r.within === undefined) {
+      throw new ConfigProblem('', 'until: needs within: (how long to keep trying)', 'e.g. within: 5m');
+    }
     return {
       kind: 'until',
       until: parseProbe(r.until),

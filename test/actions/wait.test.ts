@@ -75,6 +75,16 @@ describe('wait: parse and schema', () => {
     );
   });
 
+  it('says which keys go together', () => {
+    expect(problem({ until: { run: 'true' } })).toEqual({
+      path: '',
+      message: 'until: needs within: (how long to keep trying)',
+    });
+    expect(problem({ for: '1s', until: { run: 'true' }, within: '1m' })?.path).toBe('for');
+    expect(problem({ for: '1s', within: '1m' })?.path).toBe('within');
+    expect(problem({})?.message).toBe('wait needs for: or until:');
+  });
+
   it('rejects an until: that is not exactly one usable action', () => {
     expect(problem({ until: { htp: 'http://x' }, within: '1m' })).toMatchObject({ path: 'until.htp' });
     expect(problem({ until: { wait: '1s' }, within: '1m' })).toMatchObject({ path: 'until.wait' });
@@ -98,7 +108,6 @@ describe('wait: parse and schema', () => {
     expect(validate({ until: { run: 'test -f /tmp/x' }, within: '5m' })).toBe(true);
     expect(validate('thirty seconds')).toBe(false);
     expect(validate({ for: '1m', extra: true })).toBe(false);
-    expect(validate({ until: { run: 'true' } })).toBe(false); // within is required
     expect(validate({ until: { nope: 1 }, within: '1m' })).toBe(false);
     expect(validate({ until: {}, within: '1m' })).toBe(false);
     expect(validate({ until: { http: { url: 'http://x', bogus: 1 } }, within: '1m' })).toBe(false);
