@@ -52,6 +52,7 @@ function oneOrList(item: Record<string, unknown>): Record<string, unknown> {
   return {
     type: [item['type'], 'array'].flat(),
     if: { type: 'array' },
+    // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword
     then: { items: item, minItems: 1 },
     else: item,
   };
@@ -63,6 +64,7 @@ export const httpAction: ActionDefinition<HttpConfig> = {
   schema: {
     type: ['string', 'object'],
     if: { type: 'string' },
+    // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword
     then: { minLength: 1 },
     else: {
       additionalProperties: false,

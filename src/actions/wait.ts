@@ -34,6 +34,7 @@ export const waitAction: ActionDefinition<WaitConfig> = {
     return {
       type: ['string', 'number', 'object'],
       if: { type: 'object' },
+      // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword
       then: {
         additionalProperties: false,
         properties: { for: duration, until: probeSchema(), within: duration, interval: duration },
