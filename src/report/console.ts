@@ -12,6 +12,7 @@ import { paint, renderSummary } from './console-summary.js';
 import { displayName, statusWord } from './describe.js';
 import { LineBuffer } from './line-buffer.js';
 import { RunReportBuilder } from './run-report.js';
+import { textWriter } from './text-writer.js';
 
 export { shouldUseColor } from './color.js';
 
@@ -43,8 +44,9 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
   /** `[i/n]` and name per step id: from the plan at first, from step-start once it runs. */
   const tags = new Map<string, { tag: string; name: string }>();
   const prefixes = new Map<string, string>();
+  const writeText = textWriter(options.out);
   const write = (text: string) => {
-    if (text !== '') options.out.write(text);
+    if (text !== '') writeText(text);
   };
 
   const prefixFor = (key: string, event: OutputEvent): string => {
@@ -77,14 +79,17 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
 
   const onEnd = (event: StepEndEvent): string => {
     const flushed = lines.flush(`${event.stepId}\0`);
-    const step = { status: event.status, notRun: false, tolerated: event.tolerated === true };
+    // The engine reports steps it never started as a bare skipped step-end with 0 attempts.
+    const notRun = event.status === 'skipped' && event.attempts === 0;
+    const step = { status: event.status, notRun, tolerated: event.tolerated === true };
     const word = statusWord(step);
+    const reason = notRun ? event.reason?.replace(/^not run: /, '') : event.reason;
     const timing =
       event.status === 'skipped'
         ? ''
         : ` (${formatDuration(event.durationMs)}${event.attempts > 1 ? `, ${event.attempts} attempts` : ''})`;
     const out = [flushed, `${head(event.stepId, word, (t) => paint(step, t, colors))}${timing}`];
-    out.push(event.reason ? `: ${indentRest(event.reason)}\n` : '\n');
+    out.push(reason ? `: ${indentRest(reason)}\n` : '\n');
     for (const part of event.parts ?? []) {
       const why = part.reason ? `: ${indentRest(part.reason)}` : '';
       const partWord = paint({ ...step, status: part.status }, part.status, colors);

@@ -71,6 +71,16 @@ describe('console reporter', () => {
     );
   });
 
+  it('says "not run" for steps the engine skipped without starting them', () => {
+    const s = new EventScript().runStart(['a', 'b']);
+    s.step('a', { status: 'failed', reason: 'exit 1', ms: 10 });
+    s.stepEnd('b', 'skipped', { reason: 'not run: an earlier step failed', attempts: 0, durationMs: 0 });
+    s.runEnd('failed', 1, 'a: exit 1');
+    const { text } = consoleOf(s.events);
+    expect(text).toContain('[2/2] not run b: an earlier step failed\n');
+    expect(text).toContain('  -    b     not run  -         -\n');
+  });
+
   it('lists steps that never ran as "not run" and flushes partial output at run-end', () => {
     const s = new EventScript().runStart(['a', 'b', 'c']);
     s.step('a', { ms: 10 }).stepStart('b').output('b', 'half a li').tick(20);
