@@ -11,11 +11,12 @@ import { type ClientSettings, clientSettings, settingsKey } from './settings.js'
  */
 export function cloudWatchClient(ctx: ActionContext): Promise<CloudWatchClient> {
   const settings = clientSettings(ctx.runbook.aws);
+  const logger = stepLogger(ctx);
   return ctx.resources.get(
     settingsKey('cloudwatch', settings),
     async () => {
       const { CloudWatchClient } = await import('@aws-sdk/client-cloudwatch');
-      return withoutNodeVersionWarning(() => new CloudWatchClient(clientConfig(settings)));
+      return withoutNodeVersionWarning(() => new CloudWatchClient(clientConfig(settings, logger)));
     },
     async (client) => (await client.catch(() => undefined))?.destroy(),
   );
@@ -25,18 +26,51 @@ export function route53Client(ctx: ActionContext): Promise<Route53Client> {
   const settings = clientSettings(ctx.runbook.aws);
   // Route 53 is global: its API lives in us-east-1 whatever region the drill is about.
   settings.region ??= 'us-east-1';
+  const logger = stepLogger(ctx);
   return ctx.resources.get(
     settingsKey('route53', settings),
     async () => {
       const { Route53Client } = await import('@aws-sdk/client-route-53');
-      return withoutNodeVersionWarning(() => new Route53Client(clientConfig(settings)));
+      return withoutNodeVersionWarning(() => new Route53Client(clientConfig(settings, logger)));
     },
     async (client) => (await client.catch(() => undefined))?.destroy(),
   );
 }
 
-function clientConfig(s: ClientSettings) {
+/**
+ * The SDK writes some warnings (e.g. "Multiple credential sources detected" when both
+ * AWS_PROFILE and access keys are set) with console.warn unless given a logger; on a TUI that
+ * would corrupt the screen. This logger sends warnings to the output of the step that is
+ * using the client (clients are shared, so it follows the latest step). `info` and `error`
+ * stay silent: the SDK logs every request and response there, and we report errors ourselves.
+ */
+interface SdkLogger {
+  debug(...content: unknown[]): void;
+  info(...content: unknown[]): void;
+  warn(...content: unknown[]): void;
+  error(...content: unknown[]): void;
+}
+
+function stepLogger(ctx: ActionContext): SdkLogger {
+  const sink = ctx.resources.get('aws:logger-sink', () => ({ output: ctx.output }));
+  sink.output = ctx.output;
+  return ctx.resources.get(
+    'aws:logger',
+    (): SdkLogger => ({
+      debug() {},
+      info() {},
+      error() {},
+      warn(...content) {
+        const text = content.filter((c) => typeof c === 'string').join(' ');
+        if (text) sink.output('stderr', `AWS SDK: ${text.trim()}\n`);
+      },
+    }),
+  );
+}
+
+function clientConfig(s: ClientSettings, logger: SdkLogger) {
   return {
+    logger,
     ...(s.region ? { region: s.region } : {}),
     ...(s.profile ? { profile: s.profile } : {}),
     ...(s.endpoint ? { endpoint: s.endpoint } : {}),

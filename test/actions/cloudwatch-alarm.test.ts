@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cloudWatchAlarmAction } from '../../src/actions/cloudwatch-alarm.js';
 import { ConfigProblem } from '../../src/actions/types.js';
@@ -148,6 +150,10 @@ describe('cloudwatch_alarm against the sandbox through the real SDK', () => {
       expect(!result.ok && result.reason).toMatch(
         /^no AWS credentials for CloudWatch \(alarm bookstore-api-blue-StatusCheckFailed\) with profile "drillbook-no-such-profile": .*Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or aws.profile in the runbook$/,
       );
+      // AWS_ACCESS_KEY_ID is set too: the SDK's console.warn about it goes to the step, not the terminal.
+      expect(hp.text('stderr')).toContain(
+        'AWS SDK: @aws-sdk/credential-provider-node - defaultProvider::fromEnv WARNING',
+      );
     } finally {
       await hp.close();
     }
@@ -208,4 +214,37 @@ describe('cloudwatch_alarm config', () => {
     const c = cloudWatchAlarmAction.parse({ names: [BLUE_STATUS], state: 'ALARM', within: '5m' });
     expect(cloudWatchAlarmAction.summary(c)).toBe(`cloudwatch: ${BLUE_STATUS} is ALARM within 5m00s`);
   });
+});
+
+describe('the AWS SDK Node-version warning', () => {
+  const probe = (...args: string[]) =>
+    spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        fileURLToPath(new URL('../support/aws-warning-probe.ts', import.meta.url)),
+        ...args,
+      ],
+      {
+        encoding: 'utf8',
+        cwd: fileURLToPath(new URL('../..', import.meta.url)),
+        timeout: 60_000,
+      },
+    );
+
+  it('is not printed when drillbook runs the AWS actions', () => {
+    const run = probe();
+    expect(run.stdout).toBe('{"alarm":true,"dns":true}');
+    expect(run.stderr).not.toContain('NodeVersionSupportWarning');
+    expect(run.stderr).not.toContain('AWS SDK for JavaScript');
+  });
+
+  it.runIf(Number(process.versions.node.split('.')[0]) < 22)(
+    'is printed by a plain SDK client on this Node',
+    () => {
+      // The control for the test above: without drillbook's switch the warning does appear.
+      expect(probe('raw').stderr).toContain('NodeVersionSupportWarning');
+    },
+  );
 });
