@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import {
   existsSync,
@@ -13,11 +13,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject, onTestFinished } from 'vitest';
+import { E2E_BIN } from './global-setup.js';
 
 /** The repository root (this file is test/support/cli.ts). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** The launcher users run; it loads dist/cli.js, built by test/support/global-setup.ts. */
-export const BIN = join(REPO_ROOT, 'bin', 'drillbook.js');
+/**
+ * The launcher users run (a copy of bin/drillbook.js), loading the CLI that
+ * test/support/global-setup.ts built for this test run.
+ */
+export const BIN = E2E_BIN;
 
 export interface CliResult {
   /** Exit code, or null when the process died of a signal. */
@@ -51,8 +55,7 @@ export class CliProcess {
   private readonly listeners = new Set<() => void>();
 
   constructor(args: string[], options: CliOptions) {
-    const buildError = inject('drillbookBuildError');
-    if (buildError) throw new Error(`dist/ could not be built, so the CLI cannot run:\n${buildError}`);
+    assertBuilt();
     const started = Date.now();
     this.child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd,
@@ -118,6 +121,12 @@ export class CliProcess {
   }
 }
 
+/** Fails the test with tsc's message when global setup could not build dist/. */
+export function assertBuilt(): void {
+  const buildError = inject('drillbookBuildError');
+  if (buildError) throw new Error(`dist/ could not be built, so the CLI cannot run:\n${buildError}`);
+}
+
 export function startCli(args: string[], options: CliOptions): CliProcess {
   const proc = new CliProcess(args, options);
   // A failed assertion must not leave a drill running behind the test.
@@ -132,7 +141,7 @@ export function runCli(args: string[], options: CliOptions): Promise<CliResult> 
   return startCli(args, options).done;
 }
 
-function cleanEnv(
+export function cleanEnv(
   home: string,
   extra: Record<string, string | undefined> = {},
 ): Record<string, string | undefined> {
@@ -183,20 +192,45 @@ export function workspace(): Workspace {
 }
 
 /**
- * A `sleep` duration unique to this test (e.g. `300.481923`), so `pgrep -f "sleep 300.481923"`
+ * A `sleep` duration unique to this test (e.g. `300.481923`), so `processesMatching("sleep 300.481923")`
  * finds exactly the processes this test started, grandchildren included.
  */
 export function uniqueSleep(seconds: number): string {
-  return `${seconds}.${randomInt(100_000, 999_999)}`;
+  const value = `${seconds}.${randomInt(100_000, 999_999)}`;
+  // Whatever the test asserted, leave no sleeper behind for the next test to trip over.
+  onTestFinished(() => killMatching(`sleep ${value}`));
+  return value;
 }
 
-/** Command lines of live processes whose command line contains `pattern` (fixed string). */
+/**
+ * Command lines of live processes whose command line contains `pattern` (a fixed string),
+ * read from /proc so the tests need no procps (`pgrep`) on a bare CI image.
+ */
 export function processesMatching(pattern: string): string[] {
-  const result = spawnSync('pgrep', ['-af', '--', pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')], {
-    encoding: 'utf8',
-  });
-  if (result.error) throw result.error;
-  return result.stdout.split('\n').filter((l) => l.trim() !== '');
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+    } catch {
+      continue; // exited while we looked
+    }
+    // A zombie has an empty cmdline: it is dead, only waiting to be reaped.
+    if (cmdline.includes(pattern)) found.push(`${pid} ${cmdline}`);
+  }
+  return found;
+}
+
+/** SIGKILLs, by pid, processes carrying this test's unique marker (cleanup after a failed test). */
+export function killMatching(pattern: string): void {
+  for (const line of processesMatching(pattern)) {
+    try {
+      process.kill(Number(line.split(' ')[0]), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 }
 
 /**

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { type CliResult, runCli, STACK_FRAME, type Workspace, workspace } from '../support/cli.js';
+
+/**
+ * Hostile or accidental inputs (a huge file, deep nesting, an alias bomb) must be refused
+ * quickly with a position, not hang or exhaust memory. "Quickly" is measured against the same
+ * CLI validating a tiny runbook, so a loaded machine's slow Node start-up does not count.
+ */
+async function validateTimed(
+  ws: Workspace,
+  name: string,
+  text: string,
+): Promise<{ r: CliResult; extraMs: number }> {
+  ws.write('tiny.yaml', 'drillbook: 1\nname: tiny\nsteps:\n  - run: echo\n');
+  const baseline = await runCli(['validate', 'tiny.yaml'], { cwd: ws.dir });
+  expect(baseline.code, baseline.stderr).toBe(0);
+  ws.write(name, text);
+  const r = await runCli(['validate', name], { cwd: ws.dir, timeoutMs: 20_000 });
+  return { r, extraMs: r.ms - baseline.ms };
+}
+
+describe('hostile input', () => {
+  it('a 10 MB runbook is refused in well under 2 s', async () => {
+    const ws = workspace();
+    const step = `  - run: echo ${'x'.repeat(100)}\n`;
+    const text = `drillbook: 1\nname: huge\nsteps:\n${step.repeat(Math.ceil((10 * 1024 * 1024) / step.length))}`;
+    const { r, extraMs } = await validateTimed(ws, 'huge.yaml', text);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^huge\.yaml:1:1: .*MB/);
+    expect(r.stderr).not.toContain(STACK_FRAME);
+    expect(extraMs).toBeLessThan(2000);
+  });
+
+  it('10000 levels of [ are refused with the line, fast', async () => {
+    const ws = workspace();
+    const text = `drillbook: 1\nname: deep\nvars:\n  x: ${'['.repeat(10_000)}${']'.repeat(10_000)}\nsteps:\n  - run: echo\n`;
+    const { r, extraMs } = await validateTimed(ws, 'deep.yaml', text);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^deep\.yaml:4:\d+: .*nesting/);
+    expect(r.stderr).not.toContain(STACK_FRAME);
+    expect(extraMs).toBeLessThan(2000);
+  });
+
+  it('a billion-laughs alias bomb is refused, fast', async () => {
+    const ws = workspace();
+    const lines = [
+      'drillbook: 1',
+      'name: laughs',
+      'vars:',
+      '  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]',
+    ];
+    let previous = 'a';
+    for (const name of 'bcdefghi') {
+      lines.push(`  ${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]`);
+      previous = name;
+    }
+    lines.push('steps:', '  - run: echo', '');
+    const { r, extraMs } = await validateTimed(ws, 'laughs.yaml', lines.join('\n'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^laughs\.yaml:\d+:\d+: .*alias/);
+    expect(r.stderr).not.toContain(STACK_FRAME);
+    expect(extraMs).toBeLessThan(2000);
+  });
+});
