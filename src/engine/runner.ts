@@ -8,7 +8,7 @@ import { afterId, beforeId, planSteps, undoId } from './plan.js';
 import { createRedactor } from './redact.js';
 import { ResourcePool } from './resources.js';
 import type { MutableScope, RunContext } from './run-context.js';
-import { type DrillControl, runStep, type StepOutcome } from './step-runner.js';
+import { type DrillControl, runStep as runStepUnguarded, type StepOutcome } from './step-runner.js';
 import { watchStopConditions } from './stop-conditions.js';
 
 export type RollbackPolicy = 'always' | 'on-failure' | 'never';
@@ -237,6 +237,32 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
   const event: RunEndEvent = { type: 'run-end', time: Date.now(), ...end };
   emit(event);
   return redactEvent(event, redactor.redact) as RunEndEvent;
+}
+
+/**
+ * A bug in an action or the engine fails that step, never the whole run: rollback,
+ * finally and the reports must still happen.
+ */
+async function runStep(...args: Parameters<typeof runStepUnguarded>): Promise<StepOutcome> {
+  const [ctx, step, at] = args;
+  try {
+    return await runStepUnguarded(...args);
+  } catch (error) {
+    const reason = `internal error: ${error instanceof Error ? error.message : String(error)}`;
+    ctx.emit({
+      type: 'step-end',
+      time: Date.now(),
+      stepId: at.id,
+      name: at.name,
+      phase: at.phase,
+      status: 'failed',
+      durationMs: 0,
+      attempts: 1,
+      reason,
+    });
+    void step;
+    return { status: 'failed', reason };
+  }
 }
 
 function finalVerdict(

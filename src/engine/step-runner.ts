@@ -377,7 +377,19 @@ async function runParallel(
 export function withAwsFilled(ctx: RunContext): RunContext['runbook'] {
   const { aws } = ctx.runbook;
   if (!Object.values(aws).some((v) => v?.includes('{{'))) return ctx.runbook;
-  return { ...ctx.runbook, aws: renderDeep(aws, ctx.scope, []) };
+  // A field whose template has no value yet (the step that saves it has not run) is left
+  // out, so the SDK falls back to its defaults instead of the step crashing.
+  const filled: RunContext['runbook']['aws'] = {};
+  for (const key of ['region', 'profile', 'endpoint'] as const) {
+    const value = aws[key];
+    if (value === undefined) continue;
+    try {
+      filled[key] = renderTemplate(value, ctx.scope, { shell: false });
+    } catch {
+      // Left out: see above.
+    }
+  }
+  return { ...ctx.runbook, aws: filled };
 }
 
 function actionDef(call: ActionCall): ActionDefinition<unknown> {
