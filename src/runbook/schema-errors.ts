@@ -57,6 +57,11 @@ export function schemaErrorsToLoadErrors(doc: RawDocument, errors: ErrorObject[]
   const out: LoadError[] = [];
   const seen = new Set<string>();
   for (const [pointer, list] of byPath) {
+    // A type error next to errors deeper inside the value is a oneOf branch the author was
+    // not writing (e.g. the string form of `run:` when they wrote the object form).
+    const deeper = errors.some((e) => e.instancePath.startsWith(`${pointer}/`));
+    if (deeper) list.splice(0, list.length, ...list.filter((e) => e.keyword !== 'type'));
+    if (list.length === 0) continue;
     const nonType = list.filter((e) => e.keyword !== 'type');
     const chosen = nonType.length > 0 ? nonType : list;
     const typeErrors = list.filter((e) => e.keyword === 'type');
