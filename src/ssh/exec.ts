@@ -26,8 +26,17 @@ export interface ExecOptions {
 export function execCommand(client: Client, command: string, options: ExecOptions): Promise<ExecResult> {
   const { signal } = options;
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return resolve({ code: null, signal: null, aborted: true, dropped: false });
+    const abortedEarly = { code: null, signal: null, aborted: true, dropped: false };
+    if (signal.aborted) return resolve(abortedEarly);
+    // A half-dead connection may never answer the channel open: abort must still return.
+    const onEarlyAbort = () => resolve(abortedEarly);
+    signal.addEventListener('abort', onEarlyAbort, { once: true });
     client.exec(command, (error, stream) => {
+      signal.removeEventListener('abort', onEarlyAbort);
+      if (signal.aborted) {
+        stream?.close();
+        return resolve(abortedEarly);
+      }
       if (error) return reject(error);
       const out = new StringDecoder('utf8');
       const err = new StringDecoder('utf8');

@@ -25,7 +25,7 @@ export async function uploadTree(
   const source = await stat(from).catch(() => undefined);
   if (!source) throw new Error(`upload source ${from} does not exist`);
   const remoteRoot = to.replace(/^~\/?/, '') || '.';
-  const sftp = await openSftp(client);
+  const sftp = await openSftp(client, signal);
   const onAbort = () => sftp.end();
   signal.addEventListener('abort', onAbort, { once: true });
   try {
@@ -83,12 +83,20 @@ async function walk(
   }
 }
 
-function openSftp(client: Client): Promise<SFTPWrapper> {
-  return new Promise((resolve, reject) =>
-    client.sftp((error, sftp) =>
-      error ? reject(new Error(`cannot start SFTP: ${error.message}`)) : resolve(sftp),
-    ),
-  );
+function openSftp(client: Client, signal: AbortSignal): Promise<SFTPWrapper> {
+  return new Promise((resolve, reject) => {
+    const stopped = () => new Error(`upload stopped: ${String(signal.reason ?? 'aborted')}`);
+    if (signal.aborted) return reject(stopped());
+    // A half-dead connection may never answer: abort must still return.
+    const onAbort = () => reject(stopped());
+    signal.addEventListener('abort', onAbort, { once: true });
+    client.sftp((error, sftp) => {
+      signal.removeEventListener('abort', onAbort);
+      if (signal.aborted) sftp?.end();
+      else if (error) reject(new Error(`cannot start SFTP: ${error.message}`));
+      else resolve(sftp);
+    });
+  });
 }
 
 /** `mkdir -p`: each missing component is created; an existing non-directory is an error. */

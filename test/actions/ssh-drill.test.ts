@@ -43,7 +43,9 @@ steps:
     ssh: { host: [blue, green], run: "echo up" }
 `);
     const before = { blue: blue.connections(), green: green.connections(), sessions: blue.sessions() };
-    const r = await drill(runbook, { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home.home } });
+    const r = await drill(runbook, {
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home.home },
+    });
     expect(r.end).toMatchObject({ status: 'passed', exitCode: 0 });
     expect(r.output('deploy-blue')).toContain('2.0\n');
     // The var is inserted shell-quoted: printed, not run.
@@ -52,7 +54,9 @@ steps:
       { label: 'blue', status: 'passed' },
       { label: 'green', status: 'passed' },
     ]);
-    const labels = r.events.filter((e) => e.type === 'output' && e.stepId === 'both').map((e) => e.type === 'output' && e.label);
+    const labels = r.events
+      .filter((e) => e.type === 'output' && e.stepId === 'both')
+      .map((e) => e.type === 'output' && e.label);
     expect(new Set(labels)).toEqual(new Set(['blue', 'green']));
     expect(readFileSync(join(dest, 'VERSION'), 'utf8')).toBe('2.0\n');
     // sshd's own log: every step opened its sessions (sftp, exec) on one connection per host.

@@ -142,9 +142,38 @@ describe.runIf(sshdTestsEnabled())('ssh connections over a whole run', () => {
   });
 });
 
+describe.runIf(sshdTestsEnabled())('ssh when the host hangs', () => {
+  it('a timeout returns promptly even when the host stops answering mid-run', async () => {
+    const frozen = await startSshd();
+    const home = makeHome([frozen.knownHostsLine]);
+    const controller = new AbortController();
+    const t = makeRun({ hosts: { blue: hostFor(frozen) }, home: home.home, signal: controller.signal });
+    try {
+      expect((await run({ host: 'blue', run: 'true' }, t.ctx)).ok).toBe(true);
+      // The TCP connection stays open but nothing answers: not even the channel open.
+      frozen.freezeConnections(true);
+      setTimeout(() => controller.abort('timeout after 500ms'), 500);
+      const started = Date.now();
+      const result = await run({ host: 'blue', run: 'echo never' }, t.ctx);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(result).toMatchObject({
+        ok: false,
+        reason: 'command on blue stopped (timeout after 500ms); sent SIGTERM to it',
+      });
+    } finally {
+      frozen.freezeConnections(false);
+      await t.close();
+      await frozen.stop();
+      home.cleanup();
+    }
+  });
+});
+
 describe.runIf(sshdTestsEnabled())('ssh when sshd dies', () => {
   it('fails the step clearly when sshd is killed mid-command, and names the refused connection next', async () => {
     const doomed = await startSshd();
+    // With sshd SIGKILLed nothing stops the remote command: the test removes it itself.
+    const marker = `sleep 301.${process.pid}`;
     const home = makeHome([doomed.knownHostsLine]);
     const t = makeRun({
       hosts: { blue: hostFor(doomed) },
@@ -153,7 +182,7 @@ describe.runIf(sshdTestsEnabled())('ssh when sshd dies', () => {
     });
     try {
       const started = Date.now();
-      const result = await run({ host: 'blue', run: 'echo started; sleep 300' }, t.ctx);
+      const result = await run({ host: 'blue', run: `echo started; ${marker}` }, t.ctx);
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(result).toMatchObject({ ok: false, parts: [{ label: 'blue', ok: false }] });
       expect(result.ok === false && result.reason).toMatch(
@@ -168,6 +197,7 @@ describe.runIf(sshdTestsEnabled())('ssh when sshd dies', () => {
       await t.close();
       await doomed.stop();
       home.cleanup();
+      for (const pid of processesMatching(marker)) process.kill(Number(pid), 'SIGKILL');
     }
   });
 });

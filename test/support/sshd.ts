@@ -52,6 +52,8 @@ export interface Sshd {
   killHard(): void;
   /** SIGKILLs the per-connection processes only: connections drop, sshd keeps listening. */
   dropConnections(): void;
+  /** SIGSTOP/SIGCONT the per-connection processes: a host that hangs without closing anything. */
+  freezeConnections(frozen: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -173,6 +175,7 @@ function handle(
     sessions: () => count(/^Starting session: /gm),
     killHard: () => killTree(child.pid!),
     dropConnections: () => killTree(child.pid!, false),
+    freezeConnections: (frozen) => killTree(child.pid!, false, frozen ? 'SIGSTOP' : 'SIGCONT'),
     async stop() {
       killTree(child.pid!);
       await exited;
@@ -182,7 +185,7 @@ function handle(
 }
 
 /** SIGKILLs `pid` and all its descendants (per-connection sshd children call setsid, so no group kill). */
-function killTree(pid: number, includeRoot = true): void {
+function killTree(pid: number, includeRoot = true, signal: NodeJS.Signals = 'SIGKILL'): void {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -202,7 +205,7 @@ function killTree(pid: number, includeRoot = true): void {
   walk(pid);
   for (const p of includeRoot ? all : all.slice(1)) {
     try {
-      process.kill(p, 'SIGKILL');
+      process.kill(p, signal);
     } catch {
       // Already gone.
     }
