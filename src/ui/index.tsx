@@ -1,7 +1,5 @@
-import { render } from 'ink';
 import type { EventListener, RunEndEvent } from '../engine/events.js';
 import type { Gate } from '../engine/gate.js';
-import { App } from './App.js';
 import { TuiSession } from './session.js';
 import { allLines } from './state/line-buffer.js';
 import { captureStrayOutput } from './stray-output.js';
@@ -33,6 +31,10 @@ export interface TuiOptions {
  * back) however this ends, a crash included.
  */
 export async function runTui(options: TuiOptions): Promise<number> {
+  // React's development build is several times slower and checks every render; a CLI
+  // user never wants it. Set before React loads (hence the dynamic import below).
+  process.env['NODE_ENV'] ??= 'production';
+  const { mount } = await import('./mount.js');
   const stdin = options.stdin ?? process.stdin;
   const stdout = options.stdout ?? process.stdout;
   const session = new TuiSession(options);
@@ -47,14 +49,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
   // Last line of defence if something calls process.exit() while we are mounted.
   process.once('exit', restoreTerminal);
   const restoreOutput = captureStrayOutput(session.message);
-  const ink = render(<App session={session} />, {
-    stdin,
-    stdout,
-    ...(options.stderr ? { stderr: options.stderr } : {}),
-    exitOnCtrlC: false,
-    patchConsole: false,
-    maxFps: 20,
-  });
+  const ink = mount(session, { stdin, stdout, ...(options.stderr ? { stderr: options.stderr } : {}) });
   // Created now: Ink only resolves an exit promise that exists when it unmounts.
   const exited = ink.waitUntilExit().catch(() => undefined);
   try {
