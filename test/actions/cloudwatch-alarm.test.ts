@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cloudWatchAlarmAction } from '../../src/actions/cloudwatch-alarm.js';
@@ -172,6 +174,27 @@ describe('cloudwatch_alarm against the sandbox through the real SDK', () => {
     }
   });
 
+  it('keeps trying an unreachable endpoint until within, then says where it tried', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const endpoint = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((r) => closed.close(r));
+    const hp = awsHarness({ endpoint });
+    try {
+      const result = await runAction(hp, 'cloudwatch_alarm', {
+        names: [BLUE_STATUS],
+        state: 'OK',
+        within: '1s',
+        interval: '200ms',
+      });
+      expect(!result.ok && result.reason).toMatch(
+        new RegExp(`^cannot reach CloudWatch at ${endpoint}: connect ECONNREFUSED`),
+      );
+    } finally {
+      await hp.close();
+    }
+  });
+
   it('stops promptly when the step is aborted while waiting', async () => {
     const pending = alarm({ names: [BLUE_STATUS], state: 'ALARM', within: '60s', interval: '200ms' });
     setTimeout(() => h.controller.abort('step timed out'), 300);
@@ -235,7 +258,8 @@ describe('the AWS SDK Node-version warning', () => {
 
   it('is not printed when drillbook runs the AWS actions', () => {
     const run = probe();
-    expect(run.stdout).toBe('{"alarm":true,"dns":true}');
+    // Also: loading the actions (as validate and plan do) loads no SDK module; running them does.
+    expect(run.stdout).toBe('{"alarm":true,"dns":true,"sdkBefore":0,"sdkAfter":true}');
     expect(run.stderr).not.toContain('NodeVersionSupportWarning');
     expect(run.stderr).not.toContain('AWS SDK for JavaScript');
   });
