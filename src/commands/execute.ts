@@ -113,7 +113,7 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
       const policy = { yes: options.yes, approve: options.approve, env: io.env['DRILLBOOK_APPROVE'] };
       return await runTui({
         title: runbook.title,
-        start: (gate, onEvent, signal) => start(withPreApprovals(policy, gate), onEvent, signal),
+        start: (gate, onEvent, signal, force) => start(withPreApprovals(policy, gate), onEvent, signal, force),
         finish,
       });
     }
