@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sshAction } from '../../src/actions/ssh.js';
@@ -15,13 +15,16 @@ async function eventually(check: () => boolean, ms = 5000): Promise<void> {
   while (!check() && Date.now() < deadline) await sleep(25);
 }
 
-/** Remote processes whose command line contains `marker` (sshd runs on this machine). */
+/** Pids of processes whose command line contains `marker` (the "remote" host is this machine). */
 function processesMatching(marker: string): string[] {
-  try {
-    return execFileSync('pgrep', ['-f', marker], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
+  return readdirSync('/proc').filter((pid) => {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) return false;
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(marker);
+    } catch {
+      return false; // exited while we looked
+    }
+  });
 }
 
 describe.runIf(sshdTestsEnabled())('ssh connections over a whole run', () => {

@@ -47,7 +47,7 @@ describe.runIf(sshdTestsEnabled())('ssh action against a real sshd', () => {
     const result = await run(
       {
         host: 'blue',
-        run: 'printf "%s|%s|%s" "$GREETING" "$N" "$(id -u)"',
+        run: 'printf "%s|%s|%s|%s" "$GREETING" "$N" "$(id -u)" "${SUDO_USER:-no sudo}"',
         env: { GREETING: "it's $(rm -rf /)", N: 5 },
         sudo: true,
       },
@@ -55,7 +55,7 @@ describe.runIf(sshdTestsEnabled())('ssh action against a real sshd', () => {
     );
     await t.close();
     expect(result.ok).toBe(true);
-    expect(t.text('stdout')).toBe("it's $(rm -rf /)|5|0");
+    expect(t.text('stdout')).toBe("it's $(rm -rf /)|5|0|root");
   });
 
   it('uploads a directory tree into a new remote directory, keeping modes, before running', async () => {
