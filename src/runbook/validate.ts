@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
-import { Ajv } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { actions } from '../actions/registry.js';
 import { ConfigProblem, type JsonSchema } from '../actions/types.js';
 import { didYouMean } from './did-you-mean.js';
@@ -9,6 +9,7 @@ import { type LoadError, RunbookError } from './errors.js';
 import type { ActionCall, ConfirmSpec, HostSpec, Runbook, Step } from './model.js';
 import { childPath, positionOf, type RawDocument } from './raw.js';
 import { runbookSchema } from './schema.js';
+import { compileRunbookSchema } from './schema-cache.js';
 import { schemaErrorsToLoadErrors } from './schema-errors.js';
 import { checkRefs, renderTemplate, TemplateError } from './template.js';
 import { countNodes, MAX_NODES } from './yaml-positions.js';
@@ -16,11 +17,11 @@ import { countNodes, MAX_NODES } from './yaml-positions.js';
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 const DEFAULT_STOP_INTERVAL_MS = 5000;
 
-let compiled: ReturnType<Ajv['compile']> | undefined;
+let compiled: ValidateFunction | undefined;
 function schemaValidator() {
   if (!compiled) {
     const schemas = new Map<string, JsonSchema>([...actions].map(([name, a]) => [name, a.schema]));
-    compiled = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(runbookSchema(schemas));
+    compiled = compileRunbookSchema(runbookSchema(schemas));
   }
   return compiled;
 }
@@ -102,7 +103,6 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
     hosts[name] = spec;
   }
 
-
   const defaultsRaw = (raw['defaults'] as Raw | undefined) ?? {};
   const defaults = {
     timeout: parseDuration(defaultsRaw['timeout']) ?? DEFAULT_TIMEOUT_MS,
@@ -116,7 +116,7 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
   const allSteps = collectIds(raw);
   const knownVars = new Set(Object.keys(vars));
   const hostFields: Record<string, Set<string>> = Object.fromEntries(
-    Object.keys(hosts).map((h) => [h, new Set(['host', 'user', 'port', 'name'])]),
+    Object.values(hosts).map((h) => [h.name, new Set(['host', 'port', 'name', ...(h.user ? ['user'] : [])])]),
   );
   const checkText = (text: string, path: string, shell = false) => {
     const known = {
