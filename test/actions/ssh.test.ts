@@ -47,7 +47,7 @@ describe.runIf(sshdTestsEnabled())('ssh action against a real sshd', () => {
     const result = await run(
       {
         host: 'blue',
-        run: 'printf "%s|%s|%s|%s" "$GREETING" "$N" "$(id -u)" "${SUDO_USER:-no sudo}"',
+        run: 'printf "%s|%s|%s|%s" "$GREETING" "$N" "$(id -u)" "$SUDO_USER"',
         env: { GREETING: "it's $(rm -rf /)", N: 5 },
         sudo: true,
       },
