@@ -11,6 +11,9 @@ import type { MutableScope, RunContext } from './run-context.js';
 import { type DrillControl, runStep as runStepUnguarded, type StepOutcome } from './step-runner.js';
 import { watchStopConditions } from './stop-conditions.js';
 
+/** Environment variables that hold credentials even when a runbook does not declare them. */
+const IMPLICIT_SECRETS = ['DRILLBOOK_SSH_PASSPHRASE', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
+
 export type RollbackPolicy = 'always' | 'on-failure' | 'never';
 
 /** What `resume` carries over from the interrupted run's journal. */
@@ -55,7 +58,9 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
   const env = Object.fromEntries(
     Object.entries(options.env ?? process.env).filter((e): e is [string, string] => e[1] !== undefined),
   );
-  const secretValues = runbook.secrets.map((n) => env[n]).filter((v): v is string => !!v);
+  // Declared secrets, plus credentials drillbook itself reads from the environment.
+  const secretNames = [...runbook.secrets, ...IMPLICIT_SECRETS];
+  const secretValues = secretNames.map((n) => env[n]).filter((v): v is string => !!v);
   const redactor = createRedactor(secretValues);
   const plan = planSteps(runbook);
   const index = new Map(plan.map((p, i) => [p.id, i + 1]));
