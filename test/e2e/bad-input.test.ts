@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, runCli, STACK_FRAME, workspace } from '../support/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, REPO_ROOT, runCli, STACK_FRAME, workspace } from '../support/cli.js';
 
 const BAD = join(REPO_ROOT, 'test', 'fixtures', 'runbooks', 'bad');
 
@@ -25,45 +25,48 @@ const CASES: [fixture: string, line: number, message: RegExp][] = [
   ['unterminated-fence.md', 14, /fence is never closed/],
 ];
 
-describe('a bad runbook is refused before anything runs', () => {
-  it.each(CASES)(
-    '%s: exit 2, file:%i:col and what is wrong, no stack trace',
-    async (fixture, line, message) => {
-      const ws = workspace();
-      const file = join(BAD, fixture);
-      const r = await runCli(['run', file], { cwd: ws.dir });
-      expect(r.code, r.stdout + r.stderr).toBe(2);
-      const first = r.stderr.split('\n')[0] ?? '';
-      expect(first).toMatch(new RegExp(`^${escape(file)}:${line}:\\d+: `));
-      expect(first).toMatch(message);
-      expect(r.stderr).not.toContain(STACK_FRAME);
-      expect(r.stdout).toBe('');
-      expect(ws.runDirs(), 'a run was started').toEqual([]);
-    },
-  );
-
-  it('an empty file: exit 2, file:1:1 says it is empty', async () => {
-    const ws = workspace();
-    const file = ws.write('empty.yaml', '\n  \n');
-    const r = await runCli(['run', file], { cwd: ws.dir });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`^${escape(file)}:1:1: .*empty`));
-    expect(r.stderr).not.toContain(STACK_FRAME);
+describe('a bad runbook is refused with where and what', () => {
+  // One `validate` over every fixture (a CLI start costs more than the checks); each test
+  // then reads its own file's message from it.
+  let result: CliResult;
+  beforeAll(async () => {
+    result = await runCli(['validate', ...CASES.map(([fixture]) => join(BAD, fixture))], { cwd: BAD });
   });
 
-  it('a binary file: exit 2, file:1:1 says it is binary', async () => {
+  it('exit 2, nothing reported valid, no stack trace', () => {
+    expect(result.code, result.stdout + result.stderr).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).not.toContain(STACK_FRAME);
+    // One summary line per file: every file was checked, not just the first bad one.
+    expect(result.stderr.match(/^drillbook: \d+ problems? found$/gm)).toHaveLength(CASES.length);
+  });
+
+  it.each(CASES)('%s: file:%i:col and what is wrong', (fixture, line, message) => {
+    const file = join(BAD, fixture);
+    const lines = result.stderr.split('\n').filter((l) => l.startsWith(`${file}:`));
+    expect(lines, result.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^${escapeRegExp(file)}:${line}:\\d+: `));
+    expect(lines[0]).toMatch(message);
+  });
+
+  it('an empty file and a binary file: file:1:1 says which is which', async () => {
     const ws = workspace();
-    const file = ws.write(
+    const empty = ws.write('empty.yaml', '\n  \n');
+    const binary = ws.write(
       'image.yaml',
-      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 13]),
     );
-    const r = await runCli(['run', file], { cwd: ws.dir });
+    const r = await runCli(['run', empty], { cwd: ws.dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`^${escape(file)}:1:1: .*binary`));
+    expect(r.stderr).toMatch(new RegExp(`^${escapeRegExp(empty)}:1:1: .*empty`));
     expect(r.stderr).not.toContain(STACK_FRAME);
+    const v = await runCli(['validate', binary], { cwd: ws.dir });
+    expect(v.code).toBe(2);
+    expect(v.stderr).toMatch(new RegExp(`^${escapeRegExp(binary)}:1:1: .*binary`));
+    expect(v.stderr).not.toContain(STACK_FRAME);
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -136,9 +136,9 @@ export function startCli(args: string[], options: CliOptions): CliProcess {
   return proc;
 }
 
-/** Runs the CLI to completion. */
+/** Runs the CLI to completion (its own timeout kills a hang; usable in beforeAll too). */
 export function runCli(args: string[], options: CliOptions): Promise<CliResult> {
-  return startCli(args, options).done;
+  return new CliProcess(args, options).done;
 }
 
 export function cleanEnv(
