@@ -12,7 +12,7 @@ import { paint, renderSummary } from './console-summary.js';
 import { displayName, statusWord } from './describe.js';
 import { LineBuffer } from './line-buffer.js';
 import { RunReportBuilder } from './run-report.js';
-import { textWriter } from './text-writer.js';
+import { consoleWriter, prefixLines } from './text-writer.js';
 
 export { shouldUseColor } from './color.js';
 
@@ -44,9 +44,21 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
   /** `[i/n]` and name per step id: from the plan at first, from step-start once it runs. */
   const tags = new Map<string, { tag: string; name: string }>();
   const prefixes = new Map<string, string>();
-  const writeText = textWriter(options.out);
+  const out = consoleWriter(options.out);
   const write = (text: string) => {
-    if (text !== '') writeText(text);
+    if (text !== '') out.text(text);
+  };
+  /**
+   * Ends the partial lines of every key starting with `keyPrefix`, each under its prefix.
+   * The LineBuffer holds unprefixed text (the writer prefixes); its flush() matches keys by
+   * prefix, so longer keys are flushed first to take each key on its own.
+   */
+  const flushLines = (keyPrefix = ''): string => {
+    const keys = [...prefixes.keys()].filter((k) => k.startsWith(keyPrefix));
+    const flushed = new Map(
+      [...keys].sort((a, b) => b.length - a.length).map((k) => [k, lines.flush(k)] as const),
+    );
+    return keys.map((k) => prefixLines(prefixes.get(k) ?? '', flushed.get(k) ?? '')).join('');
   };
 
   const prefixFor = (key: string, event: OutputEvent): string => {
@@ -78,7 +90,7 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
   };
 
   const onEnd = (event: StepEndEvent): string => {
-    const flushed = lines.flush(`${event.stepId}\0`);
+    const flushed = flushLines(`${event.stepId}\0`);
     // The engine reports steps it never started as a bare skipped step-end with 0 attempts.
     const notRun = event.status === 'skipped' && event.attempts === 0;
     const step = { status: event.status, notRun, tolerated: event.tolerated === true };
@@ -121,7 +133,9 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
         return onStart(event);
       case 'output': {
         const key = event.label === undefined ? `${event.stepId}\0` : `${event.stepId}\0${event.label}`;
-        return lines.push(key, prefixFor(key, event), event.text);
+        // Lines come back unprefixed; the writer adds the prefix (fast for byte streams).
+        out.lines(prefixFor(key, event), lines.push(key, '', event.text));
+        return '';
       }
       case 'gate-request':
         return verbose ? `${head(event.stepId, 'gate', colors.yellow)}: ${event.message}\n` : '';
@@ -134,7 +148,7 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
       case 'stop-tripped':
         return `${colors.red('[stop]')} stop condition ${event.probeId} tripped: ${indentRest(event.reason)}\n`;
       case 'run-end':
-        return `${lines.flush()}\n${renderSummary(summary.build(), colors)}`;
+        return `${flushLines()}\n${renderSummary(summary.build(), colors)}`;
     }
   };
 
