@@ -1,6 +1,7 @@
 import { useInput } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { TuiSession } from './session.js';
+import { splitKeys } from './split-keys.js';
 import { handleKey, initialViewState, resetPhrase, type ViewState } from './state/view-state.js';
 
 /**
@@ -26,14 +27,17 @@ export function useKeys(session: TuiSession): ViewState {
     });
   }, [session, apply]);
 
-  useInput((input, key) => {
-    const prompt = session.gate.pending();
-    const result = handleKey(ref.current, session.store.getSnapshot(), prompt, input, key);
-    if (result.view !== ref.current) apply(result.view);
-    for (const effect of result.effects) {
-      if (effect.type === 'abort') session.abort(effect.reason);
-      else if (effect.type === 'confirm' && prompt?.kind === 'confirm') prompt.answer(effect.decision);
-      else if (effect.type === 'failed' && prompt?.kind === 'failed') prompt.answer(effect.decision);
+  useInput((chunk, pressed) => {
+    // Keys that arrived together are handled one by one, each against the prompt of its moment.
+    for (const { input, key } of splitKeys(chunk, pressed)) {
+      const prompt = session.gate.pending();
+      const result = handleKey(ref.current, session.store.getSnapshot(), prompt, input, key);
+      if (result.view !== ref.current) apply(result.view);
+      for (const effect of result.effects) {
+        if (effect.type === 'abort') session.abort(effect.reason);
+        else if (effect.type === 'confirm' && prompt?.kind === 'confirm') prompt.answer(effect.decision);
+        else if (effect.type === 'failed' && prompt?.kind === 'failed') prompt.answer(effect.decision);
+      }
     }
   });
   return view;
