@@ -8,6 +8,7 @@ import { afterId, beforeId, planSteps, undoId } from './plan.js';
 import { createRedactor } from './redact.js';
 import { ResourcePool } from './resources.js';
 import type { MutableScope, RunContext } from './run-context.js';
+import { endStep } from './step-events.js';
 import { type DrillControl, runStep as runStepUnguarded, type StepOutcome } from './step-runner.js';
 import { watchStopConditions } from './stop-conditions.js';
 
@@ -254,19 +255,12 @@ async function runStep(...args: Parameters<typeof runStepUnguarded>): Promise<St
     return await runStepUnguarded(...args);
   } catch (error) {
     const reason = `internal error: ${error instanceof Error ? error.message : String(error)}`;
-    ctx.emit({
-      type: 'step-end',
-      time: Date.now(),
-      stepId: at.id,
-      name: at.name,
-      phase: at.phase,
+    return endStep(ctx, at, Date.now(), {
       status: 'failed',
-      durationMs: 0,
-      attempts: 1,
       reason,
+      attempts: 1,
+      continueOnError: step.continueOnError,
     });
-    void step;
-    return { status: 'failed', reason };
   }
 }
 

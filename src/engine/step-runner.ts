@@ -9,6 +9,7 @@ import type { StepPart, StepStatus } from './events.js';
 import { runGate } from './gate-step.js';
 import { OutputCapture } from './output-capture.js';
 import type { RunContext } from './run-context.js';
+import { emitStepStart, endStep } from './step-events.js';
 
 /** After an abort, how long an action may take to return before the engine moves on. */
 const ABORT_GRACE_MS = 5000;
@@ -53,40 +54,10 @@ async function runActionStep(
   drill: DrillControl,
 ): Promise<StepOutcome> {
   const def = actionDef(step.action);
-  const started = Date.now();
   let attempts = 0;
-  const end = (status: StepStatus, reason?: string, extra: Partial<StepEndFields> = {}): StepOutcome => {
-    const tolerated = status === 'failed' && step.continueOnError;
-    ctx.emit({
-      type: 'step-end',
-      time: Date.now(),
-      stepId: at.id,
-      name: at.name,
-      phase: at.phase,
-      status,
-      durationMs: Date.now() - started,
-      attempts,
-      ...(reason !== undefined ? { reason } : {}),
-      ...(tolerated ? { tolerated } : {}),
-      ...(at.group !== undefined ? { group: at.group } : {}),
-      ...extra,
-    });
-    return { status, ...(reason !== undefined ? { reason } : {}), ...(tolerated ? { tolerated } : {}) };
-  };
-
-  ctx.emit({
-    type: 'step-start',
-    time: started,
-    stepId: at.id,
-    name: at.name,
-    phase: at.phase,
-    index: ctx.indexOf(at.id),
-    total: ctx.total,
-    attempt: 1,
-    summary: summarize(ctx, def, step.action),
-    ...(step.description !== undefined ? { description: step.description } : {}),
-    ...(at.group !== undefined ? { group: at.group } : {}),
-  });
+  const started = emitStepStart(ctx, at, summarize(ctx, def, step.action), step.description);
+  const end = (status: StepStatus, reason?: string, extra: Partial<StepEndFields> = {}): StepOutcome =>
+    endStep(ctx, at, started, { status, reason, attempts, continueOnError: step.continueOnError, extra });
 
   if (drill.signal.aborted) return end('skipped', `not run: ${reasonText(drill.signal)}`);
   if (step.when !== undefined) {
@@ -319,19 +290,12 @@ async function runParallel(
   at: StepPlacement,
   drill: DrillControl,
 ): Promise<StepOutcome> {
-  const started = Date.now();
-  ctx.emit({
-    type: 'step-start',
-    time: started,
-    stepId: at.id,
-    name: at.name,
-    phase: at.phase,
-    index: ctx.indexOf(at.id),
-    total: ctx.total,
-    attempt: 1,
-    summary: `parallel: ${step.steps.map((s) => s.name).join(', ')}`,
-    ...(step.description !== undefined ? { description: step.description } : {}),
-  });
+  const started = emitStepStart(
+    ctx,
+    at,
+    `parallel: ${step.steps.map((s) => s.name).join(', ')}`,
+    step.description,
+  );
   const { controller, dispose } = linkedController(drill.signal);
   const group: DrillControl = { signal: controller.signal, abort: drill.abort };
   const outcomes = await Promise.all(
@@ -357,20 +321,7 @@ async function runParallel(
     failed.length > 0
       ? failed.map((f) => `${f.member.name}: ${f.outcome.reason ?? f.outcome.status}`).join('; ')
       : undefined;
-  const tolerated = status === 'failed' && step.continueOnError;
-  ctx.emit({
-    type: 'step-end',
-    time: Date.now(),
-    stepId: at.id,
-    name: at.name,
-    phase: at.phase,
-    status,
-    durationMs: Date.now() - started,
-    attempts: 1,
-    ...(reason !== undefined ? { reason } : {}),
-    ...(tolerated ? { tolerated } : {}),
-  });
-  return { status, ...(reason !== undefined ? { reason } : {}), ...(tolerated ? { tolerated } : {}) };
+  return endStep(ctx, at, started, { status, reason, attempts: 1, continueOnError: step.continueOnError });
 }
 
 /** The runbook as actions see it: `aws:` filled in from the current scope. */
