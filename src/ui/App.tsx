@@ -21,7 +21,7 @@ export function App({ session }: { session: TuiSession }) {
   const prompt = useSyncExternalStore(session.gate.subscribe, session.gate.pending);
   const view = useKeys(session);
   const now = useNow(run.end === undefined);
-  const { rows } = useTerminalSize();
+  const { rows, columns } = useTerminalSize();
 
   const focusedId = view.selected ?? run.current;
   const focused = run.steps.find((s) => s.id === focusedId);
@@ -40,7 +40,7 @@ export function App({ session }: { session: TuiSession }) {
 
   return (
     <Box flexDirection="column">
-      <Header run={run} now={now} />
+      <Header run={run} now={now} columns={columns} />
       <StepList steps={run.steps} focused={focusedId} now={now} height={listRows} />
       {view.help ? (
         <Help />

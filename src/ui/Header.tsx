@@ -2,28 +2,49 @@ import { Box, Text } from 'ink';
 import { formatClock } from './format.js';
 import { countSteps, type RunState } from './state/run-state.js';
 
-/** Title, elapsed clock, counts; and one line for an abort or a tripped stop condition. */
-export function Header({ run, now }: { run: RunState; now: number }) {
+/** Columns the title keeps before the counts switch to their short form. */
+const TITLE_MIN = 24;
+
+/**
+ * Title, elapsed clock, counts; and one line for an abort or a tripped stop condition. The
+ * first line never wraps: the counts keep their place (short form in a narrow window) and
+ * the title is cut, so the frame stays the height App budgeted for.
+ */
+export function Header({ run, now, columns }: { run: RunState; now: number; columns: number }) {
   const counts = countSteps(run);
   const elapsed = run.startedAt === undefined ? 0 : (run.end?.time ?? now) - run.startedAt;
+  const skipped = counts.skipped > 0;
+  const long = `  ${formatClock(elapsed)}  ✔ ${counts.passed} passed  ✘ ${counts.failed} failed${skipped ? `  ↷ ${counts.skipped} skipped` : ''}  ○ ${counts.remaining} remaining`;
+  const short = columns - long.length < TITLE_MIN;
   return (
     <Box flexDirection="column">
       <Box>
-        <Box flexGrow={1} flexShrink={1}>
+        <Box flexGrow={1} flexShrink={1} minWidth={0}>
           <Text bold wrap="truncate-end">
             drillbook · {run.title}
           </Text>
         </Box>
-        <Text>
-          {'  '}
-          {formatClock(elapsed)}
-          {'  '}
-          <Text color="green">✔ {counts.passed} passed</Text>
-          {'  '}
-          <Text color={counts.failed > 0 ? 'red' : undefined}>✘ {counts.failed} failed</Text>
-          {counts.skipped > 0 ? `  ↷ ${counts.skipped} skipped` : ''}
-          {'  '}○ {counts.remaining} remaining
-        </Text>
+        <Box flexShrink={0}>
+          {short ? (
+            <Text>
+              {'  '}
+              {formatClock(elapsed)} <Text color="green">✔{counts.passed}</Text>{' '}
+              <Text color={counts.failed > 0 ? 'red' : undefined}>✘{counts.failed}</Text>
+              {skipped ? ` ↷${counts.skipped}` : ''} ○{counts.remaining}
+            </Text>
+          ) : (
+            <Text>
+              {'  '}
+              {formatClock(elapsed)}
+              {'  '}
+              <Text color="green">✔ {counts.passed} passed</Text>
+              {'  '}
+              <Text color={counts.failed > 0 ? 'red' : undefined}>✘ {counts.failed} failed</Text>
+              {skipped ? `  ↷ ${counts.skipped} skipped` : ''}
+              {'  '}○ {counts.remaining} remaining
+            </Text>
+          )}
+        </Box>
       </Box>
       {run.aborting && !run.end ? (
         <Text color="yellow" wrap="truncate-end">

@@ -52,10 +52,14 @@ function StepRow({ step, focused, now }: { step: StepView; focused: boolean; now
   const retries = step.attempt > 1 ? `  ↻${step.attempt - 1}` : '';
   const phase = step.phase === 'main' ? '' : `${step.phase}: `;
   return (
+    // Only the name gives way in a narrow window; the marker, icon and duration keep their width
+    // (a squeezed Text wraps, making the row taller than the list's budget).
     <Box>
-      <Text color={focused ? 'cyan' : undefined}>{focused ? '›' : ' '} </Text>
-      <Text color={color}>{icon} </Text>
-      <Box flexGrow={1} flexShrink={1}>
+      <Box flexShrink={0}>
+        <Text color={focused ? 'cyan' : undefined}>{focused ? '›' : ' '} </Text>
+        <Text color={color}>{icon} </Text>
+      </Box>
+      <Box flexGrow={1} flexShrink={1} minWidth={0}>
         <Text wrap="truncate-end" bold={focused} dimColor={step.status === 'pending'}>
           {phase}
           {step.name}
@@ -63,10 +67,12 @@ function StepRow({ step, focused, now }: { step: StepView; focused: boolean; now
           {step.status === 'failed' && step.reason ? <Text color="red"> — {step.reason}</Text> : null}
         </Text>
       </Box>
-      <Text dimColor>
-        {retries}
-        {duration ? `  ${duration}` : ''}
-      </Text>
+      <Box flexShrink={0}>
+        <Text dimColor>
+          {retries}
+          {duration ? `  ${duration}` : ''}
+        </Text>
+      </Box>
     </Box>
   );
 }
