@@ -1,5 +1,6 @@
 import type { EventListener, RunEndEvent } from '../engine/events.js';
 import type { Gate } from '../engine/gate.js';
+import { clearOnResize } from './clear-on-resize.js';
 import { TuiSession } from './session.js';
 import { allLines } from './state/line-buffer.js';
 import { captureStrayOutput } from './stray-output.js';
@@ -49,6 +50,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
   // Last line of defence if something calls process.exit() while we are mounted.
   process.once('exit', restoreTerminal);
   const restoreOutput = captureStrayOutput(session.message);
+  const stopClearing = stdout.isTTY ? clearOnResize(stdout) : () => undefined;
   const ink = mount(session, { stdin, stdout, ...(options.stderr ? { stderr: options.stderr } : {}) });
   // Created now: Ink only resolves an exit promise that exists when it unmounts.
   const exited = ink.waitUntilExit().catch(() => undefined);
@@ -60,6 +62,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
   } finally {
     ink.unmount();
     await exited;
+    stopClearing();
     restoreOutput();
     replayMessages(session);
     process.off('SIGINT', onSigint);
