@@ -17,8 +17,10 @@ steps:
     run: exit 5
 `,
     );
-    expect((await runCli(['run', 'rb.yaml'], { cwd: ws.dir })).code).toBe(1);
-    expect((await runCli(['run', 'rb.yaml'], { cwd: ws.dir })).code).toBe(1);
+    for (let i = 0; i < 2; i++) {
+      const r = await runCli(['run', 'rb.yaml'], { cwd: ws.dir });
+      expect(r.code, r.stderr).toBe(1);
+    }
     const runs = ws.runDirs();
     expect(runs).toHaveLength(2);
     for (const dir of runs) expect(basename(dir)).toMatch(/^\d{4}-\d\d-\d\dT[\d-]+Z-[0-9a-f]+-journalled$/);

@@ -13,15 +13,20 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject, onTestFinished } from 'vitest';
-import { E2E_BIN } from './global-setup.js';
 
 /** The repository root (this file is test/support/cli.ts). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /**
- * The launcher users run (a copy of bin/drillbook.js), loading the CLI that
+ * The launcher users run (a byte-for-byte copy of bin/drillbook.js) beside the CLI that
  * test/support/global-setup.ts built for this test run.
  */
-export const BIN = E2E_BIN;
+export const BIN: string = inject('drillbookBin');
+
+/** Fails the test with tsc's message when global setup could not build the CLI. */
+export function assertBuilt(): void {
+  const buildError = inject('drillbookBuildError');
+  if (buildError) throw new Error(`the CLI could not be built, so it cannot run:\n${buildError}`);
+}
 
 export interface CliResult {
   /** Exit code, or null when the process died of a signal. */
@@ -119,12 +124,6 @@ export class CliProcess {
   transcript(): string {
     return `--- stdout ---\n${this.stdout}\n--- stderr ---\n${this.stderr}`;
   }
-}
-
-/** Fails the test with tsc's message when global setup could not build dist/. */
-export function assertBuilt(): void {
-  const buildError = inject('drillbookBuildError');
-  if (buildError) throw new Error(`dist/ could not be built, so the CLI cannot run:\n${buildError}`);
 }
 
 export function startCli(args: string[], options: CliOptions): CliProcess {
