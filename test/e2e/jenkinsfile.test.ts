@@ -1,0 +1,214 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadRunbook } from '../../src/runbook/load.js';
+import type { Step } from '../../src/runbook/model.js';
+import { REPO_ROOT } from '../support/cli.js';
+
+/**
+ * runbooks/Jenkinsfile without a Jenkins: its Groovy must at least lex (every bracket and
+ * string closed), compile with groovyc where one is installed (Debian's `groovy` is 2.4, the
+ * Groovy Jenkins pipelines run on), and keep the contract the README promises.
+ */
+const FILE = join(REPO_ROOT, 'runbooks', 'Jenkinsfile');
+const text = readFileSync(FILE, 'utf8');
+const code = groovyCode(text);
+
+describe('runbooks/Jenkinsfile', () => {
+  it('closes every bracket and string', () => {
+    expect(unbalanced(text)).toBeUndefined();
+  });
+
+  it('the lexer check catches what it claims to', () => {
+    expect(unbalanced('pipeline { stages { }')).toMatch(/unclosed \{ at line 1/);
+    expect(unbalanced("sh 'echo }\n")).toMatch(/unclosed string/);
+    expect(unbalanced('a(]')).toMatch(/\] at line 1 closes \(/);
+    expect(unbalanced(`sh '''\n  echo \${x} }\n'''\n// } in a comment\n`)).toBeUndefined();
+  });
+
+  const groovyc = findGroovyc();
+  it.runIf(groovyc)(
+    'compiles with groovyc',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'drillbook-jenkinsfile-'));
+      try {
+        copyFileSync(FILE, join(dir, 'Jenkinsfile.groovy'));
+        const r = spawnSync(groovyc!.bin, ['-d', join(dir, 'out'), 'Jenkinsfile.groovy'], {
+          cwd: dir,
+          encoding: 'utf8',
+          env: { ...process.env, JAVA_HOME: groovyc!.javaHome },
+          timeout: 60_000,
+        });
+        expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    70_000,
+  );
+
+  it('runs the drill headless with a JUnit report, and its exit code fails the stage', () => {
+    expect(code).toContain(
+      "sh 'drillbook run runbooks/bookstore-stage4.md --headless --junit reports/drill.xml --json reports/drill.json'",
+    );
+    // `sh` fails the stage on a non-zero exit unless told otherwise; nothing may tell it.
+    expect(code).not.toMatch(/returnStatus|\|\|\s*true'|catchError|warnError/);
+    expect(stageNames(code)).toEqual(['Deploy', 'Drill']);
+  });
+
+  it('publishes the report in post/always, failing the build when it is missing', () => {
+    const always = block(code, 'always');
+    expect(always).toContain("junit testResults: 'reports/drill.xml', allowEmptyResults: false");
+    expect(always).toMatch(
+      /if \(!fileExists\('reports\/drill\.xml'\)\)[\s\S]*drillbook report "\$run_dir" --junit reports\/drill\.xml/,
+    );
+    expect(always).toMatch(/archiveArtifacts artifacts: '\.drillbook\/runs\/\*\*, reports\/\*\*'/);
+  });
+
+  it('binds the Gremlin secret and AWS keys for the drill stage only', () => {
+    const drill = block(code, "stage('Drill')");
+    const credentials = block(drill, 'withCredentials(', '[');
+    expect(credentials).toContain("variable: 'GREMLIN_TEAM_SECRET'");
+    expect(credentials).toContain(
+      "accessKeyVariable: 'AWS_ACCESS_KEY_ID', secretKeyVariable: 'AWS_SECRET_ACCESS_KEY'",
+    );
+    expect(block(drill, 'withCredentials(')).toContain('drillbook run');
+    expect(block(code, "stage('Deploy')")).not.toContain('withCredentials');
+  });
+
+  it('approves exactly the gates the runbook has', async () => {
+    const runbook = await loadRunbook(join(REPO_ROOT, 'runbooks', 'bookstore-stage4.md'), { env: {} });
+    const gates = [...runbook.steps, ...runbook.finally].flatMap(gated).sort();
+    const approved = /DRILLBOOK_APPROVE = '([^']*)'/.exec(code)?.[1]?.split(',').sort();
+    expect(gates.length).toBeGreaterThan(0);
+    expect(approved).toEqual(gates);
+  });
+});
+
+function gated(step: Step): string[] {
+  const own = step.confirm ? [step.id] : [];
+  return step.kind === 'parallel' ? [...own, ...step.steps.flatMap(gated)] : own;
+}
+
+/** The Jenkinsfile with comments blanked out (strings kept), so assertions see only code. */
+function groovyCode(source: string): string {
+  let out = '';
+  lex(source, (kind, piece) => {
+    out += kind === 'comment' ? piece.replace(/[^\n]/g, ' ') : piece;
+  });
+  return out;
+}
+
+/** The text of the `{...}` (or `[...]` with opener `[`) block that follows the first `marker`. */
+function block(source: string, marker: string, opener = '{'): string {
+  const at = source.indexOf(marker);
+  if (at < 0) throw new Error(`no ${marker} in the Jenkinsfile`);
+  const open = source.indexOf(opener, at + marker.length);
+  if (open < 0) throw new Error(`no ${opener} after ${marker} in the Jenkinsfile`);
+  let depth = 0;
+  let offset = open;
+  let end: number | undefined;
+  lex(source.slice(open), (kind, piece) => {
+    for (let i = 0; kind === 'code' && end === undefined && i < piece.length; i++) {
+      if ('{[('.includes(piece[i]!)) depth++;
+      else if ('}])'.includes(piece[i]!) && --depth === 0) end = offset + i + 1;
+    }
+    offset += piece.length;
+  });
+  if (end === undefined) throw new Error(`the block after ${marker} is never closed`);
+  return source.slice(open, end);
+}
+
+function stageNames(source: string): string[] {
+  return [...source.matchAll(/stage\('([^']+)'\)/g)].map((m) => m[1]!);
+}
+
+/** Why the brackets or strings do not balance, or undefined when they do. */
+function unbalanced(source: string): string | undefined {
+  const stack: { char: string; line: number }[] = [];
+  const pairs: Record<string, string> = { '}': '{', ']': '[', ')': '(' };
+  let line = 1;
+  let problem: string | undefined;
+  lex(source, (kind, piece) => {
+    if (problem) return;
+    if (kind === 'unclosed') problem = `unclosed string starting at line ${line}`;
+    if (kind === 'code') {
+      for (const c of piece) {
+        if (c === '\n') line++;
+        else if ('{[('.includes(c)) stack.push({ char: c, line });
+        else if (c in pairs) {
+          const top = stack.pop();
+          if (top?.char !== pairs[c]) {
+            problem = `${c} at line ${line} closes ${top ? `${top.char} from line ${top.line}` : 'nothing'}`;
+            return;
+          }
+        }
+      }
+    } else line += piece.split('\n').length - 1;
+  });
+  const open = stack.pop();
+  return problem ?? (open ? `unclosed ${open.char} at line ${open.line}` : undefined);
+}
+
+type Piece = 'code' | 'string' | 'comment' | 'unclosed';
+
+/**
+ * Splits Groovy source into code, strings ('', "", ''' ''', """ """, with backslash escapes)
+ * and comments. GString `${...}` stays inside its string: good enough for a Jenkinsfile,
+ * which keeps expressions in GStrings simple.
+ */
+function lex(source: string, emit: (kind: Piece, piece: string) => void): void {
+  let i = 0;
+  let code = '';
+  const flush = () => {
+    if (code) emit('code', code);
+    code = '';
+  };
+  while (i < source.length) {
+    const rest = source.slice(i, i + 3);
+    if (rest.startsWith('//') || rest.startsWith('/*')) {
+      flush();
+      const close = rest.startsWith('//') ? source.indexOf('\n', i) : source.indexOf('*/', i + 2) + 2;
+      const end = close <= 1 ? source.length : close;
+      emit('comment', source.slice(i, end));
+      i = end;
+      continue;
+    }
+    const quote = rest === "'''" || rest === '"""' ? rest : rest[0] === "'" || rest[0] === '"' ? rest[0] : '';
+    if (!quote) {
+      code += source[i++];
+      continue;
+    }
+    flush();
+    let j = i + quote.length;
+    while (j < source.length && !source.startsWith(quote, j)) {
+      if (quote.length === 1 && source[j] === '\n') break;
+      j += source[j] === '\\' ? 2 : 1;
+    }
+    if (!source.startsWith(quote, j)) {
+      emit('unclosed', source.slice(i));
+      return;
+    }
+    emit('string', source.slice(i, j + quote.length));
+    i = j + quote.length;
+  }
+  flush();
+}
+
+/** groovyc and a JAVA_HOME it accepts, when both are installed. */
+function findGroovyc(): { bin: string; javaHome: string } | undefined {
+  const which = (name: string) =>
+    spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
+  const bin = which('groovyc');
+  const java = which('java');
+  if (!bin || !java) {
+    console.warn(
+      'groovyc or java not found: the Jenkinsfile is only lexed, not compiled (apt-get install groovy)',
+    );
+    return undefined;
+  }
+  const javaHome = process.env['JAVA_HOME'] ?? dirname(dirname(realpathSync(java)));
+  return existsSync(join(javaHome, 'bin', 'java')) ? { bin, javaHome } : undefined;
+}
