@@ -113,7 +113,8 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
       const policy = { yes: options.yes, approve: options.approve, env: io.env['DRILLBOOK_APPROVE'] };
       return await runTui({
         title: runbook.title,
-        start: (gate, onEvent, signal, force) => start(withPreApprovals(policy, gate), onEvent, signal, force),
+        start: (gate, onEvent, signal, force) =>
+          start(withPreApprovals(policy, gate), onEvent, signal, force),
         finish,
       });
     }
@@ -135,6 +136,13 @@ async function runHeadless(
   finish: () => Promise<string[]>,
 ): Promise<number> {
   const { createConsoleReporter, shouldUseColor } = await import('../report/index.js');
+  // A closed stdout (`| head`, a log pipe that died) must not crash the drill mid-step:
+  // rollback, finally, the reports and the process-group cleanup still have to run. Left
+  // attached to the end, as a failed write reports its error asynchronously.
+  if ('on' in io.stdout)
+    io.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    });
   const console = createConsoleReporter({ out: io.stdout, color: shouldUseColor(io.stdout, io.env) });
   const gate = createPolicyGate({
     yes: options.yes,

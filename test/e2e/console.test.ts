@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { assertBuilt, BIN, cleanEnv, runCli, workspace } from '../support/cli.js';
+import { assertBuilt, BIN, cleanEnv, runCli, STACK_FRAME, startCli, workspace } from '../support/cli.js';
+import { caseNamed, junitCases } from './reports.js';
 
 // The first step prints colour of its own: headless without colour strips it too.
 const DRILL = `drillbook: 1
@@ -93,5 +94,30 @@ describe('headless console', () => {
     expect(noColor.code, noColor.out).toBe(0);
     expect(noColor.out).toMatch(/\[1\/3\] start\s+Greet/);
     expect(noColor.out).not.toContain(ESC);
+  });
+
+  it('a reader that goes away (`| head`) does not stop the drill: finally and the reports still happen', async () => {
+    const ws = workspace();
+    ws.write(
+      'rb.yaml',
+      `drillbook: 1
+name: piped
+steps:
+  - id: chatty
+    name: Chatty
+    run: for i in 1 2 3 4 5; do echo "line $i"; sleep 0.1; done
+finally:
+  - id: restore
+    run: touch restored
+`,
+    );
+    const cli = startCli(['run', 'rb.yaml', '--junit', 'junit.xml'], { cwd: ws.dir });
+    await cli.waitForStdout(/start\s+Chatty/);
+    cli.child.stdout?.destroy();
+    const r = await cli.done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain(STACK_FRAME);
+    expect(ws.exists('restored')).toBe(true);
+    expect(caseNamed(await junitCases(ws.path('junit.xml')), 'Chatty').failure).toBeUndefined();
   });
 });
