@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { Script } from 'node:vm';
 import type { ValidateFunction } from 'ajv';
 
 const require = createRequire(import.meta.url);
@@ -15,6 +16,10 @@ const OPTIONS = { allErrors: true, strict: false, verbose: true } as const;
  * and every command that reads a runbook pays it. The file name carries a hash of the schema,
  * the Ajv version and the options, so a changed action schema or an upgrade compiles afresh.
  * Any problem with the cache (unwritable, missing, corrupt) just means compiling in memory.
+ *
+ * The generated code is big (~400 KB: every action's schema, with every error site), and
+ * V8 parsing and compiling it took as long again as the rest of `validate`; so V8's compiled
+ * code for it is cached too (a `.v8` file per code and V8 version; V8 checks it on load).
  */
 export function compileRunbookSchema(schema: object, env: NodeJS.ProcessEnv = process.env): ValidateFunction {
   const { version } = require('ajv/package.json') as { version: string };
@@ -26,7 +31,7 @@ export function compileRunbookSchema(schema: object, env: NodeJS.ProcessEnv = pr
   const file = dir === undefined ? undefined : join(dir, `runbook-schema-${key}.cjs`);
   if (file !== undefined) {
     try {
-      return loadStandalone(readFileSync(file, 'utf8'));
+      return loadStandalone(file, readFileSync(file, 'utf8'));
     } catch {
       // Not cached yet (or unreadable): compile below.
     }
@@ -41,9 +46,7 @@ export function compileRunbookSchema(schema: object, env: NodeJS.ProcessEnv = pr
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       // Write then rename, so a concurrent run never reads half a file.
-      const temp = `${file}.${process.pid}.tmp`;
-      writeFileSync(temp, standaloneCode(ajv, validate), { mode: 0o600 });
-      renameSync(temp, file);
+      writeAtomically(file, standaloneCode(ajv, validate));
     } catch {
       // A read-only home or full disk only costs the next run the compile.
     }
@@ -61,11 +64,44 @@ function cacheDir(env: NodeJS.ProcessEnv): string | undefined {
   return home ? join(home, '.cache', 'drillbook') : undefined;
 }
 
-/** Ajv's standalone output is a CommonJS module that requires `ajv/dist/runtime/*` helpers. */
-function loadStandalone(code: string): ValidateFunction {
+/** Write then rename, so a concurrent run never reads half a file. */
+function writeAtomically(file: string, data: string | Uint8Array): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, data, { mode: 0o600 });
+  renameSync(temp, file);
+}
+
+type ModuleWrapper = (module: { exports: unknown }, exports: unknown, require: NodeJS.Require) => void;
+
+/**
+ * Ajv's standalone output is a CommonJS module that requires `ajv/dist/runtime/*` helpers;
+ * it runs with our `require`. V8's code cache for it is used when present and valid, else
+ * made: after one call, so the lazily compiled validator functions are in it.
+ */
+function loadStandalone(file: string, code: string): ValidateFunction {
+  const digest = createHash('sha256').update(code).update(process.versions.v8).digest('hex').slice(0, 20);
+  const v8File = file.replace(/\.cjs$/, `-${digest}.v8`);
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = readFileSync(v8File);
+  } catch {
+    // No code cache yet.
+  }
+  const script = new Script(`(function (module, exports, require) {${code}\n})`, {
+    filename: file,
+    ...(cachedData ? { cachedData } : {}),
+  });
   const module = { exports: {} as unknown };
-  new Function('module', 'exports', 'require', code)(module, module.exports, require);
+  (script.runInThisContext() as ModuleWrapper)(module, module.exports, require);
   const validate = module.exports as ValidateFunction;
   if (typeof validate !== 'function') throw new Error('not a validator');
+  if (cachedData === undefined || script.cachedDataRejected) {
+    validate({ steps: [{}] });
+    try {
+      writeAtomically(v8File, script.createCachedData());
+    } catch {
+      // Next run compiles again.
+    }
+  }
   return validate;
 }

@@ -50,8 +50,14 @@ describe('compiled runbook schema cache', () => {
     expect(cached(good)).toBe(true);
     expect(errorsOf(cached, bad)).toEqual(errorsOf(fresh, bad));
     expect(errorsOf(cached, bad).some((e) => e.allowed.includes('timeout'))).toBe(true);
+    // Loading the code also left V8's compiled code for it; a load that uses that agrees too.
+    expect(readdirSync(dir).filter((f) => f.endsWith('.v8'))).toHaveLength(1);
+    const fromCodeCache = compileRunbookSchema(schema(), env);
+    expect(fromCodeCache(good)).toBe(true);
+    expect(errorsOf(fromCodeCache, bad)).toEqual(errorsOf(fresh, bad));
     // And it really is the cached file that answers.
-    for (const f of readdirSync(dir)) writeFileSync(join(dir, f), 'module.exports = () => "from cache";');
+    for (const f of readdirSync(dir).filter((f) => f.endsWith('.cjs')))
+      writeFileSync(join(dir, f), 'module.exports = () => "from cache";');
     expect(compileRunbookSchema(schema(), env)(good)).toBe('from cache');
   });
 
