@@ -24,6 +24,21 @@ const BLACKHOLE =
   'attack blackhole -l 240 -h ^api.gremlin.com,cdn.bookstore.pingpublications.com,db.bookstore.pingpublications.com';
 const SECRET = 'gremlin-team-secret-4f1c9a';
 
+describe('runbooks/bookstore-stage4 offline', () => {
+  it('validates and plans with no environment at all: no secrets, no AWS, no SSH', async () => {
+    const ws = workspace();
+    const env = { GREMLIN_TEAM_SECRET: undefined, GREMLIN_TEAM_ID: undefined };
+    const valid = await runCli(['validate', RUNBOOK.md, RUNBOOK.yaml], { cwd: ws.dir, env });
+    expect(valid.code, valid.stderr).toBe(0);
+    expect(valid.stdout).toContain('bookstore-stage4.md: valid (22 steps)');
+    const plan = await runCli(['plan', RUNBOOK.md], { cwd: ws.dir, env });
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('blue: ubuntu@54.213.54.171:22');
+    expect(plan.stdout).toContain('(type "shut down blue")');
+    expect(ws.exists('.drillbook')).toBe(false);
+  });
+});
+
 describe.runIf(sshdTestsEnabled())('runbooks/bookstore-stage4 end to end', () => {
   let blue: Sshd;
   let green: Sshd;
