@@ -1,4 +1,4 @@
-import yargs, { type Argv } from 'yargs';
+import type { Argv } from 'yargs';
 import { EXIT, EXIT_CODES_HELP } from './commands/exit-codes.js';
 import { type CommandIo, processIo } from './commands/io.js';
 import type { ResumeArgs } from './commands/resume.js';
@@ -12,6 +12,15 @@ const ROLLBACK = ['always', 'on-failure', 'never'] as const;
  * `validate` never pays for the TUI or the AWS SDK.
  */
 export async function main(argv: string[], io: CommandIo = processIo()): Promise<number> {
+  // `validate FILE...` with no options means the same to yargs; skipping it saves loading
+  // yargs and the help text it renders after every command, about as long as Node's own
+  // start. validate runs in editors and commit hooks, where that is most of its time.
+  const [command, ...files] = argv;
+  if (command === 'validate' && files.length > 0 && files.every((f) => f !== '' && !f.startsWith('-'))) {
+    const { validateCommand } = await import('./commands/validate.js');
+    return validateCommand(files, io);
+  }
+  const { default: yargs } = await import('yargs');
   let code: number = EXIT.passed;
   let usageError: string | undefined;
   const parser = yargs(argv)
