@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assertBuilt, BIN, expectNoProcesses, REPO_ROOT, uniqueSleep, workspace } from '../support/cli.js';
+import {
+  assertBuilt,
+  BIN,
+  expectNoProcesses,
+  processesMatching,
+  REPO_ROOT,
+  uniqueSleep,
+  workspace,
+} from '../support/cli.js';
 import { linesWiderThan, TmuxPane, terminalRestored, tmuxMissing } from '../support/tmux.js';
 
 const missing = tmuxMissing();
@@ -35,7 +43,7 @@ describe.skipIf(missing !== undefined)('TUI in a real terminal (tmux): stopping 
     expect(done).toContain('EXIT=1');
     const exit = await pane.waitForExit();
     expect(exit.code).toBe(1);
-    expect(terminalRestored(exit.stty)).toEqual({ echo: true, icanon: true });
+    expect(terminalRestored(exit)).toEqual({ echo: true, icanon: true, cursor: true });
     expect(ws.exists('restored.marker')).toBe(true);
     expect(ws.exists('never.marker')).toBe(false);
     await expectNoProcesses(`sleep ${sleep}`);
@@ -51,9 +59,24 @@ describe.skipIf(missing !== undefined)('TUI in a real terminal (tmux): stopping 
     expect(done).toContain('EXIT=130');
     const exit = await pane.waitForExit();
     expect(exit.code).toBe(130);
-    expect(terminalRestored(exit.stty)).toEqual({ echo: true, icanon: true });
+    expect(terminalRestored(exit)).toEqual({ echo: true, icanon: true, cursor: true });
     expect(ws.exists('restored.marker')).toBe(true);
     await expectNoProcesses(`sleep ${sleep}`);
+  }, 60_000);
+
+  it('SIGTERM from elsewhere stops the drill like Ctrl-C: finally runs, exit 143, terminal restored', async () => {
+    const { ws, pane, sleep } = longDrill();
+    await pane.waitForScreen('attack started');
+
+    const drillbook = processesMatching(`--var sleep=${sleep}`);
+    expect(drillbook).toHaveLength(1);
+    process.kill(Number(drillbook[0]?.split(' ')[0]), 'SIGTERM');
+    const done = await pane.waitForScreen(/EXIT=\d+/);
+    expect(done).toMatch(/✔ .*finally: Restore blue/);
+    const exit = await pane.waitForExit();
+    expect(exit.code).toBe(143);
+    expect(terminalRestored(exit)).toEqual({ echo: true, icanon: true, cursor: true });
+    expect(ws.exists('restored.marker')).toBe(true);
   }, 60_000);
 
   it('redraws cleanly when the window shrinks mid-run, and the run finishes', async () => {

@@ -40,7 +40,7 @@ describe.skipIf(missing !== undefined)('TUI in a real terminal (tmux): the demo 
 
     const exit = await pane.waitForExit();
     expect(exit.code).toBe(0);
-    expect(terminalRestored(exit.stty)).toEqual({ echo: true, icanon: true });
+    expect(terminalRestored(exit)).toEqual({ echo: true, icanon: true, cursor: true });
     // finally stopped the practice world.
     expect(existsSync(state)).toBe(false);
   }, 120_000);

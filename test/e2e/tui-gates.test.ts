@@ -27,7 +27,7 @@ describe.skipIf(missing !== undefined)('TUI in a real terminal (tmux): decisions
     expect(done).toMatch(/Drill passed .* 2 passed, 0 failed/);
     const exit = await pane.waitForExit();
     expect(exit.code).toBe(0);
-    expect(terminalRestored(exit.stty)).toEqual({ echo: true, icanon: true });
+    expect(terminalRestored(exit)).toEqual({ echo: true, icanon: true, cursor: true });
   }, 60_000);
 
   it('a typed-phrase gate ignores a wrong phrase and approves only the exact one', async () => {

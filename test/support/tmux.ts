@@ -33,6 +33,8 @@ export interface PaneExit {
   code: number;
   /** `stty -a` of the pane's terminal, read right after the command exited. */
   stty: string;
+  /** Whether the terminal shows its cursor after the command (a TUI hides it while drawing). */
+  cursorVisible: boolean;
 }
 
 let servers = 0;
@@ -145,9 +147,11 @@ export class TmuxPane {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
+    const cursor = await this.tmux(['display-message', '-p', '-t', this.target, '#{cursor_flag}']);
     return {
       code: Number(readFileSync(exitFile, 'utf8').trim()),
       stty: readFileSync(join(this.dir, 'stty.txt'), 'utf8'),
+      cursorVisible: cursor.trim() === '1',
     };
   }
 
@@ -185,10 +189,13 @@ export class TmuxPane {
   }
 }
 
-/** The stty flags that matter after a TUI: false when the terminal was left raw. */
-export function terminalRestored(stty: string): { echo: boolean; icanon: boolean } {
-  const flags = stty.split(/[\s;]+/);
-  return { echo: flags.includes('echo'), icanon: flags.includes('icanon') };
+/**
+ * What a person needs back after a TUI: typed characters echoed, line editing (icanon), and
+ * a visible cursor. Each is false when the terminal was left raw or the cursor hidden.
+ */
+export function terminalRestored(exit: PaneExit): { echo: boolean; icanon: boolean; cursor: boolean } {
+  const flags = exit.stty.split(/[\s;]+/);
+  return { echo: flags.includes('echo'), icanon: flags.includes('icanon'), cursor: exit.cursorVisible };
 }
 
 /** Screen lines (trailing blanks dropped) longer than `columns` characters. */
