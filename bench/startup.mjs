@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { bestOf, drillbookBin, expectSuccess, repoRoot, runIfMain, timeProcess } from './lib/measure.mjs';
 
-const ROUNDS = 10;
+const ROUNDS = 20;
 const TARGET = 3;
 
 export async function run() {

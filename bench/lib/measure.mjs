@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const drillbookBin = join(repoRoot, 'bin', 'drillbook.js');
+/** DRILLBOOK_BENCH_BIN measures another build (e.g. one made apart from a shared dist/). */
+export const drillbookBin = process.env.DRILLBOOK_BENCH_BIN ?? join(repoRoot, 'bin', 'drillbook.js');
 const TIME = '/usr/bin/time';
 
 export function tempDir(prefix) {
