@@ -35,15 +35,24 @@ export function App({ session }: { session: TuiSession }) {
         : 7
       : 1;
   const free = Math.max(6, rows - 1 - headerRows - messageRows - bottomRows - (view.askingAbort ? 1 : 0));
-  const listRows = Math.min(run.steps.length, Math.max(3, Math.floor(free * 0.4)));
+  // Help takes the output pane's place and most of the list's: it is taller than a short pane.
+  const listRows = Math.min(run.steps.length, view.help ? 3 : Math.max(3, Math.floor(free * 0.4)));
   const outputRows = Math.max(2, free - listRows - 2);
+  const helpContext =
+    prompt?.kind === 'failed'
+      ? 'failed'
+      : prompt?.kind === 'confirm'
+        ? prompt.request.phrase === undefined
+          ? 'confirm'
+          : 'phrase'
+        : undefined;
 
   return (
     <Box flexDirection="column">
       <Header run={run} now={now} columns={columns} />
       <StepList steps={run.steps} focused={focusedId} now={now} height={listRows} />
       {view.help ? (
-        <Help />
+        <Help height={free - listRows} context={helpContext} />
       ) : (
         <OutputPane
           step={focused}
