@@ -55,6 +55,34 @@ describe.skipIf(missing !== undefined)('TUI in a real terminal (tmux): decisions
     expect(ws.exists('blackhole.marker')).toBe(true);
   }, 60_000);
 
+  it('? shows the keys in an 80x24 window without pushing the header off or wiping scrollback', async () => {
+    assertBuilt();
+    const ws = workspace();
+    ws.write('rb.yaml', fixture('many-steps.yaml'));
+    const pane = new TmuxPane({
+      cwd: ws.dir,
+      command: `echo "what the person did before the drill"; ${DRILLBOOK} run rb.yaml`,
+      env: binEnv(),
+      width: 80,
+      height: 24,
+    });
+    await pane.waitForScreen('Stop the blue service?');
+    await pane.sendKeys('?');
+    const help = await pane.waitForScreen('close this help');
+    // The run's header and the question stay on screen under the help.
+    expect(help).toContain('drillbook · Many steps drill');
+    expect(help).toContain('approve the gate');
+    expect(help).toContain('Stop the blue service?');
+    // A frame taller than the window makes Ink clear the screen and the scrollback each frame.
+    expect(await pane.capture({ history: true })).toContain('what the person did before the drill');
+
+    await pane.sendKeys('?');
+    await pane.waitForScreen((s) => !s.includes('close this help'));
+    await pane.sendKeys('a');
+    await pane.waitForScreen(/EXIT=\d+/);
+    expect((await pane.waitForExit()).code).toBe(0);
+  }, 60_000);
+
   it('writes the same JUnit with --junit as a headless run of the same drill', async () => {
     assertBuilt();
     const ws = workspace();

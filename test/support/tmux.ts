@@ -87,9 +87,19 @@ export class TmuxPane {
     ]);
   }
 
-  /** The visible screen; `join` undoes the terminal's wrapping so each line is as it was written. */
-  async capture(options: { join?: boolean } = {}): Promise<string> {
-    return this.tmux(['capture-pane', '-p', ...(options.join ? ['-J'] : []), '-t', this.target]);
+  /**
+   * The visible screen; `join` undoes the terminal's wrapping so each line is as it was
+   * written; `history` adds the scrollback above it.
+   */
+  async capture(options: { join?: boolean; history?: boolean } = {}): Promise<string> {
+    return this.tmux([
+      'capture-pane',
+      '-p',
+      ...(options.join ? ['-J'] : []),
+      ...(options.history ? ['-S', '-'] : []),
+      '-t',
+      this.target,
+    ]);
   }
 
   /**
