@@ -1,5 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, REPO_ROOT, runCli, STACK_FRAME, workspace } from '../support/cli.js';
 
 const BAD = join(REPO_ROOT, 'test', 'fixtures', 'runbooks', 'bad');
@@ -29,8 +31,11 @@ describe('a bad runbook is refused with where and what', () => {
   // One `validate` over every fixture (a CLI start costs more than the checks); each test
   // then reads its own file's message from it.
   let result: CliResult;
+  // cwd (and HOME, where drillbook keeps its cache) outside the repository.
+  const home = mkdtempSync(join(tmpdir(), 'drillbook-e2e-'));
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
   beforeAll(async () => {
-    result = await runCli(['validate', ...CASES.map(([fixture]) => join(BAD, fixture))], { cwd: BAD });
+    result = await runCli(['validate', ...CASES.map(([fixture]) => join(BAD, fixture))], { cwd: home });
   });
 
   it('exit 2, nothing reported valid, no stack trace', () => {
