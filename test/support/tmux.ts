@@ -50,6 +50,8 @@ export class TmuxPane {
   readonly target = 'drill:0.0';
   /** Where the pane script writes the exit code and stty output (outside the test's cwd). */
   private readonly dir = mkdtempSync(join(tmpdir(), 'drillbook-tmux-'));
+  /** kill-server leaves the socket file behind; removed in kill(). */
+  private socketPath = '';
 
   constructor(private readonly options: PaneOptions) {
     const script = join(this.dir, 'pane.sh');
@@ -85,6 +87,10 @@ export class TmuxPane {
       // and `env -u` keeps it so whatever tmux passes on.
       `env -u CI sh ${quote(script)}`,
     ]);
+    this.socketPath = spawnSync('tmux', ['-L', this.socket, 'display-message', '-p', '#{socket_path}'], {
+      env: this.env(),
+      encoding: 'utf8',
+    }).stdout.trim();
   }
 
   /**
@@ -167,6 +173,7 @@ export class TmuxPane {
 
   kill(): void {
     spawnSync('tmux', ['-L', this.socket, 'kill-server'], { env: this.env(), stdio: 'ignore' });
+    if (this.socketPath.endsWith(this.socket)) rmSync(this.socketPath, { force: true });
     rmSync(this.dir, { recursive: true, force: true });
   }
 
