@@ -90,12 +90,29 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       async () => {
         // The sandbox command parses its own options (so this file stays small and fast).
         const { sandboxCommand } = await import('./commands/sandbox.js');
-        await yargs(argv)
+        let sandboxUsage: string | undefined;
+        const inner = yargs(argv)
           .scriptName('drillbook')
           .command(sandboxCommand as never)
           .strict()
           .exitProcess(false)
-          .parseAsync();
+          .fail((message, error) => {
+            if (error) throw error;
+            sandboxUsage = message;
+          })
+          .middleware(() => {
+            if (sandboxUsage !== undefined) throw new Error(sandboxUsage);
+          });
+        try {
+          await inner.parseAsync();
+        } catch (error) {
+          if (sandboxUsage === undefined) throw error;
+        }
+        if (sandboxUsage !== undefined) {
+          io.stderr.write(`${await inner.getHelp()}\n\n${sandboxUsage}\n`);
+          code = EXIT.usage;
+          return;
+        }
         // The sandbox command reports failure through process.exitCode.
         code = Number(process.exitCode ?? 0);
       },

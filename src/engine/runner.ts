@@ -141,6 +141,22 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
     if (step.kind === 'parallel') for (const m of step.steps) notRun(m, m.id, m.name, phase, reason);
   };
 
+  /** A step that passed in the run being resumed: it counts as passed, it did not run now. */
+  const passedEarlier = (step: Step, reason: string) => {
+    emit({
+      type: 'step-end',
+      time: Date.now(),
+      stepId: step.id,
+      name: step.name,
+      phase: 'main',
+      status: 'passed',
+      durationMs: 0,
+      attempts: 0,
+      reason,
+    });
+    if (step.kind === 'parallel') for (const m of step.steps) passedEarlier(m, reason);
+  };
+
   try {
     for (const s of runbook.steadyState) {
       if (failure || drill.signal.aborted) break;
@@ -169,7 +185,7 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
           continue;
         }
         if (resumed.has(step.id)) {
-          notRun(step, step.id, step.name, 'main', `passed in run ${options.resume?.runId} (resumed)`);
+          passedEarlier(step, `passed in run ${options.resume?.runId}; not run again (resumed)`);
           continue;
         }
         if (failure || drill.signal.aborted) {

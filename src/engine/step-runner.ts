@@ -246,7 +246,9 @@ async function attemptOnce(
     const why = reasonText(controller.signal);
     const detail = result.ok ? '' : result.reason;
     const reason =
-      why === timeoutText ? `${timeoutText}${detail ? ` (${detail})` : ''}` : `interrupted: ${why}`;
+      why === timeoutText
+        ? `${timeoutText}${detail && !detail.includes(why) ? ` (${detail})` : ''}`
+        : `interrupted: ${why}`;
     result = { ok: false, reason, ...(result.parts ? { parts: result.parts } : {}) };
   }
   if (!result.ok) result = { ...result, reason: ctx.redact(result.reason) };

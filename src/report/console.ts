@@ -81,7 +81,8 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
 
   const onStart = (event: StepStartEvent): string => {
     tags.set(event.stepId, {
-      tag: `[${event.index}/${event.total}]`,
+      // Undo steps run only when the drill fails, so they have no place in the plan.
+      tag: event.index > 0 ? `[${event.index}/${event.total}]` : `[${event.phase}]`,
       name: displayName({ name: event.name, phase: event.phase }),
     });
     const attempt = event.attempt > 1 ? ` (attempt ${event.attempt})` : '';

@@ -62,6 +62,7 @@ describe('exit codes', () => {
     ['a missing runbook argument', ['run'], /Missing required argument: runbook/],
     ['an invalid --rollback', ['run', 'rb.yaml', '--rollback', 'nevr'], /rollback.*Choices/s],
     ['no command', [], /Name a command/],
+    ['an unknown sandbox flag', ['sandbox', '--bogus'], /Unknown argument: bogus/],
   ])('exits 2 on a usage error (%s) and runs nothing', async (_what, args, message) => {
     const ws = workspace();
     ws.write('rb.yaml', 'drillbook: 1\nname: touchy\nsteps:\n  - run: touch ran\n');
