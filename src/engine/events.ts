@@ -80,7 +80,11 @@ export interface GateDecisionEvent {
   type: 'gate-decision';
   time: number;
   stepId: string;
-  decision: 'approved' | 'skipped' | 'refused' | 'retry' | 'aborted';
+  /**
+   * For a confirm gate: approved, skipped, refused or aborted. After a failure: retry,
+   * `failed` (the person let the failure stand) or aborted.
+   */
+  decision: 'approved' | 'skipped' | 'refused' | 'retry' | 'failed' | 'aborted';
   by: DecidedBy;
   /** Human words for the report: "approved by --yes", "no approval: pass --yes or --approve ID". */
   note: string;

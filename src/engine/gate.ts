@@ -34,6 +34,11 @@ export interface FailureRequest {
 export type FailureDecision = { decision: 'retry' | 'fail' | 'abort'; by: DecidedBy; note: string };
 
 export interface Gate {
+  /**
+   * False for a policy that decides from flags: the engine then does not announce
+   * after-failure questions, since nobody is asked.
+   */
+  readonly interactive?: boolean;
   /** Called before a step that has `confirm`. `signal` aborts the wait (timeout, Ctrl-C). */
   confirm(request: ConfirmRequest, signal: AbortSignal): Promise<ConfirmDecision>;
   /** Called when a step failed for good (retries used up). Headless always says `fail`. */

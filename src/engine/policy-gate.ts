@@ -22,6 +22,7 @@ export function createPolicyGate(policy: ApprovalPolicy): Gate {
     .filter(Boolean);
   const envAll = fromEnv.includes('all');
   return {
+    interactive: false,
     async confirm(request): Promise<ConfirmDecision> {
       const id = request.stepId;
       if (policy.yes) return { decision: 'approve', by: 'yes-flag', note: 'approved by --yes' };
@@ -52,6 +53,7 @@ export function createPolicyGate(policy: ApprovalPolicy): Gate {
 export function withPreApprovals(policy: ApprovalPolicy, person: Gate): Gate {
   const flags = createPolicyGate(policy);
   return {
+    interactive: person.interactive ?? true,
     async confirm(request, signal) {
       const decision = await flags.confirm(request, signal);
       return decision.decision === 'approve' ? decision : person.confirm(request, signal);

@@ -157,25 +157,29 @@ async function askAfterFailure(
   reason: string,
   attempts: number,
 ): Promise<'retry' | 'fail'> {
+  // A step allowed to fail goes on without asking, as it does headless.
+  if (step.continueOnError) return 'fail';
+  const asks = ctx.gate.interactive !== false;
+  if (asks)
+    ctx.emit({ type: 'gate-request', time: Date.now(), stepId: at.id, kind: 'failed', message: reason });
   let decision: Awaited<ReturnType<RunContext['gate']['failed']>>;
   try {
     decision = await ctx.gate.failed({ stepId: at.id, stepName: at.name, reason, attempts }, drill.signal);
   } catch {
     return 'fail';
   }
-  if (decision.by !== 'policy') {
+  if (asks) {
+    const recorded = { retry: 'retry', fail: 'failed', abort: 'aborted' } as const;
     ctx.emit({
       type: 'gate-decision',
       time: Date.now(),
       stepId: at.id,
-      decision:
-        decision.decision === 'fail' ? 'refused' : decision.decision === 'retry' ? 'retry' : 'aborted',
+      decision: recorded[decision.decision],
       by: decision.by,
       note: decision.note,
     });
   }
   if (decision.decision === 'abort') drill.abort('user');
-  void step;
   return decision.decision === 'retry' ? 'retry' : 'fail';
 }
 

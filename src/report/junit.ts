@@ -140,7 +140,7 @@ function stepOutcome(step: StepReport): Outcome | undefined {
       return { kind: 'failure', type: 'interrupted', message: firstLine(reason), body: reason };
     case 'failed': {
       if (step.tolerated) return undefined;
-      const refused = step.gates.some((g) => g.decision === 'refused');
+      const refused = step.gates.some((g) => g.kind === 'confirm' && g.decision === 'refused');
       return {
         kind: 'failure',
         type: refused ? 'gate-refused' : 'failed',

@@ -107,12 +107,9 @@ describe.skipIf(missing !== undefined)('TUI in a real terminal (tmux): decisions
     expect(ws.read('tui.xml')).toContain('deployed ok &lt;v2&gt; &amp; done');
   }, 60_000);
 
-  // Known engine bug (src/engine/step-runner.ts askAfterFailure, reported to the lead): the
-  // failure gate emits a gate-decision without a gate-request, so the report calls the
-  // person's "continue" a refused confirm gate and JUnit says type="gate-refused" instead of
-  // "failed". Unskip once the engine emits gate-request { kind: 'failed' } and JUnit only
-  // counts confirm gates as refusals.
-  it.skip('a failure the person accepts with `c` is reported as the failure headless reports', async () => {
+  // The after-failure question is announced (gate-request kind 'failed') and the person's
+  // "continue" is recorded as letting the failure stand, not as a refused confirm gate.
+  it('a failure the person accepts with `c` is reported as the failure headless reports', async () => {
     assertBuilt();
     const ws = workspace();
     ws.write('rb.yaml', fixture('accepted-failure.yaml'));
