@@ -201,3 +201,24 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   );
   process.exitCode = result.pass ? 0 : 1;
 }
+
+/** For bench/run.mjs: gated on the drill step's own duration, process wall and CPU reported. */
+export async function run() {
+  const { spawnSync } = await import('node:child_process');
+  if (spawnSync('script', ['--version']).error)
+    return { name: 'tui', unavailable: 'script (util-linux) missing' };
+  const result = await benchTui({ write: false });
+  return {
+    name: 'tui',
+    ratio: result.step.ratio,
+    target: result.target,
+    details: {
+      unit: 'ms',
+      drillbook: result.step.tui,
+      baseline: result.step.headless,
+      lines: result.lines,
+      processWall: result.wall,
+      processCpu: result.cpu,
+    },
+  };
+}
