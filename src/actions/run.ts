@@ -43,7 +43,8 @@ export const runAction: ActionDefinition<RunConfig> = {
       onStdout: (t) => ctx.output('stdout', t),
       onStderr: (t) => ctx.output('stderr', t),
     });
-    if (result.aborted) return { ok: false, reason: `command stopped: ${String(ctx.signal.reason ?? 'aborted')}` };
+    if (result.aborted)
+      return { ok: false, reason: `command stopped: ${String(ctx.signal.reason ?? 'aborted')}` };
     if (result.code === 0) return { ok: true };
     if (result.signal) return { ok: false, reason: `command killed by ${result.signal}` };
     return { ok: false, reason: `command exited with status ${result.code}` };
