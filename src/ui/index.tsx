@@ -1,25 +1,11 @@
 import type { EventListener, RunEndEvent } from '../engine/events.js';
 import type { Gate } from '../engine/gate.js';
 import { clearOnResize } from './clear-on-resize.js';
-import { TuiSession } from './session.js';
+import { type SessionOptions, TuiSession } from './session.js';
 import { allLines } from './state/line-buffer.js';
 import { captureStrayOutput } from './stray-output.js';
 
-export interface TuiOptions {
-  /** Runbook title. */
-  title: string;
-  /**
-   * Starts the engine. `forceSignal` (additive, optional to use) aborts on a second Ctrl-C
-   * or SIGTERM: pass it to runDrill's `forceSignal` so finally steps can be stopped too.
-   */
-  start(
-    gate: Gate,
-    onEvent: EventListener,
-    signal: AbortSignal,
-    forceSignal: AbortSignal,
-  ): Promise<RunEndEvent>;
-  /** Called after the run ends; returns the report paths written, shown in the summary. */
-  finish(end: RunEndEvent): Promise<string[]>;
+export interface TuiOptions extends Omit<SessionOptions, 'flushMs'> {
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;
