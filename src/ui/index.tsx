@@ -1,5 +1,3 @@
-import type { EventListener, RunEndEvent } from '../engine/events.js';
-import type { Gate } from '../engine/gate.js';
 import { clearOnResize } from './clear-on-resize.js';
 import { type SessionOptions, TuiSession } from './session.js';
 import { allLines } from './state/line-buffer.js';
