@@ -63,6 +63,8 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
   const secretNames = [...runbook.secrets, ...IMPLICIT_SECRETS];
   const secretValues = secretNames.map((n) => env[n]).filter((v): v is string => !!v);
   const redactor = createRedactor(secretValues);
+  // Most drills have no secrets; then events go out as they are, with no copy per event.
+  const hasSecrets = secretValues.length > 0;
   const plan = planSteps(runbook);
   const index = new Map(plan.map((p, i) => [p.id, i + 1]));
   const scope: MutableScope = {
@@ -76,7 +78,7 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
   };
   const resources = new ResourcePool();
   const emit = (event: EngineEvent) =>
-    options.onEvent(event.type === 'output' ? event : redactEvent(event, redactor.redact));
+    options.onEvent(event.type === 'output' || !hasSecrets ? event : redactEvent(event, redactor.redact));
   const ctx: RunContext = {
     runbook,
     gate: options.gate,
