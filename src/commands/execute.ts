@@ -4,11 +4,17 @@ import type { Gate } from '../engine/gate.js';
 import { Journal, runDirFor } from '../engine/journal.js';
 import { createPolicyGate, withPreApprovals } from '../engine/policy-gate.js';
 import { killAllGroups } from '../engine/process-group.js';
+import { createRedactor } from '../engine/redact.js';
 import { newRunId, type ResumeState, type RollbackPolicy, runDrill } from '../engine/runner.js';
 import { isInteractive } from '../interactive.js';
 import type { Runbook } from '../runbook/model.js';
 import { EXIT } from './exit-codes.js';
 import type { CommandIo } from './io.js';
+
+function redactValues(vars: Record<string, string>, secrets: string[]): Record<string, string> {
+  const { redact } = createRedactor(secrets.filter(Boolean));
+  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, redact(v)]));
+}
 
 export interface ExecuteOptions {
   runbook: Runbook;
@@ -61,7 +67,11 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
   const journal = new Journal(runDir, {
     runbook: resolve(io.cwd, runbook.file),
     digest: runbook.digest,
-    vars: options.varOverrides,
+    // A secret passed with --var would otherwise sit in meta.json in clear.
+    vars: redactValues(
+      options.varOverrides,
+      runbook.secrets.map((n) => io.env[n] ?? ''),
+    ),
     rollback: options.rollback,
     acceptNewHostKeys: options.acceptNewHostKeys,
     ...(options.only ? { only: options.only } : {}),

@@ -45,8 +45,18 @@ describe('secrets', () => {
     const secret = `tok-${randomBytes(12).toString('hex')}`;
     const middle = Math.floor(secret.length / 2);
     ws.write('rb.yaml', DRILL);
+    // Also handed over as a --var, which lands in meta.json for resume.
     const r = await runCli(
-      ['run', 'rb.yaml', '--junit', 'reports/junit.xml', '--json', 'reports/report.json'],
+      [
+        'run',
+        'rb.yaml',
+        '--junit',
+        'reports/junit.xml',
+        '--json',
+        'reports/report.json',
+        '--var',
+        `copy=${secret}`,
+      ],
       {
         cwd: ws.dir,
         env: { MY_TOKEN: secret, HALF_1: secret.slice(0, middle), HALF_2: secret.slice(middle) },
@@ -66,6 +76,7 @@ describe('secrets', () => {
         expect.stringMatching(/junit\.xml$/),
         expect.stringMatching(/report\.json$/),
         expect.stringMatching(/journal\.jsonl$/),
+        expect.stringMatching(/meta\.json$/),
       ]),
     );
     for (const file of files) expect(file.text, file.path).not.toContain(secret);
