@@ -3,6 +3,7 @@ import { formatDuration } from '../runbook/duration.js';
 import { RunbookError } from '../runbook/errors.js';
 import { loadRunbook } from '../runbook/load.js';
 import type { Runbook, Step } from '../runbook/model.js';
+import { renderTemplate, type TemplateScope } from '../runbook/template.js';
 import { EXIT } from './exit-codes.js';
 import { type CommandIo, parseVarFlags, printRunbookError } from './io.js';
 
@@ -18,7 +19,7 @@ export async function planCommand(
     return EXIT.usage;
   }
   try {
-    io.stdout.write(renderPlan(await loadRunbook(file, { vars, env: io.env })));
+    io.stdout.write(renderPlan(await loadRunbook(file, { vars, env: io.env }), io.env));
     return EXIT.passed;
   } catch (error) {
     if (!(error instanceof RunbookError)) throw error;
@@ -27,7 +28,8 @@ export async function planCommand(
   }
 }
 
-export function renderPlan(runbook: Runbook): string {
+export function renderPlan(runbook: Runbook, env: Record<string, string | undefined> = {}): string {
+  const scope: TemplateScope = { vars: runbook.vars, env, secrets: [], hosts: runbook.hosts, steps: {} };
   const out: string[] = [`${runbook.title} (${runbook.name}, ${runbook.file})`];
   const hosts = Object.values(runbook.hosts);
   if (hosts.length > 0) {
@@ -35,10 +37,11 @@ export function renderPlan(runbook: Runbook): string {
     for (const h of hosts)
       out.push(`  ${h.name}: ${h.user ? `${h.user}@` : ''}${h.host}${h.port ? `:${h.port}` : ''}`);
   }
-  if (runbook.aws.region || runbook.aws.endpoint)
+  const aws = fillKnown(runbook.aws, scope, [], false) as Runbook['aws'];
+  if (aws.region || aws.endpoint)
     out.push(
       '',
-      `AWS: region ${runbook.aws.region ?? '(default)'}${runbook.aws.endpoint ? `, endpoint ${runbook.aws.endpoint}` : ''}`,
+      `AWS: region ${aws.region || '(default)'}${aws.endpoint ? `, endpoint ${aws.endpoint}` : ''}`,
     );
   if (runbook.secrets.length > 0)
     out.push('', `Secrets (from the environment, redacted): ${runbook.secrets.join(', ')}`);
@@ -49,7 +52,7 @@ export function renderPlan(runbook: Runbook): string {
     for (const s of steps) {
       const pad = '  '.repeat(depth + 1);
       out.push(`${pad}${depth === 0 ? `${++n}. ` : '- '}${s.name} [${s.id}]`);
-      out.push(`${pad}   ${describe(s)}`);
+      out.push(`${pad}   ${describe(s, scope)}`);
       const extras: string[] = [`timeout ${formatDuration(s.timeout)}`];
       if (s.retries > 0)
         extras.push(`retries ${s.retries} (delay ${formatDuration(s.retryDelay)}, doubling)`);
@@ -61,7 +64,7 @@ export function renderPlan(runbook: Runbook): string {
         out.push(
           `${pad}   GATE: ${s.confirm.message}${s.confirm.phrase ? ` (type "${s.confirm.phrase}")` : ''}${s.confirm.timeout ? ` (decide within ${formatDuration(s.confirm.timeout)}, then ${s.confirm.onTimeout})` : ''}`,
         );
-      if (s.undo) out.push(`${pad}   undo: ${summaryOf(s.undo.type, s.undo.config)}`);
+      if (s.undo) out.push(`${pad}   undo: ${summaryOf(s.undo.type, s.undo.config, scope)}`);
       if (s.kind === 'parallel') section('', s.steps, depth + 1);
     }
   };
@@ -76,11 +79,39 @@ export function renderPlan(runbook: Runbook): string {
   return `${out.join('\n')}\n`;
 }
 
-function describe(step: Step): string {
+function describe(step: Step, scope: TemplateScope): string {
   if (step.kind === 'parallel') return `parallel (${step.failFast ? 'fail fast' : 'wait for all'})`;
-  return summaryOf(step.action.type, step.action.config);
+  return summaryOf(step.action.type, step.action.config, scope);
 }
 
-function summaryOf(type: string, config: unknown): string {
-  return actions.get(type)?.summary(config) ?? type;
+/**
+ * What the step will act on, with every template that can be filled before the run filled in
+ * (vars, env, hosts; shell text quoted as it will run). Templates that need a run (a step's
+ * output, a saved var) stay as written.
+ */
+function summaryOf(type: string, config: unknown, scope?: TemplateScope): string {
+  const def = actions.get(type);
+  if (!def) return type;
+  return def.summary(scope ? fillKnown(config, scope, def.shellKeys ?? [], false) : config);
+}
+
+function fillKnown(
+  value: unknown,
+  scope: TemplateScope,
+  shellKeys: readonly string[],
+  shell: boolean,
+): unknown {
+  if (typeof value === 'string') {
+    try {
+      return renderTemplate(value, scope, { shell });
+    } catch {
+      return value;
+    }
+  }
+  if (Array.isArray(value)) return value.map((v) => fillKnown(v, scope, shellKeys, shell));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, fillKnown(v, scope, [], shell || shellKeys.includes(k))]),
+    );
+  return value;
 }
