@@ -4,7 +4,7 @@ import type { Gate } from '../engine/gate.js';
 import { Journal, runDirFor } from '../engine/journal.js';
 import { createPolicyGate, withPreApprovals } from '../engine/policy-gate.js';
 import { killAllGroups } from '../engine/process-group.js';
-import { createRedactor } from '../engine/redact.js';
+import { createRedactor, MIN_SECRET_LENGTH } from '../engine/redact.js';
 import { newRunId, type ResumeState, type RollbackPolicy, runDrill } from '../engine/runner.js';
 import { isInteractive } from '../interactive.js';
 import type { Runbook } from '../runbook/model.js';
@@ -47,6 +47,11 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
     );
     return EXIT.usage;
   }
+  const short = runbook.secrets.filter((name) => (io.env[name] ?? '').length < MIN_SECRET_LENGTH);
+  if (short.length > 0)
+    io.stderr.write(
+      `drillbook: warning: secret ${short.join(', ')} is shorter than ${MIN_SECRET_LENGTH} characters and will not be redacted (it would mask ordinary output)\n`,
+    );
   if (options.from && !runbook.steps.some((s) => s.id === options.from)) {
     io.stderr.write(
       `--from ${options.from}: no step with that id (ids: ${runbook.steps.map((s) => s.id).join(', ')})\n`,

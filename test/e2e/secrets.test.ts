@@ -85,6 +85,14 @@ describe('secrets', () => {
       expect(file.text, file.path).not.toContain(secret.slice(middle - 4, middle + 4));
   });
 
+  it('a secret too short to redact safely is named in a warning', async () => {
+    const ws = workspace();
+    ws.write('rb.yaml', 'drillbook: 1\nname: short\nsecrets: [PIN]\nsteps:\n  - run: "true"\n');
+    const r = await runCli(['run', 'rb.yaml'], { cwd: ws.dir, env: { PIN: '123' } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('secret PIN is shorter than 4 characters and will not be redacted');
+  });
+
   it('a declared secret missing from the environment: exit 2 before anything runs', async () => {
     const ws = workspace();
     ws.write('rb.yaml', DRILL.replace('run: echo "token=$MY_TOKEN"', 'run: touch ran'));
