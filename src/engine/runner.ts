@@ -195,11 +195,10 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
           notRun(step, step.id, step.name, 'main', `not run: ${cause}`);
           continue;
         }
-        started.push(...leaves(step));
-        noteFailure(
-          step.name,
-          await runStep(ctx, step, { phase: 'main', id: step.id, name: step.name }, drill),
-        );
+        const outcome = await runStep(ctx, step, { phase: 'main', id: step.id, name: step.name }, drill);
+        // Only what began acting needs undoing: not a step skipped by `when` or at its gate.
+        if (outcome.status !== 'skipped') started.push(...leaves(step));
+        noteFailure(step.name, outcome);
       }
     } finally {
       await stopWatching();
@@ -212,16 +211,9 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
     if (wantsRollback && !ctx.dryRun) {
       for (const step of started.reverse()) {
         if (!step.undo) continue;
-        const undoStep: ActionStep = {
-          ...step,
-          action: step.undo,
-          retries: 0,
-          when: undefined as never,
-          confirm: undefined as never,
-        };
-        delete (undoStep as Partial<ActionStep>).when;
-        delete (undoStep as Partial<ActionStep>).confirm;
-        delete (undoStep as Partial<ActionStep>).save;
+        // The undo runs unconditionally, without a gate, once, and saves nothing.
+        const { when: _when, confirm: _confirm, save: _save, ...rest } = step;
+        const undoStep: ActionStep = { ...rest, action: step.undo, retries: 0 };
         noteFailure(
           `Undo: ${step.name}`,
           await runStep(

@@ -210,11 +210,12 @@ finally:
     expect(r.end).toMatchObject({ status: 'interrupted', exitCode: 130 });
   });
 
-  it('undo runs in reverse order of the steps that started, before finally', async () => {
+  it('undo runs in reverse order of the steps that started (not those skipped), before finally', async () => {
     const rb = await yamlRunbook(`
 steps:
   - { id: a, run: "true", undo: { run: echo undo-a >> order } }
   - { id: b, run: "true", undo: { run: echo undo-b >> order } }
+  - { id: off, run: "true", when: "no", undo: { run: echo undo-off >> order } }
   - { id: c, run: exit 1, undo: { run: echo undo-c >> order } }
   - { id: d, run: "true", undo: { run: echo undo-d >> order } }
 finally:
