@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { actions } from '../actions/registry.js';
 import type { ActionContext } from '../actions/types.js';
+import { formatDuration } from '../runbook/duration.js';
 import type { Step } from '../runbook/model.js';
 import { renderDeep } from '../runbook/template.js';
 import { linkedController } from './abort.js';
@@ -31,9 +32,10 @@ export function watchStopConditions(
         if (controller.signal.aborted) return;
         const failure = await checkProbe(ctx, probe, controller.signal);
         if (failure === undefined || controller.signal.aborted) continue;
-        const reason = ctx.redact(failure);
+        // The probe's name first: reports show this sentence on its own.
+        const reason = ctx.redact(`${probe.name}: ${failure}`);
         ctx.emit({ type: 'stop-tripped', time: Date.now(), probeId: probe.id, reason });
-        drill.abort(`stop condition: ${probe.name}: ${reason}`);
+        drill.abort(`stop condition: ${reason}`);
         return;
       }
     }
@@ -67,7 +69,7 @@ async function checkProbe(ctx: RunContext, probe: Step, parent: AbortSignal): Pr
   try {
     const result = await def.run(renderDeep(probe.action.config, ctx.scope, def.shellKeys ?? []), context);
     if (parent.aborted) return undefined;
-    if (controller.signal.aborted) return `${probe.name}: probe timed out`;
+    if (controller.signal.aborted) return `probe timed out after ${formatDuration(probe.timeout)}`;
     return result.ok ? undefined : result.reason;
   } catch (error) {
     return parent.aborted ? undefined : errorText(error);
