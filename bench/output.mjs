@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   bestOf,
+  comparison,
   drillbookBin,
   expectSuccess,
   removeDir,
@@ -60,25 +61,15 @@ export async function run() {
         return result;
       },
     });
-    return {
-      name: 'output',
-      ratio: best.drillbook.ms / best.baseline.ms,
-      target: TARGET,
-      details: {
-        unit: 'ms',
-        drillbook: best.drillbook.ms,
-        baseline: best.baseline.ms,
-        // The worst run counts for memory: a bound has to hold every time.
-        peakRssMb: Math.max(...rssRuns),
-        rssLimitMb: RSS_LIMIT_MB,
-        rssMethod: best.drillbook.rssMethod,
-        megabytes: BYTES / 1e6,
-        rounds: ROUNDS,
-        drillbookRunsMs: best.drillbook.allMs,
-        baselineRunsMs: best.baseline.allMs,
-        peakRssRunsMb: rssRuns.map((n) => Math.round(n)),
-      },
-    };
+    return comparison('output', best, TARGET, {
+      // The worst run counts for memory: a bound has to hold every time.
+      peakRssMb: Math.max(...rssRuns),
+      rssLimitMb: RSS_LIMIT_MB,
+      rssMethod: best.drillbook.rssMethod,
+      megabytes: BYTES / 1e6,
+      rounds: ROUNDS,
+      peakRssRunsMb: rssRuns.map((n) => Math.round(n)),
+    });
   } finally {
     removeDir(dir);
   }

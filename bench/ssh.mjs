@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
-import { bestOf, repoRoot, round, runIfMain } from './lib/measure.mjs';
+import { bestOf, comparison, repoRoot, round, runIfMain } from './lib/measure.mjs';
 
 const RUNS = 50;
 const ROUNDS = 2;
@@ -64,24 +64,14 @@ export async function run() {
     };
     const before = sshd.connections();
     const best = await bestOf(ROUNDS, { drillbook, baseline: loop });
-    return {
-      name: 'ssh',
-      ratio: best.drillbook.ms / best.baseline.ms,
-      target: TARGET,
-      details: {
-        unit: 'ms',
-        drillbook: best.drillbook.ms,
-        baseline: best.baseline.ms,
-        runs: RUNS,
-        drillbookPerRunMs: round(best.drillbook.ms / RUNS, 2),
-        sshPerRunMs: round(best.baseline.ms / RUNS, 2),
-        drillbookAllMs: best.drillbook.allMs,
-        sshAllMs: best.baseline.allMs,
-        // drillbook: one connection per round; the ssh loop: one per run.
-        sshdConnections: sshd.connections() - before,
-        source: 'TypeScript sources via tsx',
-      },
-    };
+    return comparison('ssh', best, TARGET, {
+      runs: RUNS,
+      drillbookPerRunMs: round(best.drillbook.ms / RUNS, 2),
+      sshPerRunMs: round(best.baseline.ms / RUNS, 2),
+      // drillbook: one connection per round; the ssh loop: one per run.
+      sshdConnections: sshd.connections() - before,
+      source: 'TypeScript sources via tsx',
+    });
   } finally {
     await sshd.stop();
     home.cleanup();

@@ -3,7 +3,15 @@
 // parsing, schema compilation and loading the demo runbooks cost on top of Node's own start.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { bestOf, drillbookBin, expectSuccess, repoRoot, runIfMain, timeProcess } from './lib/measure.mjs';
+import {
+  bestOf,
+  comparison,
+  drillbookBin,
+  expectSuccess,
+  repoRoot,
+  runIfMain,
+  timeProcess,
+} from './lib/measure.mjs';
 
 const ROUNDS = 20;
 const TARGET = 3;
@@ -22,20 +30,10 @@ export async function run() {
         await timeProcess(process.execPath, [drillbookBin, 'validate', ...files]),
       ),
   });
-  return {
-    name: 'startup',
-    ratio: best.drillbook.ms / best.baseline.ms,
-    target: TARGET,
-    details: {
-      unit: 'ms',
-      drillbook: best.drillbook.ms,
-      baseline: best.baseline.ms,
-      command: `drillbook validate ${files.join(' ')}`,
-      rounds: ROUNDS,
-      drillbookRunsMs: best.drillbook.allMs,
-      baselineRunsMs: best.baseline.allMs,
-    },
-  };
+  return comparison('startup', best, TARGET, {
+    command: `drillbook validate ${files.join(' ')}`,
+    rounds: ROUNDS,
+  });
 }
 
 await runIfMain(import.meta.url, run);

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   bestOf,
+  comparison,
   drillbookBin,
   expectSuccess,
   removeDir,
@@ -57,21 +58,11 @@ export async function run() {
           await timeProcess(process.execPath, [drillbookBin, 'run', runbook, '--headless'], { cwd: dir }),
         ),
     });
-    return {
-      name: 'step-overhead',
-      ratio: best.drillbook.ms / best.baseline.ms,
-      target: TARGET,
-      details: {
-        unit: 'ms',
-        drillbook: best.drillbook.ms,
-        baseline: best.baseline.ms,
-        steps: STEPS,
-        rounds: ROUNDS,
-        perStepOverheadMs: (best.drillbook.ms - best.baseline.ms) / STEPS,
-        drillbookRunsMs: best.drillbook.allMs,
-        baselineRunsMs: best.baseline.allMs,
-      },
-    };
+    return comparison('step-overhead', best, TARGET, {
+      steps: STEPS,
+      rounds: ROUNDS,
+      perStepOverheadMs: (best.drillbook.ms - best.baseline.ms) / STEPS,
+    });
   } finally {
     removeDir(dir);
   }

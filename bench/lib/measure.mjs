@@ -118,6 +118,26 @@ export async function bestOf(rounds, measures) {
   return best;
 }
 
+/**
+ * The result of a drillbook-vs-baseline comparison from `bestOf`: the ratio of the fastest
+ * runs, both sides' times, every run, and the benchmark's own `details`.
+ */
+export function comparison(name, best, target, details = {}) {
+  return {
+    name,
+    ratio: best.drillbook.ms / best.baseline.ms,
+    target,
+    details: {
+      unit: 'ms',
+      drillbook: best.drillbook.ms,
+      baseline: best.baseline.ms,
+      drillbookRunsMs: best.drillbook.allMs,
+      baselineRunsMs: best.baseline.allMs,
+      ...details,
+    },
+  };
+}
+
 export const round = (n, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /** Did the result meet its target (and its RSS limit, if it has one)? */
