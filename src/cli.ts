@@ -22,7 +22,6 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
   }
   const { default: yargs } = await import('yargs');
   let code: number = EXIT.passed;
-  let usageError: string | undefined;
   const parser = yargs(argv)
     .scriptName('drillbook')
     .usage(
@@ -90,26 +89,13 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       async () => {
         // The sandbox command parses its own options (so this file stays small and fast).
         const { sandboxCommand } = await import('./commands/sandbox.js');
-        let sandboxUsage: string | undefined;
         const inner = yargs(argv)
           .scriptName('drillbook')
           .command(sandboxCommand as never)
-          .strict()
-          .exitProcess(false)
-          .fail((message, error) => {
-            if (error) throw error;
-            sandboxUsage = message;
-          })
-          .middleware(() => {
-            if (sandboxUsage !== undefined) throw new Error(sandboxUsage);
-          });
-        try {
-          await inner.parseAsync();
-        } catch (error) {
-          if (sandboxUsage === undefined) throw error;
-        }
-        if (sandboxUsage !== undefined) {
-          io.stderr.write(`${await inner.getHelp()}\n\n${sandboxUsage}\n`);
+          .strict();
+        const usage = await parseOrUsage(inner);
+        if (usage !== undefined) {
+          io.stderr.write(`${await inner.getHelp()}\n\n${usage}\n`);
           code = EXIT.usage;
           return;
         }
@@ -121,27 +107,37 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
     .strict()
     .recommendCommands()
     .epilogue(EXIT_CODES_HELP)
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .wrap(Math.min(110, process.stdout.columns ?? 100));
+  const usage = await parseOrUsage(parser);
+  if (usage !== undefined) {
+    io.stderr.write(`${await parser.getHelp()}\n\n${usage}\n`);
+    return EXIT.usage;
+  }
+  return code;
+}
+
+/**
+ * Parses, turning yargs' usage failures into a message (exit 2 for the caller) instead of a
+ * throw. yargs still calls the command's handler after a validation failure, so a middleware
+ * stops there: a usage error never runs a drill (e.g. with `--rollback nevr`).
+ */
+async function parseOrUsage(parser: Argv): Promise<string | undefined> {
+  let usage: string | undefined;
+  parser
     .exitProcess(false)
     .fail((message, error) => {
       if (error) throw error;
-      usageError = message;
+      usage = message;
     })
-    // yargs still calls the command's handler after a validation failure; stop here so a
-    // usage error never runs the drill (e.g. with `--rollback nevr`).
     .middleware(() => {
-      if (usageError !== undefined) throw new Error(usageError);
+      if (usage !== undefined) throw new Error(usage);
     });
   try {
     await parser.parseAsync();
   } catch (error) {
-    if (usageError === undefined) throw error;
+    if (usage === undefined) throw error;
   }
-  if (usageError !== undefined) {
-    io.stderr.write(`${await parser.getHelp()}\n\n${usageError}\n`);
-    return EXIT.usage;
-  }
-  return code;
+  return usage;
 }
 
 function gateOptions<T>(y: Argv<T>) {
