@@ -5,6 +5,8 @@ import type { EngineEvent, EventListener } from './events.js';
 /** Output kept in the journal per step: the head as events, then a tail at step end. */
 const HEAD_BYTES = 256 * 1024;
 const TAIL_BYTES = 256 * 1024;
+/** Step ends within this window share one fsync. */
+const SYNC_INTERVAL_MS = 200;
 
 /** Settings of the run that `resume` needs to continue it the same way. */
 export interface RunMeta {
@@ -23,17 +25,16 @@ export function runDirFor(base: string, runId: string, name: string): string {
 }
 
 /**
- * Appends every event as one complete JSON line and fsyncs at step ends, gate decisions
- * and the run's end, so a `kill -9` at any moment leaves a journal that `resume` and
- * `report` accept (at worst the last line is cut, and readers drop it). Output beyond a
- * per-step head is not journalled line by line: a bounded tail and the count of dropped
- * bytes go into the step-end line.
+ * Appends every event as one complete JSON line, synchronously, so a killed drillbook
+ * (`kill -9`, a crash) never loses a line: at worst the last line is cut, and readers drop it.
+ * Output beyond a per-step head is not journalled line by line: a bounded tail and the count
+ * of dropped bytes go into the step-end line.
  *
- * Lines are written synchronously (so a killed drillbook never loses one), but the fsync
- * runs on the thread pool and requests made while one is running are merged into one more:
- * a synchronous fsync per step end cost 4-10 ms of blocked event loop on a busy disk, which
- * was a third of drillbook's own cost per short step. The last fsync and the close wait for
- * a running one; close() is synchronous when none is running.
+ * fsync (what survives a power cut or a kernel crash) runs on the thread pool, never blocking
+ * the event loop. Gate decisions and the run's start and end are synced at once; step ends
+ * are group-committed, at most one fsync per SYNC_INTERVAL_MS. An fsync per step end was
+ * measured at ~1 ms of a short step's cost (500 steps of `true`: 0.5 s of ~5 s). So after a
+ * power cut, resume may re-run the steps of the last fraction of a second. close() syncs.
  */
 export class Journal {
   private readonly fd: number;
@@ -46,6 +47,10 @@ export class Journal {
   private syncing = false;
   /** Another fsync was asked for while one was running. */
   private syncAgain = false;
+  /** When the last fsync started (ms since the epoch). */
+  private lastSync = 0;
+  /** A group-commit fsync is waiting for the window to end. */
+  private syncTimer: NodeJS.Timeout | undefined;
   /** close() was called while an fsync was running: close when it is done. */
   private closing = false;
   private closed = false;
@@ -75,21 +80,34 @@ export class Journal {
         event = { ...event, outputDropped: out.dropped - out.tailBytes, outputTail: out.tail.join('') };
     }
     writeSync(this.fd, `${JSON.stringify(event)}\n`);
-    if (
-      event.type === 'step-end' ||
-      event.type === 'gate-decision' ||
-      event.type === 'run-end' ||
-      event.type === 'run-start'
-    )
+    if (event.type === 'gate-decision' || event.type === 'run-end' || event.type === 'run-start') this.sync();
+    else if (event.type === 'step-end') this.syncSoon();
+  }
+
+  /** fsync now if the last one is older than the window, else once the window ends. */
+  private syncSoon(): void {
+    if (this.syncTimer || this.closed) return;
+    const wait = this.lastSync + SYNC_INTERVAL_MS - Date.now();
+    if (wait <= 0) {
       this.sync();
+      return;
+    }
+    this.syncTimer = setTimeout(() => {
+      this.syncTimer = undefined;
+      this.sync();
+    }, wait);
+    // Never keeps drillbook alive: close() syncs what is left.
+    this.syncTimer.unref();
   }
 
   private sync(): void {
+    if (this.closed || this.closing) return;
     if (this.syncing) {
       this.syncAgain = true;
       return;
     }
     this.syncing = true;
+    this.lastSync = Date.now();
     fsync(this.fd, () => {
       this.syncing = false;
       if (this.closing) this.closeNow();
@@ -121,6 +139,8 @@ export class Journal {
   }
 
   close(): void {
+    clearTimeout(this.syncTimer);
+    this.syncTimer = undefined;
     if (this.syncing) this.closing = true;
     else this.closeNow();
   }
