@@ -108,12 +108,27 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
     .recommendCommands()
     .epilogue(EXIT_CODES_HELP)
     .wrap(Math.min(110, process.stdout.columns ?? 100));
+  skipHelpCache(parser);
   const usage = await parseOrUsage(parser);
   if (usage !== undefined) {
     io.stderr.write(`${await parser.getHelp()}\n\n${usage}\n`);
     return EXIT.usage;
   }
   return code;
+}
+
+/**
+ * yargs renders the whole help text as soon as a command's handler starts, to have it ready
+ * for a later showHelp(). drillbook never asks for it after that point (usage errors print
+ * getHelp(), which renders afresh), and the render cost ~45 ms of every `run` (string-width
+ * over every line), about as long as Node's own start. This reaches into yargs' internals,
+ * so it does nothing when they are not there.
+ */
+function skipHelpCache(parser: Argv): void {
+  type Internals = { getUsageInstance?: () => { cacheHelpMessage?: unknown } | undefined };
+  const internals = (parser as unknown as { getInternalMethods?: () => Internals }).getInternalMethods?.();
+  const usage = internals?.getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }
 
 /**
