@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { StringDecoder } from 'node:string_decoder';
+import { OutputBatch } from './output-batch.js';
 
 /** How long a process group gets between SIGTERM and SIGKILL. */
 export const KILL_GRACE_MS = 2000;
@@ -42,10 +42,10 @@ export function runInProcessGroup(options: GroupOptions): Promise<GroupResult> {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     live.add(child);
-    const out = new StringDecoder('utf8');
-    const err = new StringDecoder('utf8');
-    child.stdout.on('data', (b: Buffer) => emit(options.onStdout, out.write(b)));
-    child.stderr.on('data', (b: Buffer) => emit(options.onStderr, err.write(b)));
+    const out = new OutputBatch(options.onStdout);
+    const err = new OutputBatch(options.onStderr);
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
     let aborted = false;
     let killTimer: NodeJS.Timeout | undefined;
     const onAbort = () => {
@@ -68,15 +68,11 @@ export function runInProcessGroup(options: GroupOptions): Promise<GroupResult> {
       if (killTimer) clearTimeout(killTimer);
       // Reap anything the shell left behind in its group (background jobs).
       killGroup(child, 'SIGKILL');
-      emit(options.onStdout, out.end());
-      emit(options.onStderr, err.end());
+      out.end();
+      err.end();
       resolve({ code, signal: sig, aborted });
     });
   });
-}
-
-function emit(sink: (text: string) => void, text: string): void {
-  if (text.length > 0) sink(text);
 }
 
 function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
