@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Launcher: the compiled CLI lives in dist/ (built by `npm run build`, run by `prepare`).
-import { main } from '../dist/cli.js';
+// Launcher: the CLI is compiled to dist/ and bundled into dist/bundle/ (`npm run build`, run by `prepare`).
+import { main } from '../dist/bundle/cli.js';
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -41,7 +41,8 @@ interface Build {
 }
 
 /**
- * Builds the CLI once per test run (`tsc -p tsconfig.build.json` into its own directory) so
+ * Builds the CLI once per test run (`tsc -p tsconfig.build.json` into its own directory, then
+ * scripts/bundle.mjs, as `npm run build` does) so
  * test/e2e runs the real launcher over the current sources. A build made since the last source
  * change is reused; DRILLBOOK_E2E_REBUILD=1 forces a new one. A failed build does not stop
  * unit tests: the e2e helper fails each CLI test with tsc's message.
@@ -83,6 +84,18 @@ function build(): Build | string {
       8000,
     );
   }
+  // The launcher runs the bundle, as `npm run build` makes it.
+  const bundled = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs'), join(dir, 'dist')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  if (bundled.status !== 0 || !existsSync(join(dir, 'dist', 'bundle', 'cli.js'))) {
+    rmSync(dir, { recursive: true, force: true });
+    return `scripts/bundle.mjs did not bundle the CLI (exit ${bundled.status ?? bundled.signal}):\n${bundled.stdout}${bundled.stderr}`.slice(
+      0,
+      8000,
+    );
+  }
   const built = { dir, startedAt };
   if (result.status === 0) {
     // Published for reuse only when clean; write-then-rename so readers never see half a file.
@@ -106,11 +119,19 @@ function readCurrent(): Build | undefined {
 
 /** Current when no source or config changed since the build started and no output is missing. */
 function isCurrent(build: Build): boolean {
-  const configs = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'bin/drillbook.js'].map((f) =>
-    join(ROOT, f),
-  );
+  const configs = [
+    'tsconfig.json',
+    'tsconfig.build.json',
+    'package.json',
+    'bin/drillbook.js',
+    'scripts/bundle.mjs',
+  ].map((f) => join(ROOT, f));
   if ([...configs, ...sources()].some((file) => statSync(file).mtimeMs > build.startedAt)) return false;
-  return existsSync(join(build.dir, 'bin', 'drillbook.js')) && missingOutputs(build.dir).length === 0;
+  return (
+    existsSync(join(build.dir, 'bin', 'drillbook.js')) &&
+    existsSync(join(build.dir, 'dist', 'bundle', 'cli.js')) &&
+    missingOutputs(build.dir).length === 0
+  );
 }
 
 function missingOutputs(dir: string): string[] {
