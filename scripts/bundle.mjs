@@ -10,6 +10,37 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const dist = resolve(process.argv[2] ?? 'dist');
+
+/**
+ * yargs imports its help renderer (cliui, which brings string-width and its Unicode tables)
+ * when it loads, though it needs it only to print help or a usage error. string-width builds
+ * an Intl.Segmenter at load: ~20 ms and ~5 MB of memory in every run, and memory is not free
+ * here: each step's fork copies the parent's page tables, so a bigger drillbook spawns slower.
+ * In the bundle, yargs' imports of the two get stand-ins that load the real packages (still
+ * bundled) on first call; esbuild evaluates a module reached by require() only then.
+ */
+const lazyHelpRenderer = {
+  name: 'lazy-help-renderer',
+  setup(b) {
+    b.onResolve({ filter: /^(cliui|string-width)$/ }, (args) =>
+      args.importer.includes('/node_modules/yargs/') && args.pluginData !== 'real'
+        ? { path: args.path, namespace: 'lazy-help-renderer' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-help-renderer' }, async (args) => {
+      const real = await b.resolve(args.path, {
+        kind: 'require-call',
+        resolveDir: join(dist, '..'),
+        pluginData: 'real',
+      });
+      return {
+        contents: `export default function lazy(...args) { return require(${JSON.stringify(real.path)}).default(...args); }`,
+        resolveDir: join(dist, '..'),
+        loader: 'js',
+      };
+    });
+  },
+};
 const outdir = join(dist, 'bundle');
 rmSync(outdir, { recursive: true, force: true });
 
@@ -44,5 +75,6 @@ await build({
   banner: {
     js: "import { createRequire as __drillbookCreateRequire } from 'node:module'; const require = __drillbookCreateRequire(import.meta.url);",
   },
+  plugins: [lazyHelpRenderer],
   logLevel: 'warning',
 });
