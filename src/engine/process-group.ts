@@ -77,10 +77,16 @@ export function runInProcessGroup(options: GroupOptions): Promise<GroupResult> {
 
 function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
   if (child.pid === undefined) return;
+  // After every command the group is reaped, and it is usually gone already: the ESRCH
+  // error's stack trace was the largest cost of a short step after spawning itself.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     process.kill(-child.pid, sig);
   } catch {
     // ESRCH: the group is already gone.
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }
 
