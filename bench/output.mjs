@@ -11,6 +11,7 @@ import {
   drillbookBin,
   expectSuccess,
   removeDir,
+  round,
   runIfMain,
   tempDir,
   timeProcess,
@@ -21,6 +22,17 @@ const PIPELINE = `head -c ${BYTES} /dev/zero | tr '\\0' a | fold -w 100`;
 const ROUNDS = 3;
 const TARGET = 1.5;
 const RSS_LIMIT_MB = 150;
+
+// Not a target, a reference: a bare Node process that runs the same pipeline and only reads
+// and discards its output. Whatever a Node program does with the bytes, it pays at least this;
+// the ratio against it is drillbook's own cost. On a 2-CPU machine the pipeline (tr, fold)
+// already keeps both CPUs busy, so every CPU-millisecond the reader spends shows in the wall time.
+const NODE_READER = `
+import { spawn } from 'node:child_process';
+const child = spawn('/bin/sh', ['-c', ${JSON.stringify(PIPELINE)}], { stdio: ['ignore', 'pipe', 'inherit'] });
+child.stdout.on('data', () => {});
+child.on('close', (code) => { process.exitCode = code; });
+`;
 
 export async function run() {
   const dir = tempDir('output');
@@ -45,6 +57,11 @@ export async function run() {
     const best = await bestOf(ROUNDS, {
       baseline: async () =>
         expectSuccess('baseline', await timeProcess('/bin/sh', ['-c', `${PIPELINE} | cat > /dev/null`])),
+      nodeReader: async () =>
+        expectSuccess(
+          'node reader',
+          await timeProcess(process.execPath, ['--input-type=module', '-e', NODE_READER]),
+        ),
       drillbook: async () => {
         const result = expectSuccess(
           'drillbook run',
@@ -62,6 +79,10 @@ export async function run() {
       },
     });
     return comparison('output', best, TARGET, {
+      nodeReaderMs: best.nodeReader.ms,
+      nodeReaderRunsMs: best.nodeReader.allMs,
+      nodeReaderVsBaseline: round(best.nodeReader.ms / best.baseline.ms, 2),
+      drillbookVsNodeReader: round(best.drillbook.ms / best.nodeReader.ms, 2),
       // The worst run counts for memory: a bound has to hold every time.
       peakRssMb: Math.max(...rssRuns),
       rssLimitMb: RSS_LIMIT_MB,
