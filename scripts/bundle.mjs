@@ -22,20 +22,21 @@ const dist = resolve(process.argv[2] ?? 'dist');
 const lazyHelpRenderer = {
   name: 'lazy-help-renderer',
   setup(b) {
+    // The stand-in resolves the package from yargs' own directory, as yargs' import would.
     b.onResolve({ filter: /^(cliui|string-width)$/ }, (args) =>
       args.importer.includes('/node_modules/yargs/') && args.pluginData !== 'real'
-        ? { path: args.path, namespace: 'lazy-help-renderer' }
+        ? { path: args.path, namespace: 'lazy-help-renderer', pluginData: args.resolveDir }
         : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'lazy-help-renderer' }, async (args) => {
       const real = await b.resolve(args.path, {
         kind: 'require-call',
-        resolveDir: join(dist, '..'),
+        resolveDir: args.pluginData,
         pluginData: 'real',
       });
       return {
         contents: `export default function lazy(...args) { return require(${JSON.stringify(real.path)}).default(...args); }`,
-        resolveDir: join(dist, '..'),
+        resolveDir: args.pluginData,
         loader: 'js',
       };
     });
