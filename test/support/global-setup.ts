@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -77,25 +77,15 @@ function build(): Build | string {
     { cwd: ROOT, encoding: 'utf8' },
   );
   const diagnostics = `${result.stdout}${result.stderr}`.trim();
-  if (result.status === null || missingOutputs(dir).length > 0) {
-    rmSync(dir, { recursive: true, force: true });
-    return `tsc -p tsconfig.build.json did not produce the CLI (exit ${result.status ?? result.signal}):\n${diagnostics}`.slice(
-      0,
-      8000,
-    );
-  }
+  if (result.status === null || missingOutputs(dir).length > 0)
+    return failed(dir, 'tsc -p tsconfig.build.json did not produce the CLI', result);
   // The launcher runs the bundle, as `npm run build` makes it.
   const bundled = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs'), join(dir, 'dist')], {
     cwd: ROOT,
     encoding: 'utf8',
   });
-  if (bundled.status !== 0 || !existsSync(join(dir, 'dist', 'bundle', 'cli.js'))) {
-    rmSync(dir, { recursive: true, force: true });
-    return `scripts/bundle.mjs did not bundle the CLI (exit ${bundled.status ?? bundled.signal}):\n${bundled.stdout}${bundled.stderr}`.slice(
-      0,
-      8000,
-    );
-  }
+  if (bundled.status !== 0 || !existsSync(join(dir, 'dist', 'bundle', 'cli.js')))
+    return failed(dir, 'scripts/bundle.mjs did not bundle the CLI', bundled);
   const built = { dir, startedAt };
   if (result.status === 0) {
     // Published for reuse only when clean; write-then-rename so readers never see half a file.
@@ -107,6 +97,13 @@ function build(): Build | string {
     console.warn(`e2e build: tsc reported errors:\n${diagnostics.slice(0, 4000)}`);
   }
   return built;
+}
+
+/** Removes a build that did not work out and says why, with the tool's own output. */
+function failed(dir: string, what: string, result: SpawnSyncReturns<string>): string {
+  rmSync(dir, { recursive: true, force: true });
+  const output = `${result.stdout}${result.stderr}`.trim();
+  return `${what} (exit ${result.status ?? result.signal}):\n${output}`.slice(0, 8000);
 }
 
 function readCurrent(): Build | undefined {
