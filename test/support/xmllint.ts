@@ -7,8 +7,12 @@ import { fileURLToPath } from 'node:url';
 /** The repository root (this file is test/support/xmllint.ts). */
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Jenkins' JUnit schema; CI has shared/ beside the checkout. */
-export const JUNIT_XSD = resolve(REPO_ROOT, '..', 'shared', 'junit', 'jenkins-junit.xsd');
+/** Jenkins' JUnit schema (xunit-plugin's junit-10.xsd, MIT), kept in the repository. */
+export const JUNIT_XSD = resolve(REPO_ROOT, 'test', 'fixtures', 'junit', 'jenkins-junit.xsd');
+
+/** CI sets DRILLBOOK_REQUIRE_XMLLINT=1 so a missing xmllint fails instead of skipping. */
+const requireXmllint = process.env['DRILLBOOK_REQUIRE_XMLLINT'] === '1';
+let warnedMissing = false;
 
 /**
  * Throws unless `xmlOrPath` (XML text, or a path to a file) is valid against the Jenkins JUnit
@@ -17,7 +21,7 @@ export const JUNIT_XSD = resolve(REPO_ROOT, '..', 'shared', 'junit', 'jenkins-ju
  */
 export function assertValidJunit(xmlOrPath: string): void {
   if (!existsSync(JUNIT_XSD)) {
-    throw new Error(`JUnit schema not found at ${JUNIT_XSD}: shared/ must sit beside the checkout`);
+    throw new Error(`JUnit schema not found at ${JUNIT_XSD}`);
   }
   const isXml = xmlOrPath.trimStart().startsWith('<');
   const dir = isXml ? mkdtempSync(join(tmpdir(), 'drillbook-junit-')) : undefined;
@@ -30,6 +34,17 @@ export function assertValidJunit(xmlOrPath: string): void {
     });
     if (result.error) {
       const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
+      if (missing && !requireXmllint) {
+        // Skip loudly: the schema check needs xmllint; everything else the test asserts still runs.
+        if (!warnedMissing) {
+          process.stderr.write(
+            '\n!!! xmllint is not installed: JUnit schema validation is SKIPPED.\n' +
+              '!!! Install it (apt-get install -y libxml2-utils) or set DRILLBOOK_REQUIRE_XMLLINT=1 to fail.\n',
+          );
+          warnedMissing = true;
+        }
+        return;
+      }
       const required =
         process.env['DRILLBOOK_REQUIRE_XMLLINT'] === '1' ? ' (DRILLBOOK_REQUIRE_XMLLINT=1)' : '';
       throw new Error(
