@@ -179,6 +179,7 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
       runbook.stopWhen.probes.length > 0 && !ctx.dryRun && !failure
         ? watchStopConditions(ctx, runbook.stopWhen.probes, runbook.stopWhen.interval, drill)
         : async () => {};
+    let stepsEnded = false;
     try {
       for (const step of runbook.steps) {
         const why = selected(step.id);
@@ -200,8 +201,10 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
         if (outcome.status !== 'skipped') started.push(...leaves(step));
         noteFailure(step.name, outcome);
       }
+      stepsEnded = true;
     } finally {
-      await stopWatching();
+      // The last check runs only when the steps ended on their own and none failed.
+      await stopWatching({ final: stepsEnded && failure === undefined });
     }
 
     const aborted = drill.signal.aborted;
