@@ -46,7 +46,7 @@ function answer(
   path: string,
   count: number,
   broken: Set<string>,
-): void {
+): unknown {
   const send = (status: number, body: string, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'text/plain', ...headers });
     res.end(body);
