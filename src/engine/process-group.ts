@@ -47,9 +47,15 @@ export function runInProcessGroup(options: GroupOptions): Promise<GroupResult> {
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     let aborted = false;
+    // The shell itself ended (its pipes may stay open in a background job): an abort after
+    // that stops the leftovers but does not change the command's result.
+    let exited = false;
+    child.on('exit', () => {
+      exited = true;
+    });
     let killTimer: NodeJS.Timeout | undefined;
     const onAbort = () => {
-      aborted = true;
+      aborted = !exited;
       killGroup(child, 'SIGTERM');
       killTimer = setTimeout(() => killGroup(child, 'SIGKILL'), options.graceMs ?? KILL_GRACE_MS);
     };

@@ -234,8 +234,18 @@ async function attemptOnce(
     probe: (call) => invoke(ctx, actionDef(call as ActionCall), call.config, actionContext),
   };
   let result: ActionResult;
+  // Set the moment the action answers: an abort that lands after that (a sibling in a
+  // parallel group failing fast) must not turn a finished, passing command into an interrupted one.
+  let answeredBeforeAbort = false;
   try {
-    result = await withAbortGrace(invoke(ctx, def, step.action.config, actionContext), controller.signal);
+    const running = invoke(ctx, def, step.action.config, actionContext);
+    running.then(
+      () => {
+        answeredBeforeAbort = !controller.signal.aborted;
+      },
+      () => {},
+    );
+    result = await withAbortGrace(running, controller.signal);
   } catch (error) {
     result = { ok: false, reason: errorText(error) };
   } finally {
@@ -246,8 +256,11 @@ async function attemptOnce(
       send(stream, redactor.flush(), label || undefined);
     }
   }
-  if (controller.signal.aborted) {
-    const why = reasonText(controller.signal);
+  const why = reasonText(controller.signal);
+  // A command that finished and passed keeps its result when something else stopped it
+  // afterwards; only its own timeout overrules a late "ok".
+  const finishedFirst = result.ok && (answeredBeforeAbort || why !== timeoutText);
+  if (controller.signal.aborted && !finishedFirst) {
     const detail = result.ok ? '' : result.reason;
     const reason =
       why === timeoutText
