@@ -172,6 +172,11 @@ function gateOptions<T>(y: Argv<T>) {
       type: 'string',
       array: true,
       describe: 'Approve the gates of these step ids (also DRILLBOOK_APPROVE)',
+    })
+    .option('fail-on-skip', {
+      type: 'boolean',
+      default: false,
+      describe: 'A gate skipped (by a person or on_timeout: skip) fails the drill (exit 1)',
     });
 }
 

@@ -8,6 +8,7 @@ import { createRedactor, MIN_SECRET_LENGTH } from '../engine/redact.js';
 import { newRunId, type ResumeState, type RollbackPolicy, runDrill } from '../engine/runner.js';
 import { isInteractive } from '../interactive.js';
 import type { Runbook } from '../runbook/model.js';
+import { unknownApprovals } from './approvals.js';
 import { EXIT } from './exit-codes.js';
 import type { CommandIo } from './io.js';
 
@@ -29,6 +30,8 @@ export interface ExecuteOptions {
   from?: string | undefined;
   skip?: string[] | undefined;
   dryRun: boolean;
+  /** `--fail-on-skip`: a skipped gate fails the drill. */
+  failOnSkip?: boolean;
   /** Overrides given with --var, kept in the journal so resume uses them again. */
   varOverrides: Record<string, string>;
   resume?: ResumeState;
@@ -56,6 +59,12 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
     io.stderr.write(
       `--from ${options.from}: no step with that id (ids: ${runbook.steps.map((s) => s.id).join(', ')})\n`,
     );
+    return EXIT.usage;
+  }
+  const unknown = unknownApprovals(runbook, options.approve, io.env['DRILLBOOK_APPROVE']);
+  if (unknown.length > 0) {
+    for (const message of unknown) io.stderr.write(`${message}\n`);
+    io.stderr.write('drillbook: nothing was run\n');
     return EXIT.usage;
   }
   for (const id of [...(options.only ?? []), ...(options.skip ?? [])]) {
@@ -108,6 +117,7 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
       rollback: options.rollback,
       acceptNewHostKeys: options.acceptNewHostKeys,
       dryRun: options.dryRun,
+      failOnSkip: options.failOnSkip ?? false,
       env: io.env,
       runId,
       ...(options.only ? { only: options.only } : {}),

@@ -13,6 +13,7 @@ export interface ResumeArgs {
   json?: string;
   yes: boolean;
   approve?: string[];
+  failOnSkip?: boolean;
 }
 
 /**
@@ -67,6 +68,7 @@ export async function resumeCommand(args: ResumeArgs, io: CommandIo): Promise<nu
       from: meta.from,
       skip: meta.skip,
       dryRun: false,
+      failOnSkip: args.failOnSkip ?? false,
       varOverrides: meta.vars,
       resume: state,
     },

@@ -16,6 +16,7 @@ export interface RunArgs {
   from?: string;
   skip?: string[];
   dryRun: boolean;
+  failOnSkip?: boolean;
   rollback: 'always' | 'on-failure' | 'never';
   acceptNewHostKeys: boolean;
 }
@@ -48,6 +49,7 @@ export async function runCommand(args: RunArgs, io: CommandIo): Promise<number> 
       from: args.from,
       skip: args.skip,
       dryRun: args.dryRun,
+      failOnSkip: args.failOnSkip ?? false,
       varOverrides: vars,
     },
     io,

@@ -35,6 +35,8 @@ export interface RunStartEvent {
   /** Set when this run continues an interrupted one: ids of steps that already passed. */
   resumed?: { from: string; passed: string[] };
   vars: Record<string, string>;
+  /** `--dry-run`: every step is walked and shown, nothing runs. */
+  dryRun?: true;
 }
 
 export interface StepStartEvent {

@@ -16,10 +16,7 @@ export const NO_APPROVAL_HINT = 'pass --yes, --approve <step-id>, or set DRILLBO
  * a gate without an approval fails its step with a message naming the options.
  */
 export function createPolicyGate(policy: ApprovalPolicy): Gate {
-  const fromEnv = (policy.env ?? '')
-    .split(/[\s,]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const fromEnv = envApprovals(policy.env);
   const envAll = fromEnv.includes('all');
   return {
     interactive: false,
@@ -60,4 +57,12 @@ export function withPreApprovals(policy: ApprovalPolicy, person: Gate): Gate {
     },
     failed: (request, signal) => person.failed(request, signal),
   };
+}
+
+/** The ids in `DRILLBOOK_APPROVE` (separated by commas or spaces; `all` is one of them). */
+export function envApprovals(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

@@ -27,6 +27,8 @@ export interface RunContext {
   cwd: string;
   acceptNewHostKeys: boolean;
   dryRun: boolean;
+  /** `--fail-on-skip`: a gate skipped by a person or by `on_timeout: skip` fails its step. */
+  failOnSkip: boolean;
   /** Plan position of each step id, for `[i/n]`. */
   indexOf(stepId: string): number;
   total: number;

@@ -40,6 +40,8 @@ export interface DrillOptions {
   from?: string;
   skip?: string[];
   dryRun?: boolean;
+  /** `--fail-on-skip`: a skipped gate fails the drill instead of passing it quietly. */
+  failOnSkip?: boolean;
   env?: Record<string, string | undefined>;
   runId?: string;
   resume?: ResumeState;
@@ -91,6 +93,7 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
     cwd: dirname(resolve(runbook.file)),
     acceptNewHostKeys: options.acceptNewHostKeys,
     dryRun: options.dryRun ?? false,
+    failOnSkip: options.failOnSkip ?? false,
     indexOf: (id) => index.get(id) ?? 0,
     total: plan.length,
   };
@@ -114,6 +117,7 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
     runbook: { name: runbook.name, title: runbook.title, file: runbook.file, digest: runbook.digest },
     plan,
     vars: { ...scope.vars },
+    ...(ctx.dryRun ? { dryRun: true as const } : {}),
     ...(options.resume ? { resumed: { from: options.resume.runId, passed: options.resume.passed } } : {}),
   });
 

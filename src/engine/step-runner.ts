@@ -73,6 +73,14 @@ async function runActionStep(
 
   if (step.confirm) {
     const gate = await runGate(ctx, step, at, drill, summarize(ctx, def, step.action));
+    if (gate.outcome === 'skipped' && ctx.failOnSkip && !drill.signal.aborted)
+      // continue_on_error tolerates the action failing, not a step nobody let run.
+      return endStep(ctx, at, started, {
+        status: 'failed',
+        reason: `${gate.note}; --fail-on-skip makes a skipped gate fail the drill`,
+        attempts,
+        continueOnError: false,
+      });
     if (gate.outcome !== 'approved') return end(gate.outcome === 'refused' ? 'failed' : 'skipped', gate.note);
   }
 

@@ -2,6 +2,7 @@ import { formatDuration } from '../runbook/duration.js';
 import type { Palette } from './color.js';
 import { displayName, statusWord } from './describe.js';
 import type { RunReport, StepReport } from './report-model.js';
+import { describeVerdictStep, verdictOf } from './verdict.js';
 
 const MAX_NAME = 48;
 
@@ -34,11 +35,27 @@ export function renderSummary(report: RunReport, colors: Palette): string {
   return `${out.join('\n')}\n`;
 }
 
+/**
+ * The verdict line, then every tolerated failure and skipped gate by name: a green exit code
+ * must not hide a failed restore or a step nobody ran.
+ */
 function verdict(report: RunReport, colors: Palette): string {
   const exit = report.exitCode === null ? 'no exit code' : `exit ${report.exitCode}`;
   const reason = report.reason ? `: ${report.reason}` : '';
-  const text = `Drill ${report.status} (${exit}) in ${formatDuration(report.durationMs)}${reason}`;
-  return report.status === 'passed' ? colors.green(text) : colors.red(text);
+  const { headline, tolerated, skippedGates } = verdictOf(report);
+  const text = `Drill ${headline} (${exit}) in ${formatDuration(report.durationMs)}${reason}`;
+  const lines = [
+    report.status !== 'passed'
+      ? colors.red(text)
+      : headline === 'passed'
+        ? colors.green(text)
+        : colors.yellow(text),
+  ];
+  for (const step of tolerated)
+    lines.push(colors.yellow(`  tolerated failure: ${describeVerdictStep(step)}`));
+  for (const step of skippedGates)
+    lines.push(colors.yellow(`  skipped at its gate, never ran: ${describeVerdictStep(step)}`));
+  return lines.join('\n');
 }
 
 export function paint(

@@ -2,6 +2,7 @@ import type { RunStatus, StepPart, StepStatus } from '../engine/events.js';
 import type { Phase } from '../runbook/model.js';
 import { describeGate } from './describe.js';
 import type { RunReport, StepReport } from './report-model.js';
+import { describeVerdictStep, verdictOf } from './verdict.js';
 
 /**
  * The JSON report for dashboards. The shape is a contract: add fields freely, but change or
@@ -15,6 +16,16 @@ export interface JsonReportV1 {
   runId: string;
   runbook: { name: string; title: string; file: string; digest: string };
   status: RunStatus;
+  /**
+   * The status in words, with what a pass must not hide: "passed with 1 tolerated failure
+   * and 1 skipped gate"; "(dry run: nothing was run)" for a dry run.
+   */
+  verdict: string;
+  /** Failures continue_on_error let through (the drill went on), one entry per failure. */
+  tolerated: JsonVerdictStepV1[];
+  /** Gated steps whose gate was skipped (by a person or on_timeout: skip): they never ran. */
+  skippedGates: JsonVerdictStepV1[];
+  dryRun: boolean;
   /** null when the run never finished (killed). */
   exitCode: number | null;
   reason: string | null;
@@ -31,6 +42,8 @@ export interface JsonReportV1 {
     skipped: number;
     interrupted: number;
     notRun: number;
+    tolerated: number;
+    skippedGates: number;
   };
   stopTripped: Array<{ at: string; probeId: string; reason: string }>;
   steps: JsonStepV1[];
@@ -72,6 +85,16 @@ export interface JsonStepV1 {
   outputs: JsonOutputV1[];
 }
 
+export interface JsonVerdictStepV1 {
+  key: string;
+  id: string;
+  name: string;
+  phase: Phase;
+  reason: string | null;
+  /** One line for people: "Restore blue (finally): command exited with status 1". */
+  text: string;
+}
+
 export interface JsonOutputV1 {
   /** null for the step's own output; the host for ssh fan-out. */
   label: string | null;
@@ -83,12 +106,17 @@ export interface JsonOutputV1 {
 
 export function toJsonReport(report: RunReport): JsonReportV1 {
   const count = (f: (s: StepReport) => boolean) => report.steps.filter(f).length;
+  const verdict = verdictOf(report);
   return {
     schemaVersion: 1,
     generator: 'drillbook',
     runId: report.runId,
     runbook: { ...report.runbook },
     status: report.status,
+    verdict: verdict.headline,
+    tolerated: verdict.tolerated.map(toVerdictStep),
+    skippedGates: verdict.skippedGates.map(toVerdictStep),
+    dryRun: report.dryRun === true,
     exitCode: report.exitCode,
     reason: report.reason ?? null,
     complete: report.complete,
@@ -104,6 +132,8 @@ export function toJsonReport(report: RunReport): JsonReportV1 {
       skipped: count((s) => s.status === 'skipped' && !s.notRun),
       interrupted: count((s) => s.status === 'interrupted'),
       notRun: count((s) => s.notRun),
+      tolerated: verdict.tolerated.length,
+      skippedGates: verdict.skippedGates.length,
     },
     stopTripped: report.stopTripped.map((s) => ({ at: iso(s.time), probeId: s.probeId, reason: s.reason })),
     steps: report.steps.map(toJsonStep),
@@ -158,6 +188,17 @@ function toJsonStep(step: StepReport): JsonStepV1 {
       droppedBytes: o.droppedBytes,
       totalBytes: o.totalBytes,
     })),
+  };
+}
+
+function toVerdictStep(step: StepReport): JsonVerdictStepV1 {
+  return {
+    key: step.key,
+    id: step.id,
+    name: step.name,
+    phase: step.phase,
+    reason: step.reason ?? null,
+    text: describeVerdictStep(step),
   };
 }
 

@@ -1,5 +1,6 @@
 import { cutNote, describeGate, describeRetry, displayName, groupDigits } from './describe.js';
 import type { OutputRecord, RunReport, StepReport } from './report-model.js';
+import { describeVerdictStep, isSkippedGate, verdictOf } from './verdict.js';
 import { escapeAttr, escapeText, firstLine } from './xml-text.js';
 
 export { writeReportFile } from './write-file.js';
@@ -22,8 +23,10 @@ export { writeReportFile } from './write-file.js';
  *   member did), so one failure is never counted twice.
  * - failed -> `<failure type="failed">` (`gate-refused` when a gate refused it), interrupted
  *   -> `<failure type="interrupted">`; message = first line of the reason, body = all of it.
- *   A failure tolerated by `continue_on_error` is a passing testcase whose system-out says so,
- *   so the JUnit verdict matches the exit code (0).
+ *   A failure tolerated by `continue_on_error` is `<failure type="tolerated">`: the exit code
+ *   stays 0, but Jenkins marks the build UNSTABLE instead of green, so a failed restore is seen.
+ * - a gated step whose gate was skipped (a person pressed `s`, or `on_timeout: skip`) is
+ *   `<skipped message="gate skipped: ...; the step never ran">`.
  * - the run's outcome: each tripped stop condition is a failing testcase
  *   `stop condition: <probe>`; when the run did not pass but no testcase failed (e.g. aborted
  *   between steps), a failing testcase `drill outcome` carries the run's reason. The suite's
@@ -58,7 +61,8 @@ const DEFAULT_TOTAL_CHARS = 8 * 1024 * 1024;
 
 export function renderJunit(report: RunReport, options: JunitOptions = {}): string {
   const fromSteps = report.steps.filter((step) => !isRepeatedGroup(step, report.steps)).flatMap(stepCases);
-  const stepFailed = fromSteps.some((c) => c.outcome?.kind === 'failure');
+  // A tolerated failure does not explain a drill that did not pass.
+  const stepFailed = fromSteps.some((c) => c.outcome?.kind === 'failure' && c.outcome.type !== 'tolerated');
   const cases = uniqueNames([...fromSteps, ...runCases(report, stepFailed)]);
   const perCase = Math.min(
     options.maxCaseOutputChars ?? DEFAULT_CASE_CHARS,
@@ -78,7 +82,7 @@ export function renderJunit(report: RunReport, options: JunitOptions = {}): stri
   for (const c of cases) lines.push(renderCase(suite, c, perCase));
   const other = report.otherOutput ? outputText(report.otherOutput, false) : '';
   if (other !== '') lines.push(`    <system-out>${escapeText(bound(other, perCase))}</system-out>`);
-  if (report.status !== 'passed')
+  if (report.status !== 'passed' || verdictOf(report).headline !== 'passed')
     lines.push(`    <system-err>${escapeText(runSummary(report))}</system-err>`);
   lines.push('  </testsuite>', '</testsuites>', '');
   return lines.join('\n');
@@ -97,11 +101,11 @@ function stepCases(step: StepReport): Case[] {
   const cases: Case[] = step.parts.map((part, i) => {
     const mine = step.output.filter((o) => o.label === part.label);
     let partOutcome: Outcome | undefined;
-    let note = '';
     if (part.status === 'failed') {
       const reason = part.reason ?? `failed on ${part.label}`;
-      if (step.tolerated) note = `FAILED on ${part.label} but tolerated (continue_on_error): ${reason}\n`;
-      else partOutcome = { kind: 'failure', type: 'failed', message: firstLine(reason), body: reason };
+      partOutcome = step.tolerated
+        ? toleratedOutcome(reason)
+        : { kind: 'failure', type: 'failed', message: firstLine(reason), body: reason };
     }
     // The step's own (unlabelled) output goes with the first host only, not repeated.
     const text = outputs(i === 0 ? [...own, ...mine] : mine, false);
@@ -109,7 +113,7 @@ function stepCases(step: StepReport): Case[] {
       name: `${name} [${part.label}]`,
       timeMs: part.durationMs,
       ...withOutcome(partOutcome),
-      out: note + log + text,
+      out: log + text,
     };
   });
   if (outcome?.kind === 'failure' && !step.parts.some((p) => p.status === 'failed')) {
@@ -135,20 +139,33 @@ function stepOutcome(step: StepReport): Outcome | undefined {
     case 'passed':
       return undefined;
     case 'skipped':
-      return { kind: 'skipped', message: firstLine(reason) };
+      return {
+        kind: 'skipped',
+        message: firstLine(isSkippedGate(step) ? `gate skipped: ${reason}; the step never ran` : reason),
+      };
     case 'interrupted':
       return { kind: 'failure', type: 'interrupted', message: firstLine(reason), body: reason };
     case 'failed': {
-      if (step.tolerated) return undefined;
+      if (step.tolerated) return toleratedOutcome(reason);
       const refused = step.gates.some((g) => g.kind === 'confirm' && g.decision === 'refused');
       return {
         kind: 'failure',
-        type: refused ? 'gate-refused' : 'failed',
+        type: refused ? 'gate-refused' : isSkippedGate(step) ? 'gate-skipped' : 'failed',
         message: firstLine(reason),
         body: reason,
       };
     }
   }
+}
+
+/** Jenkins counts it as a failure (UNSTABLE); the type and message say the drill went on. */
+function toleratedOutcome(reason: string): Outcome {
+  return {
+    kind: 'failure',
+    type: 'tolerated',
+    message: firstLine(`tolerated (continue_on_error): ${reason}`),
+    body: `FAILED but tolerated (continue_on_error); the drill went on.\n${reason}`,
+  };
 }
 
 /** The lines before a step's output: what a reader of the Jenkins page needs to know. */
@@ -206,8 +223,12 @@ function runCases(report: RunReport, stepFailed: boolean): Case[] {
 
 function runSummary(report: RunReport): string {
   const exit = report.exitCode === null ? 'no exit code: the run never finished' : `exit ${report.exitCode}`;
-  const lines = [`drill ${report.status} (${exit})${report.reason ? `: ${report.reason}` : ''}`];
+  const verdict = verdictOf(report);
+  const lines = [`drill ${verdict.headline} (${exit})${report.reason ? `: ${report.reason}` : ''}`];
   for (const stop of report.stopTripped) lines.push(`stop condition ${stop.probeId} tripped: ${stop.reason}`);
+  for (const step of verdict.tolerated) lines.push(`tolerated failure: ${describeVerdictStep(step)}`);
+  for (const step of verdict.skippedGates)
+    lines.push(`skipped gate, never ran: ${describeVerdictStep(step)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -218,6 +239,7 @@ function renderProperties(report: RunReport): string {
     ['drillbook.runbook.file', report.runbook.file],
     ['drillbook.runbook.digest', report.runbook.digest],
     ['drillbook.status', report.status],
+    ['drillbook.verdict', verdictOf(report).headline],
     ['drillbook.exitCode', report.exitCode === null ? '' : String(report.exitCode)],
   ];
   if (report.reason) props.push(['drillbook.reason', report.reason]);

@@ -28,6 +28,8 @@ export interface RunReport {
   /** False when the events stop before run-end (run killed, journal cut short). */
   complete: boolean;
   resumed?: { from: string; passed: string[] };
+  /** `--dry-run`: nothing ran, so the verdict only says the runbook could be walked. */
+  dryRun?: true;
   vars: Record<string, string>;
   stopTripped: Array<{ time: number; probeId: string; reason: string }>;
   /** Output that named no step the report knows (kept bounded). */

@@ -143,6 +143,8 @@ export class RunReportBuilder {
       steps,
     };
     if (reason !== undefined) report.reason = reason;
+    if (start?.dryRun) report.dryRun = true;
+    markToleratedMembers(steps);
     if (start?.resumed) report.resumed = { from: start.resumed.from, passed: [...start.resumed.passed] };
     if (!this.other.isEmpty) report.otherOutput = this.other.snapshot();
     return report;
@@ -343,5 +345,18 @@ export class RunReportBuilder {
         if (p.group !== undefined) step.group = p.group;
         return step;
       });
+  }
+}
+
+/**
+ * `continue_on_error` on a parallel group tolerates its members' failures too: the drill went
+ * on, so every report must show them as tolerated, not as failures that failed nothing.
+ */
+function markToleratedMembers(steps: StepReport[]): void {
+  for (const group of steps) {
+    if (group.status !== 'failed' || !group.tolerated) continue;
+    for (const member of steps)
+      if (member.group === group.id && member.phase === group.phase && member.status === 'failed')
+        member.tolerated = true;
   }
 }

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { formatDuration } from './format.js';
 import { countSteps, type RunState } from './state/run-state.js';
+import { verdictNotes } from './state/verdict-notes.js';
 
 const statusColor = { passed: 'green', failed: 'red', aborted: 'yellow', interrupted: 'yellow' } as const;
 
@@ -10,13 +11,27 @@ export function Summary({ run }: { run: RunState }) {
   if (!end) return null;
   const c = countSteps(run);
   const took = run.startedAt === undefined ? '' : ` in ${formatDuration(end.time - run.startedAt)}`;
+  const notes = verdictNotes(run);
+  // Passed, but with something a person must see: yellow, not green.
+  const color = notes && notes.headline !== end.status ? 'yellow' : statusColor[end.status];
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor={statusColor[end.status]} paddingX={1}>
-      <Text bold color={statusColor[end.status]}>
-        Drill {end.status}
+    <Box flexDirection="column" borderStyle="round" borderColor={color} paddingX={1}>
+      <Text bold color={color}>
+        Drill {notes?.headline ?? end.status}
         {took} · {c.passed} passed, {c.failed} failed, {c.skipped} skipped · exit {end.exitCode}
       </Text>
       {end.reason ? <Text wrap="truncate-end">{end.reason}</Text> : null}
+      {notes?.tolerated.map((s) => (
+        <Text key={`t:${s.id}`} color="yellow" wrap="truncate-end">
+          tolerated failure: {s.name}
+          {s.reason ? `: ${s.reason}` : ''}
+        </Text>
+      ))}
+      {notes?.skippedGates.map((s) => (
+        <Text key={`s:${s.id}`} color="yellow" wrap="truncate-end">
+          skipped at its gate, never ran: {s.name}
+        </Text>
+      ))}
       {run.reportPaths === undefined && run.reportError === undefined ? (
         <Text dimColor>writing reports…</Text>
       ) : null}

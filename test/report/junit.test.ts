@@ -261,14 +261,22 @@ describe('renderJunit', () => {
     });
   });
 
-  it('reports a tolerated failure as passing, saying so', async () => {
+  it('reports a tolerated failure as a failure of type tolerated (Jenkins: UNSTABLE, not green)', async () => {
     const s = new EventScript().runStart(['optional']);
     s.step('optional', { status: 'failed', reason: 'exit 7', tolerated: true }).runEnd('passed');
-    const { suite, cases } = await suiteOf(junitOf(s.events));
-    expect(suite).toMatchObject({ tests: 1, failures: 0 });
-    expect(cases[0]?.failure).toBeUndefined();
+    const xml = junitOf(s.events);
+    const { suite, cases } = await suiteOf(xml);
+    expect(suite).toMatchObject({ tests: 1, failures: 1 });
+    expect(cases[0]?.failure?.[0]).toMatchObject({
+      type: 'tolerated',
+      message: 'tolerated (continue_on_error): exit 7',
+    });
     expect(cases[0]?.['system-out']?.[0]).toContain('FAILED but tolerated (continue_on_error)');
     expect(cases[0]?.['system-out']?.[0]).toContain('reason: exit 7');
+    // The run passed (exit 0): no invented "drill outcome" failure, but the suite says why it is not green.
+    expect(cases.map((c) => c.name)).toEqual(['optional']);
+    expect(suite['system-err']?.[0]).toContain('drill passed with 1 tolerated failure (exit 0)');
+    expect(xml).toContain('<property name="drillbook.verdict" value="passed with 1 tolerated failure"/>');
   });
 
   it('names undo, steady-state and finally entries apart from the main steps', async () => {
