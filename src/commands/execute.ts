@@ -44,7 +44,12 @@ export interface ExecuteOptions {
 export async function executeDrill(options: ExecuteOptions, io: CommandIo): Promise<number> {
   const { runbook } = options;
   const missing = runbook.secrets.filter((name) => !io.env[name]);
-  if (missing.length > 0) {
+  // A dry run uses no secret (templates naming one stay as written), like validate and plan.
+  if (missing.length > 0 && options.dryRun)
+    io.stderr.write(
+      `${runbook.file}: dry run: secret${missing.length > 1 ? 's' : ''} not set: ${missing.join(', ')} (a real run needs ${missing.length > 1 ? 'them' : 'it'})\n`,
+    );
+  else if (missing.length > 0) {
     io.stderr.write(
       `${runbook.file}: secret${missing.length > 1 ? 's' : ''} not set: ${missing.join(', ')} (declared under secrets:, read from the environment; nothing was run)\n`,
     );

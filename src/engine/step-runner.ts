@@ -5,6 +5,7 @@ import { formatDuration } from '../runbook/duration.js';
 import type { ActionCall, ActionStep, ParallelStep, Phase, Step } from '../runbook/model.js';
 import { evaluateWhen, renderDeep, renderTemplate } from '../runbook/template.js';
 import { linkedController, reasonText } from './abort.js';
+import { dryRunGroupReason, dryRunView } from './dry-run.js';
 import type { StepPart, StepStatus } from './events.js';
 import { runGate } from './gate-step.js';
 import { OutputCapture } from './output-capture.js';
@@ -55,6 +56,7 @@ async function runActionStep(
 ): Promise<StepOutcome> {
   const def = actionDef(step.action);
   let attempts = 0;
+  if (ctx.dryRun) return walkDryRun(ctx, step, at);
   const started = emitStepStart(ctx, at, summarize(ctx, def, step.action), step.description);
   const end = (status: StepStatus, reason?: string, extra: Partial<StepEndFields> = {}): StepOutcome =>
     endStep(ctx, at, started, { status, reason, attempts, continueOnError: step.continueOnError, extra });
@@ -69,7 +71,6 @@ async function runActionStep(
     }
     if (!holds) return end('skipped', `condition not met: when: ${step.when}`);
   }
-  if (ctx.dryRun) return end('skipped', 'dry run: nothing was run');
 
   if (step.confirm) {
     const gate = await runGate(ctx, step, at, drill, summarize(ctx, def, step.action));
@@ -137,6 +138,25 @@ async function runActionStep(
     }
     return end('failed', reason, partsOf(attempt.result));
   }
+}
+
+/** `--dry-run`: shows what the step would do, runs nothing, judges no run-time value. */
+function walkDryRun(ctx: RunContext, step: ActionStep, at: StepPlacement): StepOutcome {
+  const view = dryRunView(ctx, step);
+  const started = emitStepStart(ctx, at, view.summary, step.description);
+  ctx.emit({
+    type: 'output',
+    time: Date.now(),
+    stepId: at.id,
+    stream: 'info',
+    text: `${view.lines.join('\n')}\n`,
+  });
+  return endStep(ctx, at, started, {
+    status: 'skipped',
+    reason: view.reason,
+    attempts: 0,
+    continueOnError: false,
+  });
 }
 
 type StepEndFields = {
@@ -339,6 +359,13 @@ async function runParallel(
     }),
   );
   dispose();
+  if (ctx.dryRun)
+    return endStep(ctx, at, started, {
+      status: 'skipped',
+      reason: dryRunGroupReason(step),
+      attempts: 0,
+      continueOnError: false,
+    });
   const failed = outcomes.filter(
     (o) => (o.outcome.status === 'failed' || o.outcome.status === 'interrupted') && !o.outcome.tolerated,
   );

@@ -1,0 +1,115 @@
+import { actions } from '../actions/registry.js';
+import { formatDuration } from '../runbook/duration.js';
+import type { ActionCall, ActionStep, ParallelStep, Runbook, Step } from '../runbook/model.js';
+import { evaluateWhen, parseTemplate, renderTemplate, type TemplateScope } from '../runbook/template.js';
+import type { RunContext } from './run-context.js';
+
+/**
+ * `--dry-run`: what a step would do, worked out without running anything and without judging
+ * values only the run produces (a `save:`d var, a step's output). The command is rendered as
+ * `plan` renders it: every template that can be filled before the run is, the rest stay as
+ * written. Secrets stay as written too.
+ */
+export interface DryRunView {
+  /** What the action would do, for step-start: `sh: systemctl restart gunicorn`. */
+  summary: string;
+  /** Lines shown under the step: the command, its gate, its `when`, its undo. */
+  lines: string[];
+  /** Why the step did not run, for step-end. */
+  reason: string;
+}
+
+export function dryRunView(ctx: RunContext, step: ActionStep): DryRunView {
+  const scope = planScope(ctx);
+  const summary = ctx.redact(summaryOf(step.action, scope));
+  const lines = [`would run: ${summary}`];
+  if (step.confirm) lines.push(`gate: ${step.confirm.message} (asked at run time; nothing was approved)`);
+  const when = step.when === undefined ? undefined : judgeWhen(step.when, ctx.runbook, scope);
+  if (when) lines.push(`when: ${step.when}: ${when}`);
+  if (step.undo) lines.push(`undo if the drill fails: ${ctx.redact(summaryOf(step.undo, scope))}`);
+  lines.push(`timeout ${formatDuration(step.timeout)}${step.retries > 0 ? `, retries ${step.retries}` : ''}`);
+  const reason = when ? `dry run: nothing was run; when ${when}` : 'dry run: nothing was run';
+  return { summary, lines: lines.map((l) => ctx.redact(l)), reason };
+}
+
+/** A parallel group in a dry run: what it is, not a verdict. */
+export function dryRunGroupReason(step: ParallelStep): string {
+  return `dry run: nothing was run; a parallel group of ${step.steps.length} (${step.failFast ? 'fail fast' : 'wait for all'})`;
+}
+
+/** The words for a `when:` in a dry run. */
+function judgeWhen(when: string, runbook: Runbook, scope: TemplateScope): string {
+  if (dependsOnRun(when, runbook)) return 'decided at run time (it depends on values the run produces)';
+  try {
+    return evaluateWhen(renderTemplate(when, scope, { shell: false }))
+      ? 'holds now'
+      : 'does not hold now: the step would be skipped';
+  } catch {
+    return 'decided at run time (a value it needs is not known before the run)';
+  }
+}
+
+/** True when `when` reads a step's output or a var some step `save:`s. */
+function dependsOnRun(when: string, runbook: Runbook): boolean {
+  const saved = savedNames(runbook);
+  try {
+    return parseTemplate(when).some(
+      (p) =>
+        typeof p !== 'string' &&
+        (p.ref.root === 'steps' || (p.ref.root === 'vars' && saved.has(p.ref.path[0] ?? ''))),
+    );
+  } catch {
+    return true;
+  }
+}
+
+function savedNames(runbook: Runbook): Set<string> {
+  const names = new Set<string>();
+  const visit = (steps: Step[]) => {
+    for (const s of steps) {
+      if (s.save) names.add(s.save);
+      if (s.kind === 'parallel') visit(s.steps);
+    }
+  };
+  visit([...runbook.steadyState, ...runbook.steps, ...runbook.finally]);
+  return names;
+}
+
+/** Values known before the run: vars nobody saves, env, hosts. No secrets, no step outputs. */
+function planScope(ctx: RunContext): TemplateScope {
+  const saved = savedNames(ctx.runbook);
+  const vars = Object.fromEntries(Object.entries(ctx.scope.vars).filter(([k]) => !saved.has(k)));
+  return { vars, env: ctx.scope.env, secrets: [], hosts: ctx.scope.hosts, steps: {} };
+}
+
+function summaryOf(call: ActionCall, scope: TemplateScope): string {
+  const def = actions.get(call.type);
+  if (!def) return call.type;
+  const shellKeys = def.shellKeys ?? [];
+  // A bare string config (`run: cmd`) is shell text when the action has shell keys, as at run time.
+  return def.summary(
+    fillKnown(call.config, scope, shellKeys, typeof call.config === 'string' && shellKeys.length > 0),
+  );
+}
+
+/** Fills each string's templates when every value is known, else keeps it as written. */
+function fillKnown(
+  value: unknown,
+  scope: TemplateScope,
+  shellKeys: readonly string[],
+  shell: boolean,
+): unknown {
+  if (typeof value === 'string') {
+    try {
+      return renderTemplate(value, scope, { shell });
+    } catch {
+      return value;
+    }
+  }
+  if (Array.isArray(value)) return value.map((v) => fillKnown(v, scope, shellKeys, shell));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, fillKnown(v, scope, [], shell || shellKeys.includes(k))]),
+    );
+  return value;
+}
