@@ -126,6 +126,26 @@ finally:
   });
 });
 
+describe('--fail-on-skip', () => {
+  it('run and resume accept it; a drill with no skipped gate still passes', async () => {
+    const ws = workspace();
+    ws.write(
+      'rb.yaml',
+      `drillbook: 1
+name: fail-on-skip
+steps:
+  - { id: needs-marker, run: "test -f marker" }
+`,
+    );
+    const first = await runCli(['run', 'rb.yaml', '--fail-on-skip'], { cwd: ws.dir });
+    expect(first.code, first.stdout + first.stderr).toBe(1);
+    ws.write('marker', '');
+    const [runDir] = ws.runDirs();
+    const resumed = await runCli(['resume', runDir!, '--fail-on-skip'], { cwd: ws.dir });
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+  });
+});
+
 describe('run --dry-run', () => {
   it('every shipped runbook walks with exit 0, showing its commands and no "passed" group', async () => {
     const runbooks = shippedRunbooks();

@@ -83,6 +83,9 @@ describe('TUI frames and keys', () => {
     const frame = await ui.waitForFrame('Drill passed');
     expect(frame).toMatch(/↷ Blackhole blue/);
     expect(frame).toContain('1 passed, 0 failed, 1 skipped');
+    // The end screen says the gated step never ran.
+    expect(frame).toContain('Drill passed with 1 skipped gate');
+    expect(frame).toContain('skipped at its gate, never ran: Blackhole blue');
   });
 
   it('a phrase gate approves only after the exact phrase and Enter', async () => {
