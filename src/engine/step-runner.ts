@@ -54,9 +54,9 @@ async function runActionStep(
   at: StepPlacement,
   drill: DrillControl,
 ): Promise<StepOutcome> {
+  if (ctx.dryRun) return walkDryRun(ctx, step, at);
   const def = actionDef(step.action);
   let attempts = 0;
-  if (ctx.dryRun) return walkDryRun(ctx, step, at);
   const started = emitStepStart(ctx, at, summarize(ctx, def, step.action), step.description);
   const end = (status: StepStatus, reason?: string, extra: Partial<StepEndFields> = {}): StepOutcome =>
     endStep(ctx, at, started, { status, reason, attempts, continueOnError: step.continueOnError, extra });
