@@ -26,7 +26,10 @@ export function verdictOf(report: RunReport): Verdict {
   return { headline, tolerated, skippedGates };
 }
 
-/** A gated step whose gate was skipped (by a person, or `on_timeout: skip`): it never ran. */
+/**
+ * A gated step whose gate was skipped (by a person, or `on_timeout: skip`): it never ran.
+ * Under `--fail-on-skip` it is also a failed step, and still listed here.
+ */
 export function isSkippedGate(step: StepReport): boolean {
   return step.gates.some((g) => g.kind === 'confirm' && g.decision === 'skipped');
 }

@@ -72,6 +72,7 @@ finally:
     expect(r.ends.get('cleanup')?.status).toBe('passed');
     const reports = await reportsOf(r.events);
     expect(caseCalled(reports, 'blackhole').failure).toMatchObject({ type: 'gate-skipped' });
+    expect(reports.json.skippedGates.map((g) => g.id)).toEqual(['blackhole']);
     expect(reports.console).toMatch(/Drill failed \(exit 1\).*--fail-on-skip/);
   });
 

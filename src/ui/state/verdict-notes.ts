@@ -23,7 +23,8 @@ export function verdictNotes(run: RunState): VerdictNotes | undefined {
         (s.status === 'failed' && s.group !== undefined && toleratedGroups.has(s.group))) &&
       !run.steps.some((m) => m.group === s.id && m.status === 'failed'),
   );
-  const skippedGates = run.steps.filter((s) => s.status === 'skipped' && s.decision?.startsWith('skipped'));
+  // Under --fail-on-skip such a step is failed, and still never ran.
+  const skippedGates = run.steps.filter((s) => s.decision?.startsWith('skipped'));
   const extras = [
     counted(tolerated.length, 'tolerated failure'),
     counted(skippedGates.length, 'skipped gate'),
