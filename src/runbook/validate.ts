@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
 import type { ValidateFunction } from 'ajv';
+import { slug as githubSlug } from 'github-slugger';
 import { actions } from '../actions/registry.js';
 import { ConfigProblem, type JsonSchema } from '../actions/types.js';
 import { didYouMean } from './did-you-mean.js';
@@ -199,7 +200,9 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
       report(
         s['id'] ? childPath(path, 'id') : path,
         `duplicate step id "${id}"`,
-        `first used at line ${first.line}; ids must be unique`,
+        s['id']
+          ? `first used at line ${first.line}; ids must be unique`
+          : `first used at line ${first.line}; ids must be unique: give one of the steps an id of its own, e.g. ${doc.format === 'markdown' ? '```sh {id=...}' : '`id: ...`'}`,
       );
     }
     ids.set(id, path);
@@ -340,13 +343,12 @@ function at(doc: RawDocument, path: string, message: string, hint?: string): Loa
   return hint === undefined ? { ...pos, path, message } : { ...pos, path, message, hint };
 }
 
-/** "Deploy to blue!" -> "deploy-to-blue". */
+/**
+ * "Deploy to blue!" -> "deploy-to-blue", "Überprüfen" -> "überprüfen": the anchor GitHub gives
+ * a heading with this text (github-slugger), so a step id links to its heading. Unicode letters
+ * and digits stay; text with none becomes "step". No `-1` suffixes for repeats: two steps with
+ * one id are an error the author fixes, so an id never shifts when a step is added above it.
+ */
 export function slug(text: string): string {
-  const s = text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60);
-  return s || 'step';
+  return githubSlug(text.trim()) || 'step';
 }
