@@ -27,6 +27,8 @@ export interface RunContext {
   cwd: string;
   acceptNewHostKeys: boolean;
   dryRun: boolean;
+  /** Set when resuming: the run continued and the ids of the steps that passed there. */
+  resumed?: { runId: string; passed: ReadonlySet<string> };
   /** Plan position of each step id, for `[i/n]`. */
   indexOf(stepId: string): number;
   total: number;

@@ -8,6 +8,7 @@ import { linkedController, reasonText } from './abort.js';
 import type { StepPart, StepStatus } from './events.js';
 import { runGate } from './gate-step.js';
 import { OutputCapture } from './output-capture.js';
+import { passedBefore, passedEarlier } from './resume-skip.js';
 import type { RunContext } from './run-context.js';
 import { emitStepStart, endStep } from './step-events.js';
 
@@ -22,6 +23,12 @@ export interface StepOutcome {
   reason?: string;
   /** Failed but continue_on_error let the run go on. */
   tolerated?: boolean;
+  /**
+   * The action steps whose action started (a member of a parallel group each on its own), so
+   * rollback undoes only what was done: not a step skipped by `when`, refused or skipped at
+   * its gate, or never reached.
+   */
+  acted: readonly ActionStep[];
 }
 
 /** The drill as one step sees it: a signal that says stop, and a way to stop everything. */
@@ -57,7 +64,15 @@ async function runActionStep(
   let attempts = 0;
   const started = emitStepStart(ctx, at, summarize(ctx, def, step.action), step.description);
   const end = (status: StepStatus, reason?: string, extra: Partial<StepEndFields> = {}): StepOutcome =>
-    endStep(ctx, at, started, { status, reason, attempts, continueOnError: step.continueOnError, extra });
+    endStep(ctx, at, started, {
+      status,
+      reason,
+      attempts,
+      continueOnError: step.continueOnError,
+      extra,
+      // `attempts` counts calls of the action: none means it never started.
+      acted: attempts > 0 ? [step] : [],
+    });
 
   if (drill.signal.aborted) return end('skipped', `not run: ${reasonText(drill.signal)}`);
   if (step.when !== undefined) {
@@ -306,12 +321,9 @@ async function runParallel(
   const group: DrillControl = { signal: controller.signal, abort: drill.abort };
   const outcomes = await Promise.all(
     step.steps.map(async (member) => {
-      const outcome = await runStep(
-        ctx,
-        member,
-        { phase: at.phase, id: member.id, name: member.name, group: at.id },
-        group,
-      );
+      const place = { phase: at.phase, id: member.id, name: member.name, group: at.id };
+      if (passedBefore(ctx, member)) return { member, outcome: passedEarlier(ctx, member, place) };
+      const outcome = await runStep(ctx, member, place, group);
       if (step.failFast && outcome.status === 'failed' && !outcome.tolerated && !controller.signal.aborted)
         controller.abort(`cancelled: ${member.name} failed`);
       return { member, outcome };
@@ -327,7 +339,13 @@ async function runParallel(
     failed.length > 0
       ? failed.map((f) => `${f.member.name}: ${f.outcome.reason ?? f.outcome.status}`).join('; ')
       : undefined;
-  return endStep(ctx, at, started, { status, reason, attempts: 1, continueOnError: step.continueOnError });
+  return endStep(ctx, at, started, {
+    status,
+    reason,
+    attempts: 1,
+    continueOnError: step.continueOnError,
+    acted: outcomes.flatMap((o) => o.outcome.acted),
+  });
 }
 
 /** The runbook as actions see it: `aws:` filled in from the current scope. */
