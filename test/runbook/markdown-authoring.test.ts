@@ -1,7 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are shell text, not JS templates
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RunbookError } from '../../src/runbook/errors.js';
 import { parseMarkdown } from '../../src/runbook/markdown/index.js';
+import { stripPrompts } from '../../src/runbook/markdown/prompts.js';
 import { buildRunbook } from '../../src/runbook/validate.js';
 
 // Authoring mistakes in Markdown runbooks (issue 12): a typo must never remove a gate, a
@@ -238,6 +240,41 @@ describe('Runme-style $ prompts in shell fences', () => {
   it('leaves $VAR, ${VAR} and $(cmd) at the start of a line alone', () => {
     const text = step('```sh', '$HOME/bin/check', '${TOOL:-true}', '$(which true)', '```');
     expect(stepsOf(text)[0]?.['run']).toBe('$HOME/bin/check\n${TOOL:-true}\n$(which true)');
+  });
+
+  it('gives back exactly the commands that were prompted, and leaves prompt-free text as it is', () => {
+    const command = fc
+      .string({ minLength: 1, maxLength: 30 })
+      .filter((c) => !c.includes('\n') && /^[^\s$#]/.test(c) && !c.endsWith('\\'));
+    fc.assert(
+      fc.property(fc.array(command, { minLength: 1, maxLength: 8 }), (commands) => {
+        const result = stripPrompts(commands.map((c) => `$ ${c}`).join('\n'));
+        expect(result).toEqual({ ok: true, command: commands.join('\n') });
+      }),
+    );
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (text) => {
+        fc.pre(!text.split('\n').some((line) => /^[ \t]*\$([ \t]|$)/.test(line)));
+        expect(stripPrompts(text)).toEqual({ ok: true, command: text });
+      }),
+    );
+  });
+
+  it('ignores the runme: key Runme writes into the frontmatter of files it saves', () => {
+    const doc = parse(
+      md(
+        '---',
+        'runme:',
+        '  id: 01HF7BT3HD84GWTQB8ZY0GBA06',
+        '  version: v3',
+        '---',
+        '## A',
+        '```sh',
+        'x',
+        '```',
+      ),
+    );
+    expect(doc.data).toEqual({ steps: [{ name: 'A', run: 'x' }] });
   });
 
   it('refuses a console transcript: prompts mixed with lines that have none', () => {

@@ -31,8 +31,11 @@ export function parseMarkdown(file: string, text: string): RawDocument {
 
   const positions: Positions = new Map(front.positions);
   const top = new Draft('', 'runbook', positions, problems);
-  for (const [key, value] of Object.entries(front.data))
+  for (const [key, value] of Object.entries(front.data)) {
+    // Runme keeps its own document id under `runme:` in files it saves; it means nothing here.
+    if (key === 'runme') continue;
     top.set(key, value, front.positions.get(key) ?? src.pos(1));
+  }
 
   const doc = outline(tree);
   if (doc.title) {
