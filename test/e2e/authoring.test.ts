@@ -18,14 +18,22 @@ describe('Markdown authoring mistakes at the command line', () => {
     }
   });
 
-  it('runs a Runme-style runbook whose commands carry $ prompts', async () => {
-    const ws = workspace();
-    ws.write('drill.md', readFileSync(join(FIXTURES, 'runme-prompts.md'), 'utf8'));
-    const r = await runCli(['run', 'drill.md', '--headless'], { cwd: ws.dir });
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).not.toContain('$: not found');
-    expect(ws.read('logs/app.log.1')).toBe('line one\nline two\n');
-    expect(r.stdout).toMatch(/line two/);
+  it('runs a Runme-style runbook whose commands carry $ prompts (not `$: not found`)', async () => {
+    const saved = readFileSync(join(FIXTURES, 'runme-prompts.md'), 'utf8');
+    // As a person writes it, and as Runme saves it (with its runme: frontmatter).
+    const plain = saved.replace(/^---\n[\s\S]*?\n---\n/, '');
+    for (const [name, text] of [
+      ['plain.md', plain],
+      ['saved.md', saved],
+    ] as const) {
+      const ws = workspace();
+      ws.write(name, text);
+      const r = await runCli(['run', name, '--headless'], { cwd: ws.dir });
+      expect(r.code, `${name}: ${r.stdout}${r.stderr}`).toBe(0);
+      expect(r.stdout).not.toContain('$: not found');
+      expect(ws.read('logs/app.log.1')).toBe('line one\nline two\n');
+      expect(r.stdout).toMatch(/line two/);
+    }
   });
 });
 
