@@ -187,6 +187,8 @@ describe('fences: only a top-level fence in a step section runs', () => {
     expect(
       stepsOf(step('<br>', '<img src="a.png"/>', '<!-- <div> -->', '', '```sh', 'x', '```'))[0]?.['run'],
     ).toBe('x');
+    // An element whose end tag may be left out never holds the fences that follow it.
+    expect(stepsOf(step('<p align="center">Intro', '', '```sh', 'x', '```'))[0]?.['run']).toBe('x');
   });
 
   it('says the same of fences in lists and quotes as before', () => {

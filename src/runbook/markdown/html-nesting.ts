@@ -19,6 +19,31 @@ const VOID = new Set([
   'track',
   'wbr',
 ]);
+/**
+ * Elements whose end tag HTML lets an author leave out (`<p>Intro` with no `</p>`): a browser
+ * closes them before the next block, so they never hold a fence that follows. Tracking them
+ * would refuse every later fence of a healthy runbook.
+ */
+const OPTIONAL_END = new Set([
+  'p',
+  'li',
+  'dt',
+  'dd',
+  'option',
+  'optgroup',
+  'rb',
+  'rt',
+  'rtc',
+  'rp',
+  'colgroup',
+  'caption',
+  'thead',
+  'tbody',
+  'tfoot',
+  'tr',
+  'td',
+  'th',
+]);
 const TAG = /<(\/?)([A-Za-z][A-Za-z0-9-]*)\b[^>]*?(\/?)>/g;
 const FENCE = /^[ \t]*(`{3,}|~{3,})[ \t]*([^\s`{]*)[ \t]*(.*)$/;
 const HINT = 'move it out of the HTML block to run it, or mark it as documentation (```console)';
@@ -98,7 +123,7 @@ function checkHtmlBlock(node: Html, open: string[], src: MarkdownSource, problem
     }
     for (const [, closing, name = '', selfClosed] of line.matchAll(TAG)) {
       const tag = name.toLowerCase();
-      if (VOID.has(tag) || selfClosed) continue;
+      if (VOID.has(tag) || OPTIONAL_END.has(tag) || selfClosed) continue;
       if (!closing) open.push(tag);
       else if (open.includes(tag)) open.length = open.lastIndexOf(tag);
     }
