@@ -322,7 +322,9 @@ async function runParallel(
   const outcomes = await Promise.all(
     step.steps.map(async (member) => {
       const place = { phase: at.phase, id: member.id, name: member.name, group: at.id };
-      if (passedBefore(ctx, member)) return { member, outcome: passedEarlier(ctx, member, place) };
+      // Only main steps are resumed; finally and steady state always run in full.
+      if (at.phase === 'main' && passedBefore(ctx, member))
+        return { member, outcome: passedEarlier(ctx, member, place) };
       const outcome = await runStep(ctx, member, place, group);
       if (step.failFast && outcome.status === 'failed' && !outcome.tolerated && !controller.signal.aborted)
         controller.abort(`cancelled: ${member.name} failed`);
