@@ -105,6 +105,15 @@ describe('callouts: a typo never removes a gate', () => {
     );
   });
 
+  it('refuses near misses of [!CONFIRM] that GitHub and drillbook would read as prose', () => {
+    for (const first of ['> [CONFIRM]', '> [! CONFIRM]', '> [ !confirm ]', '> [CONFRIM]', '>  [!CONFIRM ]']) {
+      const typed = first.slice(1).trim();
+      expect(problems(step(first, '> Stop blue?', '', '```sh', 'x', '```')), first).toBe(
+        `drill.md:5:${first.indexOf('[') + 1}: this quote starts like a gate, \`${typed}\`, but that is not the callout [!CONFIRM], so it would not stop the step (write \`> [!CONFIRM]\`: the \`!\` right after \`[\`, no spaces)`,
+      );
+    }
+  });
+
   it('leaves brackets that are not callout markers alone', () => {
     for (const first of ['> [x] done', '> [!] bang', '> [!not a word] text', '> see [!NOTE] below']) {
       const steps = stepsOf(step(first, '', '```sh', 'x', '```'));

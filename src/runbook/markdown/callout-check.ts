@@ -11,6 +11,8 @@ const KNOWN = [...DRILLBOOK_CALLOUTS, ...GITHUB_ALERTS];
 
 /** `[!WORD]` at the start of a line: what GitHub reads as an alert marker (in any case). */
 const MARKER = /^[ \t]*\[!([A-Za-z][A-Za-z0-9_-]*)\]/;
+/** Near misses GitHub does not read as a marker: `[CONFIRM]`, `[! CONFIRM]`, `[ !CONFIRM ]`. */
+const LOOSE_MARKER = /^[ \t]*\[[ \t]*!?[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*\]/;
 
 /**
  * Checks every quote in the document, wherever it stands. A `[!WORD]` marker on the first line
@@ -29,6 +31,15 @@ export function checkCallouts(tree: Root, src: MarkdownSource, problems: Problem
 function checkQuote(node: Blockquote, src: MarkdownSource, problems: Problems): void {
   const [first = '', ...rest] = blocksText(node.children, true).split('\n');
   const word = MARKER.exec(first)?.[1];
+  const loose = word === undefined ? LOOSE_MARKER.exec(first) : null;
+  if (loose && isConfirmLike(loose[1]!)) {
+    const typed = loose[0].trim();
+    problems.add(
+      markerPos(node, src, (line) => line.includes(typed)),
+      `this quote starts like a gate, \`${typed}\`, but that is not the callout [!CONFIRM], so it would not stop the step`,
+      'write `> [!CONFIRM]`: the `!` right after `[`, no spaces',
+    );
+  }
   if (word !== undefined && !KNOWN.includes(word.toUpperCase() as (typeof KNOWN)[number])) {
     const typed = `[!${word}]`;
     const suggestion = closest(word);
@@ -51,6 +62,10 @@ function checkQuote(node: Blockquote, src: MarkdownSource, problems: Problems): 
   }
 }
 
+function isConfirmLike(word: string): boolean {
+  return word.toUpperCase() === 'CONFIRM' || didYouMean(word.toUpperCase(), DRILLBOOK_CALLOUTS) !== undefined;
+}
+
 /** The nearest known word, or one it abbreviates (`WARN`). */
 function closest(word: string): string | undefined {
   const upper = word.toUpperCase();
@@ -67,7 +82,7 @@ function markerPos(
   const to = node.position?.end.line ?? from;
   for (let n = from; n <= to; n++) {
     const line = src.line(n);
-    if (matches(line, n)) return src.pos(n, line.indexOf('[!') + 1);
+    if (matches(line, n)) return src.pos(n, line.indexOf('[') + 1);
   }
   return src.pos(from, node.position?.start.column ?? 1);
 }
