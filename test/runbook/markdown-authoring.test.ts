@@ -103,6 +103,9 @@ describe('callouts: a typo never removes a gate', () => {
     ).toContain(
       'drill.md:6:3: this [!CONFIRM] is not the first line of its quote, so it is not a callout and would not stop the step (start a quote of its own with it: put a blank line before the `> [!CONFIRM]` line)',
     );
+    expect(
+      problems(step('> Before you go on:', '>', '> [!confirm]', '> Stop blue?', '', '```sh', 'x', '```')),
+    ).toContain('drill.md:7:3: this [!CONFIRM] is not the first line of its quote');
   });
 
   it('refuses near misses of [!CONFIRM] that GitHub and drillbook would read as prose', () => {

@@ -1,6 +1,6 @@
 import type { Blockquote, Nodes, Root } from 'mdast';
 import { didYouMean } from '../did-you-mean.js';
-import { blocksText } from './prose.js';
+import { inlineText } from './prose.js';
 import type { MarkdownSource, Problems } from './source.js';
 
 /** GitHub's alert types: documentation, shown as coloured boxes, never run. */
@@ -21,15 +21,22 @@ const LOOSE_MARKER = /^[ \t]*\[[ \t]*!?[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*\]/;
  * (the marker must be the quote's first line) and would not stop the step, so it is refused too.
  */
 export function checkCallouts(tree: Root, src: MarkdownSource, problems: Problems): void {
-  const visit = (node: Nodes): void => {
+  // A stack, not recursion: quotes nested thousands deep must not overflow the call stack.
+  const stack: Nodes[] = [tree];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
     if (node.type === 'blockquote') checkQuote(node, src, problems);
-    if ('children' in node) for (const child of node.children) visit(child);
-  };
-  visit(tree);
+    if ('children' in node) for (const child of node.children) stack.push(child);
+  }
 }
 
+/**
+ * Reads only the quote's own paragraphs (a nested quote is checked on its own), so the
+ * work stays linear in the size of the document.
+ */
 function checkQuote(node: Blockquote, src: MarkdownSource, problems: Problems): void {
-  const [first = '', ...rest] = blocksText(node.children, true).split('\n');
+  const own = (child: Nodes) =>
+    child.type === 'paragraph' ? inlineText(child.children, true).split('\n') : [''];
+  const [first = '', ...rest] = node.children.flatMap(own);
   const word = MARKER.exec(first)?.[1];
   const loose = word === undefined ? LOOSE_MARKER.exec(first) : null;
   if (loose && isConfirmLike(loose[1]!)) {
