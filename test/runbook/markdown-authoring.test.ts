@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { RunbookError } from '../../src/runbook/errors.js';
 import { parseMarkdown } from '../../src/runbook/markdown/index.js';
 import { stripPrompts } from '../../src/runbook/markdown/prompts.js';
-import { buildRunbook } from '../../src/runbook/validate.js';
+import { buildRunbook, slug } from '../../src/runbook/validate.js';
 
 // Authoring mistakes in Markdown runbooks (issue 12): a typo must never remove a gate, a
 // command that would not run must never look like it does, and step ids follow GitHub's
@@ -355,6 +355,18 @@ describe('step ids from headings are GitHub anchors', () => {
         name,
       ).toEqual([id]);
     }
+  });
+
+  it('makes ids that are never empty, hold no space or upper case, and are their own slug', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (text) => {
+        const id = slug(text);
+        expect(id).not.toBe('');
+        expect(id).not.toMatch(/\s/);
+        expect(id).toBe(id.toLowerCase());
+        expect(slug(id)).toBe(id);
+      }),
+    );
   });
 
   it('names a step "step" when its heading has no letters or digits', () => {
