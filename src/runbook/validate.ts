@@ -170,6 +170,7 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
   const buildStep = (s: Raw, path: string, fallbackIndex: number): Step | undefined => {
     const actionKeys = Object.keys(s).filter((k) => k !== 'confirm' && actions.has(k));
     const isParallel = s['parallel'] !== undefined;
+    if (isParallel) refuseGroupKeys(s, path, report);
     if (actionKeys.length > 1 || (isParallel && actionKeys.length > 0)) {
       const keys = isParallel ? ['parallel', ...actionKeys] : actionKeys;
       report(
@@ -321,6 +322,35 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
   };
   if (typeof raw['description'] === 'string') runbook.description = raw['description'];
   return runbook;
+}
+
+/**
+ * The engine decides `confirm`, `when` and `undo` for each action step; a parallel group has
+ * none of its own. Accepting them would run the members without the gate or the condition,
+ * and leave rollback without the undo, so they are refused where they are written.
+ */
+const GROUP_KEYS: Array<[key: string, why: string, hint: string]> = [
+  [
+    'confirm',
+    'its members would run without this gate',
+    'put a confirm step before the group, or `confirm` on each member',
+  ],
+  ['when', 'its members would run whatever it says', 'put `when` on each member'],
+  [
+    'undo',
+    'rollback undoes each member that acted, with its own undo',
+    'put `undo` on the members that need one',
+  ],
+];
+
+function refuseGroupKeys(
+  s: Raw,
+  path: string,
+  report: (path: string, message: string, hint?: string) => void,
+) {
+  for (const [key, why, hint] of GROUP_KEYS)
+    if (s[key] !== undefined)
+      report(childPath(path, key), `\`${key}\` cannot go on a parallel group: ${why}`, hint);
 }
 
 /** Every explicit step id, so a template naming a later step gets a precise message. */

@@ -205,3 +205,26 @@ ${acting('prepare')}  - { id: check, run: "echo check >> acted; exit 1" }
     expect(lines(rb, 'undone')).toEqual(['undo-prepare']);
   });
 });
+
+describe('a parallel group has no gate, condition or undo of its own', () => {
+  it('refuses confirm, when and undo on a group, where they are written, instead of ignoring them', async () => {
+    const text = `
+steps:
+  - id: group
+    confirm: "Blackhole both?"
+    when: "no"
+    undo: { run: "echo undo-group" }
+    parallel:
+      - { id: a, run: "echo a" }
+`;
+    const message = await yamlRunbook(text).then(
+      () => '',
+      (error: Error) => error.message,
+    );
+    expect(message.split('\n').map((l) => l.replace(/^.*runbook\.yaml:/, ''))).toEqual([
+      '4:5: steps[0].confirm: `confirm` cannot go on a parallel group: its members would run without this gate (put a confirm step before the group, or `confirm` on each member)',
+      '5:5: steps[0].when: `when` cannot go on a parallel group: its members would run whatever it says (put `when` on each member)',
+      '6:5: steps[0].undo: `undo` cannot go on a parallel group: rollback undoes each member that acted, with its own undo (put `undo` on the members that need one)',
+    ]);
+  });
+});
