@@ -14,6 +14,7 @@ export type EngineEvent =
   | GateDecisionEvent
   | StepRetryEvent
   | StepEndEvent
+  | StepUndoneEvent
   | StopTrippedEvent
   | RunEndEvent;
 
@@ -137,6 +138,22 @@ export interface StepEndEvent {
   /** Bounded tail of output that the journal did not already hold as `output` events. */
   outputTail?: string;
   group?: string;
+}
+
+/**
+ * A step's `undo` ran during rollback, after the undo's own step-end (phase `undo`, id
+ * `undo/<id>`). The step's effect is no longer in place as it was when it passed, so reports
+ * show it as undone and `resume` runs it again. Journals written before this event existed
+ * have only the undo's step-end; readers fall back to that.
+ */
+export interface StepUndoneEvent {
+  type: 'step-undone';
+  time: number;
+  /** The step that was undone (not the `undo/` id). */
+  stepId: string;
+  name: string;
+  /** How its undo ended: `passed` means the step is fully undone. */
+  undo: StepStatus;
 }
 
 export interface StopTrippedEvent {

@@ -49,13 +49,25 @@ export async function readJournal(runDir: string): Promise<JournalContents> {
   };
 }
 
-/** What a resumed run carries over: passed main steps, their outputs, saved vars. */
+/**
+ * What a resumed run carries over: passed main steps (parallel members each on their own),
+ * their outputs, saved vars. A step rolled back after it passed is not passed any more: its
+ * `step-undone` record, or in journals older than that record its undo's step-end, takes it
+ * out, so resume runs it again.
+ */
 export function resumeStateFrom(journal: JournalContents): ResumeState {
   const passed = new Set(journal.start.resumed?.passed ?? []);
   const outputs: Record<string, string> = {};
   const vars: Record<string, string> = { ...journal.start.vars };
+  const groupOf = new Map(journal.start.plan.flatMap((p) => (p.group ? [[p.id, p.group] as const] : [])));
+  // An undone member leaves its group (and the group's group) not passed either.
+  const undone = (id: string | undefined) => {
+    for (let at = id; at !== undefined; at = groupOf.get(at)) passed.delete(at);
+  };
   for (const e of journal.events) {
+    if (e.type === 'step-undone') undone(e.stepId);
     if (e.type !== 'step-end') continue;
+    if (e.phase === 'undo' && e.attempts > 0) undone(e.stepId.replace(/^undo\//, ''));
     if (e.status === 'passed' && e.phase === 'main') {
       passed.add(e.stepId);
       if (e.value !== undefined) outputs[e.stepId] = e.value;

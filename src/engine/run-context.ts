@@ -29,6 +29,8 @@ export interface RunContext {
   dryRun: boolean;
   /** `--fail-on-skip`: a gate skipped by a person or by `on_timeout: skip` fails its step. */
   failOnSkip: boolean;
+  /** Set when resuming: the run continued and the ids of the steps that passed there. */
+  resumed?: { runId: string; passed: ReadonlySet<string> };
   /** Plan position of each step id, for `[i/n]`. */
   indexOf(stepId: string): number;
   total: number;

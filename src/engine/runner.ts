@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import type { ActionStep, Runbook, Step } from '../runbook/model.js';
 import { exitCodeFor, linkedController, reasonText } from './abort.js';
-import type { EngineEvent, EventListener, RunEndEvent, RunStatus } from './events.js';
+import type { EngineEvent, EventListener, RunEndEvent, RunStatus, StepUndoneEvent } from './events.js';
 import type { Gate } from './gate.js';
 import { afterId, beforeId, planSteps, undoId } from './plan.js';
 import { createRedactor } from './redact.js';
 import { ResourcePool } from './resources.js';
+import { leaves, passedBefore, passedEarlier } from './resume-skip.js';
 import type { MutableScope, RunContext } from './run-context.js';
 import { endStep } from './step-events.js';
 import { type DrillControl, runStep as runStepUnguarded, type StepOutcome } from './step-runner.js';
@@ -96,6 +97,9 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
     failOnSkip: options.failOnSkip ?? false,
     indexOf: (id) => index.get(id) ?? 0,
     total: plan.length,
+    ...(options.resume
+      ? { resumed: { runId: options.resume.runId, passed: new Set(options.resume.passed) } }
+      : {}),
   };
 
   const drillLink = linkedController(options.signal);
@@ -147,22 +151,6 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
     if (step.kind === 'parallel') for (const m of step.steps) notRun(m, m.id, m.name, phase, reason);
   };
 
-  /** A step that passed in the run being resumed: it counts as passed, it did not run now. */
-  const passedEarlier = (step: Step, reason: string) => {
-    emit({
-      type: 'step-end',
-      time: Date.now(),
-      stepId: step.id,
-      name: step.name,
-      phase: 'main',
-      status: 'passed',
-      durationMs: 0,
-      attempts: 0,
-      reason,
-    });
-    if (step.kind === 'parallel') for (const m of step.steps) passedEarlier(m, reason);
-  };
-
   try {
     for (const s of runbook.steadyState) {
       if (failure || drill.signal.aborted) break;
@@ -178,7 +166,6 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
 
     const started: ActionStep[] = [];
     const selected = selection(runbook, options);
-    const resumed = new Set(options.resume?.passed ?? []);
     const stopWatching =
       runbook.stopWhen.probes.length > 0 && !ctx.dryRun && !failure
         ? watchStopConditions(ctx, runbook.stopWhen.probes, runbook.stopWhen.interval, drill)
@@ -191,8 +178,8 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
           notRun(step, step.id, step.name, 'main', why);
           continue;
         }
-        if (resumed.has(step.id)) {
-          passedEarlier(step, `passed in run ${options.resume?.runId}; not run again (resumed)`);
+        if (passedBefore(ctx, step)) {
+          started.push(...passedEarlier(ctx, step, { phase: 'main', id: step.id, name: step.name }).acted);
           continue;
         }
         if (failure || drill.signal.aborted) {
@@ -202,7 +189,7 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
         }
         const outcome = await runStep(ctx, step, { phase: 'main', id: step.id, name: step.name }, drill);
         // Only what began acting needs undoing: not a step skipped by `when` or at its gate.
-        if (outcome.status !== 'skipped') started.push(...leaves(step));
+        started.push(...outcome.acted);
         noteFailure(step.name, outcome);
       }
       stepsEnded = true;
@@ -221,15 +208,14 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
         // The undo runs unconditionally, without a gate, once, and saves nothing.
         const { when: _when, confirm: _confirm, save: _save, ...rest } = step;
         const undoStep: ActionStep = { ...rest, action: step.undo, retries: 0 };
-        noteFailure(
-          `Undo: ${step.name}`,
-          await runStep(
-            ctx,
-            undoStep,
-            { phase: 'undo', id: undoId(step.id), name: `Undo: ${step.name}` },
-            cleanup,
-          ),
+        const undone = await runStep(
+          ctx,
+          undoStep,
+          { phase: 'undo', id: undoId(step.id), name: `Undo: ${step.name}` },
+          cleanup,
         );
+        noteFailure(`Undo: ${step.name}`, undone);
+        if (undone.acted.length > 0) emit(undoneEvent(step, undone));
       }
     }
 
@@ -277,6 +263,8 @@ async function runStep(...args: Parameters<typeof runStepUnguarded>): Promise<St
       reason,
       attempts: 1,
       continueOnError: step.continueOnError,
+      // Whether the action started is unknown; an undo restores, so err on undoing.
+      acted: leaves(step),
     });
   }
 }
@@ -314,9 +302,9 @@ function selection(runbook: Runbook, options: DrillOptions): (id: string) => str
   };
 }
 
-/** The action steps a step starts: itself, or every member of a parallel group. */
-function leaves(step: Step): ActionStep[] {
-  return step.kind === 'action' ? [step] : step.steps.flatMap(leaves);
+/** Records that a step was undone, so reports show it and `resume` runs it again. */
+function undoneEvent(step: ActionStep, undo: StepOutcome): StepUndoneEvent {
+  return { type: 'step-undone', time: Date.now(), stepId: step.id, name: step.name, undo: undo.status };
 }
 
 /** Applies `redact` to every string field of an event (output is redacted as a stream). */

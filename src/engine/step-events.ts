@@ -1,3 +1,4 @@
+import type { ActionStep } from '../runbook/model.js';
 import type { StepEndEvent, StepStatus } from './events.js';
 import type { RunContext } from './run-context.js';
 import type { StepOutcome, StepPlacement } from './step-runner.js';
@@ -33,6 +34,8 @@ export interface StepEnding {
   /** The step's continue_on_error: a failure is then tolerated. */
   continueOnError: boolean;
   extra?: Partial<Pick<StepEndEvent, 'saved' | 'value' | 'parts'>>;
+  /** See StepOutcome.acted. */
+  acted: readonly ActionStep[];
 }
 
 /** Emits a step's step-end event and returns the outcome the runner acts on. */
@@ -58,5 +61,10 @@ export function endStep(
     ...(at.group !== undefined ? { group: at.group } : {}),
     ...ending.extra,
   });
-  return { status, ...(reason !== undefined ? { reason } : {}), ...(tolerated ? { tolerated } : {}) };
+  return {
+    status,
+    ...(reason !== undefined ? { reason } : {}),
+    ...(tolerated ? { tolerated } : {}),
+    acted: ending.acted,
+  };
 }

@@ -9,6 +9,7 @@ import { dryRunGroupReason, dryRunView } from './dry-run.js';
 import type { StepPart, StepStatus } from './events.js';
 import { runGate } from './gate-step.js';
 import { OutputCapture } from './output-capture.js';
+import { passedBefore, passedEarlier } from './resume-skip.js';
 import type { RunContext } from './run-context.js';
 import { emitStepStart, endStep } from './step-events.js';
 
@@ -23,6 +24,12 @@ export interface StepOutcome {
   reason?: string;
   /** Failed but continue_on_error let the run go on. */
   tolerated?: boolean;
+  /**
+   * The action steps whose action started (a member of a parallel group each on its own), so
+   * rollback undoes only what was done: not a step skipped by `when`, refused or skipped at
+   * its gate, or never reached.
+   */
+  acted: readonly ActionStep[];
 }
 
 /** The drill as one step sees it: a signal that says stop, and a way to stop everything. */
@@ -59,7 +66,15 @@ async function runActionStep(
   let attempts = 0;
   const started = emitStepStart(ctx, at, summarize(ctx, def, step.action), step.description);
   const end = (status: StepStatus, reason?: string, extra: Partial<StepEndFields> = {}): StepOutcome =>
-    endStep(ctx, at, started, { status, reason, attempts, continueOnError: step.continueOnError, extra });
+    endStep(ctx, at, started, {
+      status,
+      reason,
+      attempts,
+      continueOnError: step.continueOnError,
+      extra,
+      // `attempts` counts calls of the action: none means it never started.
+      acted: attempts > 0 ? [step] : [],
+    });
 
   if (drill.signal.aborted) return end('skipped', `not run: ${reasonText(drill.signal)}`);
   if (step.when !== undefined) {
@@ -81,6 +96,7 @@ async function runActionStep(
         reason: `${gate.note}; --fail-on-skip makes a skipped gate fail the drill`,
         attempts,
         continueOnError: false,
+        acted: [],
       });
     if (gate.outcome !== 'approved') return end(gate.outcome === 'refused' ? 'failed' : 'skipped', gate.note);
   }
@@ -156,6 +172,7 @@ function walkDryRun(ctx: RunContext, step: ActionStep, at: StepPlacement): StepO
     reason: view.reason,
     attempts: 0,
     continueOnError: false,
+    acted: [],
   });
 }
 
@@ -347,12 +364,11 @@ async function runParallel(
   const group: DrillControl = { signal: controller.signal, abort: drill.abort };
   const outcomes = await Promise.all(
     step.steps.map(async (member) => {
-      const outcome = await runStep(
-        ctx,
-        member,
-        { phase: at.phase, id: member.id, name: member.name, group: at.id },
-        group,
-      );
+      const place = { phase: at.phase, id: member.id, name: member.name, group: at.id };
+      // Only main steps are resumed; finally and steady state always run in full.
+      if (at.phase === 'main' && passedBefore(ctx, member))
+        return { member, outcome: passedEarlier(ctx, member, place) };
+      const outcome = await runStep(ctx, member, place, group);
       if (step.failFast && outcome.status === 'failed' && !outcome.tolerated && !controller.signal.aborted)
         controller.abort(`cancelled: ${member.name} failed`);
       return { member, outcome };
@@ -365,6 +381,7 @@ async function runParallel(
       reason: dryRunGroupReason(step),
       attempts: 0,
       continueOnError: false,
+      acted: [],
     });
   const failed = outcomes.filter(
     (o) => (o.outcome.status === 'failed' || o.outcome.status === 'interrupted') && !o.outcome.tolerated,
@@ -375,7 +392,13 @@ async function runParallel(
     failed.length > 0
       ? failed.map((f) => `${f.member.name}: ${f.outcome.reason ?? f.outcome.status}`).join('; ')
       : undefined;
-  return endStep(ctx, at, started, { status, reason, attempts: 1, continueOnError: step.continueOnError });
+  return endStep(ctx, at, started, {
+    status,
+    reason,
+    attempts: 1,
+    continueOnError: step.continueOnError,
+    acted: outcomes.flatMap((o) => o.outcome.acted),
+  });
 }
 
 /** The runbook as actions see it: `aws:` filled in from the current scope. */

@@ -146,6 +146,8 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
         return `${head(event.stepId, 'retry', colors.yellow)}: attempt ${event.attempt} in ${formatDuration(event.delayMs)}: ${indentRest(event.reason)}\n`;
       case 'step-end':
         return onEnd(event);
+      case 'step-undone':
+        return verbose ? `${head(event.stepId, 'undone', colors.yellow)}\n` : '';
       case 'stop-tripped':
         return `${colors.red('[stop]')} stop condition ${event.probeId} tripped: ${indentRest(event.reason)}\n`;
       case 'run-end':

@@ -33,11 +33,17 @@ export function describeRetry(retry: RetryRecord): string {
   return `retry: attempt ${retry.attempt} in ${formatDuration(retry.delayMs)} after: ${retry.reason}`;
 }
 
-/** Status word for people; "not run" is a skipped step that never started. */
-export function statusWord(step: Pick<StepReport, 'status' | 'notRun' | 'tolerated'>): string {
+/**
+ * Status word for people; "not run" is a skipped step that never started. A step rolled back
+ * says so: "passed, undone" (or "passed, undo failed" when its undo did not pass).
+ */
+export function statusWord(
+  step: Pick<StepReport, 'status' | 'notRun' | 'tolerated'> & Partial<Pick<StepReport, 'undone'>>,
+): string {
   if (step.notRun) return 'not run';
-  if (step.status === 'failed' && step.tolerated) return 'failed (tolerated)';
-  return step.status;
+  const word = step.status === 'failed' && step.tolerated ? 'failed (tolerated)' : step.status;
+  if (!step.undone) return word;
+  return `${word}, ${step.undone.status === 'passed' ? 'undone' : `undo ${step.undone.status}`}`;
 }
 
 /** 1234567 -> "1,234,567" (plain, locale-independent). */

@@ -180,6 +180,8 @@ function stepLog(step: StepReport): string {
   lines.push(`step ${step.id} (${step.phase}${group}): ${step.notRun ? 'not run' : step.status}${attempts}`);
   if (step.summary) lines.push(`does: ${step.summary}`);
   if (step.reason && step.status !== 'passed') lines.push(`reason: ${step.reason}`);
+  if (step.undone)
+    lines.push(`UNDONE during rollback (its undo ${step.undone.status}); resume runs it again`);
   for (const gate of step.gates) lines.push(describeGate(gate));
   for (const retry of step.retries) lines.push(describeRetry(retry));
   if (step.saved) lines.push(`saved ${step.saved.name} = ${step.saved.value}`);

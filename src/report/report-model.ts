@@ -83,6 +83,8 @@ export interface StepReport {
   attempts: number;
   reason?: string;
   tolerated: boolean;
+  /** Rolled back: its undo ran (`status` is how the undo ended). `resume` runs it again. */
+  undone?: { status: StepStatus };
   gates: GateRecord[];
   retries: RetryRecord[];
   saved?: { name: string; value: string };

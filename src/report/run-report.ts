@@ -95,6 +95,9 @@ export class RunReportBuilder {
       case 'step-end':
         this.onStepEnd(event);
         break;
+      case 'step-undone':
+        this.entry(event.stepId, 'main', event.name).step.undone = { status: event.undo };
+        break;
       case 'stop-tripped':
         this.stopTripped.push({ time: event.time, probeId: event.probeId, reason: event.reason });
         break;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
 import type { ValidateFunction } from 'ajv';
+import { slug as githubSlug } from 'github-slugger';
 import { actions } from '../actions/registry.js';
 import { ConfigProblem, type JsonSchema } from '../actions/types.js';
 import { didYouMean } from './did-you-mean.js';
@@ -169,6 +170,7 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
   const buildStep = (s: Raw, path: string, fallbackIndex: number): Step | undefined => {
     const actionKeys = Object.keys(s).filter((k) => k !== 'confirm' && actions.has(k));
     const isParallel = s['parallel'] !== undefined;
+    if (isParallel) refuseGroupKeys(s, path, report);
     if (actionKeys.length > 1 || (isParallel && actionKeys.length > 0)) {
       const keys = isParallel ? ['parallel', ...actionKeys] : actionKeys;
       report(
@@ -199,7 +201,9 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
       report(
         s['id'] ? childPath(path, 'id') : path,
         `duplicate step id "${id}"`,
-        `first used at line ${first.line}; ids must be unique`,
+        s['id']
+          ? `first used at line ${first.line}; ids must be unique`
+          : `first used at line ${first.line}; ids must be unique: give one of the steps an id of its own, e.g. ${doc.format === 'markdown' ? '```sh {id=...}' : '`id: ...`'}`,
       );
     }
     ids.set(id, path);
@@ -320,6 +324,35 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
   return runbook;
 }
 
+/**
+ * The engine decides `confirm`, `when` and `undo` for each action step; a parallel group has
+ * none of its own. Accepting them would run the members without the gate or the condition,
+ * and leave rollback without the undo, so they are refused where they are written.
+ */
+const GROUP_KEYS: Array<[key: string, why: string, hint: string]> = [
+  [
+    'confirm',
+    'its members would run without this gate',
+    'put a confirm step before the group, or `confirm` on each member',
+  ],
+  ['when', 'its members would run whatever it says', 'put `when` on each member'],
+  [
+    'undo',
+    'rollback undoes each member that acted, with its own undo',
+    'put `undo` on the members that need one',
+  ],
+];
+
+function refuseGroupKeys(
+  s: Raw,
+  path: string,
+  report: (path: string, message: string, hint?: string) => void,
+) {
+  for (const [key, why, hint] of GROUP_KEYS)
+    if (s[key] !== undefined)
+      report(childPath(path, key), `\`${key}\` cannot go on a parallel group: ${why}`, hint);
+}
+
 /** Every explicit step id, so a template naming a later step gets a precise message. */
 function collectIds(raw: Raw): Set<string> {
   const ids = new Set<string>();
@@ -340,13 +373,12 @@ function at(doc: RawDocument, path: string, message: string, hint?: string): Loa
   return hint === undefined ? { ...pos, path, message } : { ...pos, path, message, hint };
 }
 
-/** "Deploy to blue!" -> "deploy-to-blue". */
+/**
+ * "Deploy to blue!" -> "deploy-to-blue", "Überprüfen" -> "überprüfen": the anchor GitHub gives
+ * a heading with this text (github-slugger), so a step id links to its heading. Unicode letters
+ * and digits stay; text with none becomes "step". No `-1` suffixes for repeats: two steps with
+ * one id are an error the author fixes, so an id never shifts when a step is added above it.
+ */
 export function slug(text: string): string {
-  const s = text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60);
-  return s || 'step';
+  return githubSlug(text.trim()) || 'step';
 }

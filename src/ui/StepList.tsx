@@ -64,6 +64,7 @@ function StepRow({ step, focused, now }: { step: StepView; focused: boolean; now
           {phase}
           {step.name}
           {step.tolerated ? ' (tolerated)' : ''}
+          {step.undone ? ' (undone)' : ''}
           {step.status === 'failed' && step.reason ? <Text color="red"> — {step.reason}</Text> : null}
         </Text>
       </Box>

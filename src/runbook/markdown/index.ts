@@ -18,7 +18,11 @@
  *   `undo` marks the block as the step's undo action. Runme-only keys are ignored.
  * - ```yaml drillbook -> its keys merge into the step (any action, parallel, undo, ...).
  * - `> [!CONFIRM]` + question -> confirm; `Type: phrase`, `Timeout: 2m`,
- *   `On timeout: skip|abort` lines -> the object form.
+ *   `On timeout: skip|abort` lines -> the object form. GitHub's alerts (NOTE, TIP, IMPORTANT,
+ *   WARNING, CAUTION) are prose; any other `[!WORD]` is an error with a did-you-mean.
+ * - Runnable fences and gates count only at the top level of a section: inside a list, a
+ *   quote or an HTML element they are refused. `$ ` prompts are stripped when every command
+ *   line has one; a block mixing prompted and bare lines is refused.
  * - Every other fenced block is documentation and never runs.
  */
 export { parseMarkdown } from './parse.js';

@@ -1,9 +1,12 @@
+import type { RootContent } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import type { SourcePos } from '../errors.js';
 import type { RawDocument } from '../raw.js';
+import { checkCallouts } from './callout-check.js';
 import { Draft } from './draft.js';
 import { checkFencesClosed } from './fences.js';
 import { splitFrontmatter } from './frontmatter.js';
+import { checkHtmlNesting } from './html-nesting.js';
 import { blocksText } from './prose.js';
 import { headingText, type Outline, outline, type Section } from './sections.js';
 import { checkReadable, MarkdownSource, Problems } from './source.js';
@@ -23,18 +26,23 @@ export function parseMarkdown(file: string, text: string): RawDocument {
   const front = splitFrontmatter(src, problems);
   const tree = fromMarkdown(front.body);
   checkFencesClosed(tree, src, problems);
+  checkCallouts(tree, src, problems);
+  const refused = checkHtmlNesting(tree, src, problems);
 
   const positions: Positions = new Map(front.positions);
   const top = new Draft('', 'runbook', positions, problems);
-  for (const [key, value] of Object.entries(front.data))
+  for (const [key, value] of Object.entries(front.data)) {
+    // Runme keeps its own document id under `runme:` in files it saves; it means nothing here.
+    if (key === 'runme') continue;
     top.set(key, value, front.positions.get(key) ?? src.pos(1));
+  }
 
   const doc = outline(tree);
   if (doc.title) {
     const at = doc.title.children[0]?.position?.start ?? doc.title.position!.start;
     top.setDefault('title', headingText(doc.title), src.pos(at.line, at.column));
   }
-  const { prose } = readBody(top, doc.preamble, src, problems);
+  const { prose } = readBody(top, doc.preamble, src, problems, refused);
   const description = blocksText(prose);
   if (description) {
     const first = prose.find((n) => blocksText([n]) !== '')!.position!.start;
@@ -48,12 +56,18 @@ export function parseMarkdown(file: string, text: string): RawDocument {
       'add a `## Step name` with a ```sh block under it',
     );
   }
-  for (const section of doc.sections) addSection(top, section, src, problems);
+  for (const section of doc.sections) addSection(top, section, src, problems, refused);
   problems.throwIfAny();
   return { file, format: 'markdown', text, data: top.data, positions };
 }
 
-function addSection(top: Draft, section: Section, src: MarkdownSource, problems: Problems): void {
+function addSection(
+  top: Draft,
+  section: Section,
+  src: MarkdownSource,
+  problems: Problems,
+  refused: ReadonlySet<RootContent>,
+): void {
   const heading = section.heading.position!.start;
   const at = src.pos(heading.line, heading.column);
   const target = listFor(top, section.list, at, problems);
@@ -61,7 +75,7 @@ function addSection(top: Draft, section: Section, src: MarkdownSource, problems:
   const path = `${target.path}[${target.list.length}]`;
   const step = new Draft(path, 'step', top.positionsMap, problems);
   top.position(path, at);
-  buildStep(step, section, src, problems);
+  buildStep(step, section, src, problems, refused);
   target.list.push(step.data);
 }
 

@@ -2,6 +2,7 @@ import type { Code } from 'mdast';
 import { type Attribute, AttributeError, parseAttributes } from './attributes.js';
 import type { Draft } from './draft.js';
 import { metaColumn } from './fences.js';
+import { stripPrompts } from './prompts.js';
 import type { MarkdownSource, Problems } from './source.js';
 
 /** Attributes that configure the command itself rather than the step. */
@@ -28,12 +29,23 @@ export function addShellBlock(draft: Draft, code: Code, src: MarkdownSource, pro
   const start = code.position!.start;
   const fence = src.pos(start.line, start.column);
   const at = (column: number) => src.pos(start.line, column);
+  const prompts = stripPrompts(code.value);
+  if (!prompts.ok) {
+    const line = (i: number) => start.line + 1 + i;
+    problems.add(
+      src.pos(line(prompts.bare), 1),
+      `line ${line(prompts.bare)} has no \`$ \` prompt but line ${line(prompts.prompted)} has one: this looks like a console transcript, where output lines would run as commands`,
+      'drop every `$ ` prompt, put prompts on every command line, or mark the block as documentation (```console)',
+      draft.path,
+    );
+    return;
+  }
   try {
     const attrs = parseAttributes(code.meta, metaColumn(code, src)).filter((a) => !RUNME_ONLY.has(a.key));
     const undo = attrs.find((a) => a.key === 'undo');
     const stepAttrs = attrs.filter((a) => a !== undo && !ACTION_ATTRS.has(a.key));
     const { key, config, parts } = shellAction(
-      code.value,
+      prompts.command,
       attrs.filter((a) => ACTION_ATTRS.has(a.key)),
     );
     const body = src.pos(start.line + 1, start.column);

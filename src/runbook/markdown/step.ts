@@ -9,7 +9,13 @@ import { addShellBlock } from './shell-block.js';
 import type { MarkdownSource, Problems } from './source.js';
 
 /** Fills a step draft from one `##` section: name, description, action, confirm gate. */
-export function buildStep(draft: Draft, section: Section, src: MarkdownSource, problems: Problems): void {
+export function buildStep(
+  draft: Draft,
+  section: Section,
+  src: MarkdownSource,
+  problems: Problems,
+  refused: ReadonlySet<RootContent> = new Set(),
+): void {
   const heading = section.heading.position!.start;
   const nameAt = section.heading.children[0]?.position?.start ?? heading;
   if (section.name === '') {
@@ -21,7 +27,7 @@ export function buildStep(draft: Draft, section: Section, src: MarkdownSource, p
     );
   }
   draft.setDefault('name', section.name, src.pos(nameAt.line, nameAt.column));
-  const { prose, runnable } = readBody(draft, section.nodes, src, problems);
+  const { prose, runnable } = readBody(draft, section.nodes, src, problems, refused);
   const description = blocksText(prose);
   if (description) {
     const first = prose.find((n) => blocksText([n]) !== '')?.position?.start ?? heading;
@@ -40,18 +46,22 @@ export function buildStep(draft: Draft, section: Section, src: MarkdownSource, p
 /**
  * Feeds runnable blocks and callouts to the draft; returns the prose nodes left over and how
  * many runnable pieces there were. Shared with the preamble, where a draft of the top level
- * takes ```yaml drillbook keys.
+ * takes ```yaml drillbook keys. `refused` nodes were already reported (e.g. a fence inside
+ * `<details>`); they count as runnable so the step does not also get a misleading "no action".
  */
 export function readBody(
   draft: Draft,
   nodes: RootContent[],
   src: MarkdownSource,
   problems: Problems,
+  refused: ReadonlySet<RootContent> = new Set(),
 ): { prose: RootContent[]; runnable: number } {
   const prose: RootContent[] = [];
   let runnable = 0;
   for (const node of nodes) {
-    if (node.type === 'code') {
+    if (refused.has(node)) {
+      runnable++;
+    } else if (node.type === 'code') {
       const kind = blockKind(node);
       if (kind !== 'doc') runnable++;
       if (kind === 'drillbook') addDrillbookBlock(draft, node, src, problems);

@@ -24,6 +24,8 @@ export interface StepView {
   description?: string;
   reason?: string;
   tolerated?: boolean;
+  /** Rollback ran its undo: the step's effect is no longer in place. */
+  undone?: boolean;
   /** The last gate decision for this step, e.g. `approved by person`. */
   decision?: string;
 }
@@ -171,6 +173,9 @@ export function applyEvents(state: RunState, events: readonly RunStateEvent[]): 
           ...(event.tolerated ? { tolerated: true } : {}),
         }));
         if (next.gate?.stepId === event.stepId) next.gate = undefined;
+        break;
+      case 'step-undone':
+        update(next, event.stepId, event.name, 'main', (s) => ({ ...s, undone: true }));
         break;
       case 'stop-tripped':
         next.stopReason = `${event.probeId}: ${event.reason}`;
