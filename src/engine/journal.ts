@@ -1,6 +1,7 @@
-import { closeSync, fsync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineEvent, EventListener } from './events.js';
+import { makePrivateRunDir, openPrivateFile } from './private-files.js';
 
 /** Output kept in the journal per step: the head as events, then a tail at step end. */
 const HEAD_BYTES = 256 * 1024;
@@ -60,13 +61,13 @@ export class Journal {
     readonly dir: string,
     meta: RunMeta,
   ) {
-    mkdirSync(dir, { recursive: true });
-    const metaFd = openSync(join(dir, 'meta.json'), 'w', 0o600);
+    makePrivateRunDir(dir);
+    const metaFd = openPrivateFile(join(dir, 'meta.json'), 'w');
     writeSync(metaFd, `${JSON.stringify(meta, null, 2)}\n`);
     fsyncSync(metaFd);
     closeSync(metaFd);
     this.path = join(dir, 'journal.jsonl');
-    this.fd = openSync(this.path, 'a', 0o600);
+    this.fd = openPrivateFile(this.path, 'a');
   }
 
   readonly listener: EventListener = (event) => this.write(event);
