@@ -2,6 +2,7 @@ import { closeSync, fsync, fsyncSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineEvent, EventListener } from './events.js';
 import { makePrivateRunDir, openPrivateFile } from './private-files.js';
+import type { SealedValue } from './sealed.js';
 
 /** Output kept in the journal per step: the head as events, then a tail at step end. */
 const HEAD_BYTES = 256 * 1024;
@@ -13,7 +14,10 @@ const SYNC_INTERVAL_MS = 1000;
 export interface RunMeta {
   runbook: string;
   digest: string;
+  /** --var values, redacted. */
   vars: Record<string, string>;
+  /** The --var values that held a secret, with the secret as its name (see sealed.ts). */
+  secretVars?: Record<string, SealedValue>;
   rollback: string;
   acceptNewHostKeys: boolean;
   only?: string[];

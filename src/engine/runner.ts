@@ -8,12 +8,11 @@ import { afterId, beforeId, planSteps, undoId } from './plan.js';
 import { createRedactor } from './redact.js';
 import { ResourcePool } from './resources.js';
 import type { MutableScope, RunContext } from './run-context.js';
+import { createSealer, type SealedValue } from './sealed.js';
+import { secretsFromEnv } from './secret-values.js';
 import { endStep } from './step-events.js';
 import { type DrillControl, runStep as runStepUnguarded, type StepOutcome } from './step-runner.js';
 import { watchStopConditions } from './stop-conditions.js';
-
-/** Environment variables that hold credentials even when a runbook does not declare them. */
-const IMPLICIT_SECRETS = ['DRILLBOOK_SSH_PASSPHRASE', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
 
 export type RollbackPolicy = 'always' | 'on-failure' | 'never';
 
@@ -60,8 +59,8 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
     Object.entries(options.env ?? process.env).filter((e): e is [string, string] => e[1] !== undefined),
   );
   // Declared secrets, plus credentials drillbook itself reads from the environment.
-  const secretNames = [...runbook.secrets, ...IMPLICIT_SECRETS];
-  const secretValues = secretNames.map((n) => env[n]).filter((v): v is string => !!v);
+  const secrets = secretsFromEnv(runbook.secrets, env);
+  const secretValues = Object.values(secrets);
   const redactor = createRedactor(secretValues);
   // Most drills have no secrets; then events go out as they are, with no copy per event.
   const hasSecrets = secretValues.length > 0;
@@ -85,6 +84,7 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
     emit,
     redact: redactor.redact,
     redactStream: () => redactor.stream(),
+    seal: createSealer(secrets).seal,
     scope,
     resources,
     env,
@@ -107,6 +107,7 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
   const cleanup: DrillControl = { signal: cleanupLink.controller.signal, abort: () => {} };
 
   const runId = options.runId ?? newRunId();
+  const sealedVars = sealAll(scope.vars, ctx.seal);
   emit({
     type: 'run-start',
     time: Date.now(),
@@ -114,6 +115,7 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
     runbook: { name: runbook.name, title: runbook.title, file: runbook.file, digest: runbook.digest },
     plan,
     vars: { ...scope.vars },
+    ...(sealedVars ? { sealedVars } : {}),
     ...(options.resume ? { resumed: { from: options.resume.runId, passed: options.resume.passed } } : {}),
   });
 
@@ -310,6 +312,18 @@ function selection(runbook: Runbook, options: DrillOptions): (id: string) => str
 /** The action steps a step starts: itself, or every member of a parallel group. */
 function leaves(step: Step): ActionStep[] {
   return step.kind === 'action' ? [step] : step.steps.flatMap(leaves);
+}
+
+/** The vars that hold a secret, sealed; undefined when none does. */
+function sealAll(
+  vars: Record<string, string>,
+  seal: RunContext['seal'],
+): Record<string, SealedValue> | undefined {
+  const sealed = Object.entries(vars).flatMap(([name, value]) => {
+    const s = seal(value);
+    return s ? [[name, s] as const] : [];
+  });
+  return sealed.length > 0 ? Object.fromEntries(sealed) : undefined;
 }
 
 /** Applies `redact` to every string field of an event (output is redacted as a stream). */

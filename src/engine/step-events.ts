@@ -32,7 +32,7 @@ export interface StepEnding {
   attempts: number;
   /** The step's continue_on_error: a failure is then tolerated. */
   continueOnError: boolean;
-  extra?: Partial<Pick<StepEndEvent, 'saved' | 'value' | 'parts'>>;
+  extra?: Partial<Pick<StepEndEvent, 'saved' | 'value' | 'sealed' | 'parts'>>;
 }
 
 /** Emits a step's step-end event and returns the outcome the runner acts on. */
