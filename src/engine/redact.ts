@@ -115,10 +115,12 @@ interface ScanResult {
 class Scanner {
   private readonly secrets: readonly string[];
   private readonly maxLength: number;
+  private readonly firstChars: readonly string[];
 
   constructor(secrets: readonly string[]) {
     this.secrets = secrets;
     this.maxLength = secrets[0]?.length ?? 0;
+    this.firstChars = [...new Set(secrets.map((s) => s[0]!))];
   }
 
   /**
@@ -129,10 +131,14 @@ class Scanner {
    * starting there extend that mask silently.
    */
   scan(text: string, covered: number, final: boolean): ScanResult {
+    // No secret can start where none of their first characters occurs (escapes and
+    // controls are only ever removed, never added): skip building the visible view.
+    if (!this.firstChars.some((c) => text.includes(c)))
+      return { out: text.slice(covered), held: '', covered: 0 };
     const cut = final ? text.length : unfinishedEscapeStart(text);
     const view = visibleText(cut === text.length ? text : text.slice(0, cut));
     const seen = view.text;
-    const at = (i: number) => (view.origin ? view.origin[i]! : i);
+    const at = view.origin ?? ((i: number) => i);
     let viewLimit = final ? seen.length : seen.length - this.heldLength(seen);
     let limit = viewLimit === seen.length ? cut : at(viewLimit);
     if (text.length - limit > HOLD_LIMIT) {
@@ -186,14 +192,14 @@ class Scanner {
   }
 }
 
-/** The first view index whose original index is >= `index` (`origin` absent: the identity). */
-function firstAtOrAfter(origin: Int32Array | undefined, index: number, length: number): number {
+/** The first view index whose original index is >= `index` (`origin`: increasing). */
+function firstAtOrAfter(origin: ((i: number) => number) | undefined, index: number, length: number): number {
   if (!origin) return Math.min(index, length);
   let low = 0;
   let high = length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (origin[middle]! < index) low = middle + 1;
+    if (origin(middle) < index) low = middle + 1;
     else high = middle;
   }
   return low;

@@ -9,45 +9,90 @@ import ansiRegex from 'ansi-regex';
  */
 export interface VisibleText {
   text: string;
-  /** Index in the original text of each character of `text`; undefined when they are equal. */
-  origin?: Int32Array;
+  /** Index in the original text of `text`'s character at `index`; undefined when they are equal. */
+  origin?: (index: number) => number;
 }
 
-/** Same sequences strip-ansi removes: consumers and redactor must agree on them. */
-const ANSI = ansiRegex();
-/** Control characters the TUI and JUnit remove (XML 1.0 forbids C0 but tab, LF, CR). */
-const CONTROLS = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\uFFFE\uFFFF]/g;
+/** A control character the TUI and JUnit remove (XML 1.0 forbids C0 but tab, LF, CR). */
+const CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\uFFFE\uFFFF]/g;
+/**
+ * An escape sequence as strip-ansi removes it (consumers and redactor must agree), tried
+ * where a control character is: every sequence starts with ESC or a C1 control.
+ */
+const ESCAPE_AT = new RegExp(ansiRegex().source, 'y');
 /** Then surrogate halves left alone (JUnit removes them; they cannot be encoded). */
 const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-/** Quick test: nothing here can be hidden (any surrogate sends text the slow way). */
-const MAYBE_HIDDEN = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\uD800-\uDFFF\uFFFE\uFFFF]/;
 
 export function visibleText(text: string): VisibleText {
-  if (!MAYBE_HIDDEN.test(text)) return { text };
-  // In the order the consumers clean (strip-ansi, then controls, then lone surrogates):
-  // a surrogate pair split by an escape or a control character is whole again after.
-  const stripped = removeMatches(text, ANSI, undefined);
-  const printable = removeMatches(stripped.text, CONTROLS, stripped.origin);
-  return removeMatches(printable.text, LONE_SURROGATES, printable.origin);
+  // One pass does what strip-ansi and then removing controls do: strip-ansi's scan can only
+  // match where a control character is, and removing controls cannot form a new escape
+  // (ESC is one). Lone surrogates go last: a pair split by an escape is whole again.
+  const view = removeRuns({ text }, hiddenRuns(text));
+  return isWellFormed(view.text) ? view : removeRuns(view, matchRuns(view.text, LONE_SURROGATES));
 }
 
-/** `text` without `pattern`'s matches; origin maps back through `origin` when given. */
-function removeMatches(text: string, pattern: RegExp, origin: Int32Array | undefined): Required<VisibleText> {
+/** No lone surrogate (String#isWellFormed: Node 20 has it, TypeScript's ES2023 lib does not). */
+function isWellFormed(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
+}
+
+/** [start, end) of each escape sequence or control character, in order. */
+function hiddenRuns(text: string): number[] {
+  const runs: number[] = [];
+  CONTROL.lastIndex = 0;
+  for (let m = CONTROL.exec(text); m; m = CONTROL.exec(text)) {
+    ESCAPE_AT.lastIndex = m.index;
+    const end = ESCAPE_AT.test(text) ? ESCAPE_AT.lastIndex : m.index + 1;
+    runs.push(m.index, end);
+    CONTROL.lastIndex = end;
+  }
+  return runs;
+}
+
+function matchRuns(text: string, pattern: RegExp): number[] {
+  const runs: number[] = [];
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m; m = pattern.exec(text)) runs.push(m.index, m.index + m[0].length);
+  return runs;
+}
+
+/**
+ * `view.text` without the `removed` [start, end) ranges. The mapping back is kept as runs of
+ * kept text (where each starts in the new text and in the old), not per character: a 64 KiB
+ * chunk full of colour codes costs a few thousand runs, and lookups (one per secret found)
+ * are a binary search.
+ */
+function removeRuns(view: VisibleText, removed: number[]): VisibleText {
+  if (removed.length === 0) return view;
+  const { text } = view;
   const kept: number[] = [];
-  let out = '';
+  const pieces: string[] = [];
+  let length = 0;
   let last = 0;
   const keep = (to: number) => {
-    out += text.slice(last, to);
-    for (let i = last; i < to; i++) kept.push(origin ? origin[i]! : i);
+    if (to <= last) return;
+    kept.push(length, last);
+    pieces.push(text.slice(last, to));
+    length += to - last;
   };
-  pattern.lastIndex = 0;
-  for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
-    keep(m.index);
-    last = m.index + m[0].length;
-    if (m[0].length === 0) pattern.lastIndex++;
+  for (let i = 0; i < removed.length; i += 2) {
+    keep(removed[i]!);
+    last = removed[i + 1]!;
   }
   keep(text.length);
-  return { text: out, origin: Int32Array.from(kept) };
+  const inner = view.origin;
+  const local = (index: number) => {
+    // The last kept run starting at or before `index`.
+    let low = 0;
+    let high = kept.length / 2 - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >>> 1;
+      if (kept[2 * middle]! <= index) low = middle;
+      else high = middle - 1;
+    }
+    return kept[2 * low + 1]! + (index - kept[2 * low]!);
+  };
+  return { text: pieces.join(''), origin: inner ? (index) => inner(local(index)) : local };
 }
 
 /** Secret forms as they look in the visible view (a secret may itself hold control characters). */
