@@ -146,9 +146,18 @@ describe('secrets in every rendered form', () => {
     expect(r.stdout).toMatch(/again \*\*\* and \*\*\*/);
 
     const runDir = ws.runDirs()[0]!;
+    // Reports rebuilt from the journal, as CI does after a kill.
+    const rebuilt = await runCli(
+      ['report', runDir, '--junit', 'out/rebuilt.xml', '--json', 'out/rebuilt.json'],
+      {
+        cwd: ws.dir,
+      },
+    );
+    expect(rebuilt.code, rebuilt.stderr).toBe(1);
     const outputs = [
       { path: 'stdout', text: r.stdout },
       { path: 'stderr', text: r.stderr },
+      { path: 'report stdout', text: rebuilt.stdout + rebuilt.stderr },
       ...allFiles(join(ws.dir, 'out')),
       ...allFiles(runDir),
     ];
@@ -158,6 +167,8 @@ describe('secrets in every rendered form', () => {
         expect.stringMatching(/report\.json$/),
         expect.stringMatching(/journal\.jsonl$/),
         expect.stringMatching(/meta\.json$/),
+        expect.stringMatching(/rebuilt\.xml$/),
+        expect.stringMatching(/rebuilt\.json$/),
       ]),
     );
     for (const secret of [PW, TOKEN])
