@@ -8,6 +8,7 @@ import { createRedactor, MIN_SECRET_LENGTH } from '../engine/redact.js';
 import { newRunId, type ResumeState, type RollbackPolicy, runDrill } from '../engine/runner.js';
 import { createSealer, type SealedValue } from '../engine/sealed.js';
 import { secretsFromEnv } from '../engine/secret-values.js';
+import { visibleForm } from '../engine/visible-text.js';
 import { isInteractive } from '../interactive.js';
 import type { Runbook } from '../runbook/model.js';
 import { EXIT } from './exit-codes.js';
@@ -69,6 +70,13 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
   if (short.length > 0)
     io.stderr.write(
       `drillbook: warning: secret ${short.join(', ')} is shorter than ${MIN_SECRET_LENGTH} characters and will not be redacted (it would mask ordinary output)\n`,
+    );
+  const unprintable = runbook.secrets.filter(
+    (name) => !short.includes(name) && visibleForm(io.env[name] ?? '').length < MIN_SECRET_LENGTH,
+  );
+  if (unprintable.length > 0)
+    io.stderr.write(
+      `drillbook: warning: secret ${unprintable.join(', ')} has fewer than ${MIN_SECRET_LENGTH} printable characters and will not be redacted (secrets are looked for as output reads with escapes and control characters stripped)\n`,
     );
   if (options.from && !runbook.steps.some((s) => s.id === options.from)) {
     io.stderr.write(

@@ -59,11 +59,19 @@ export function createRedactor(values: readonly string[]): Redactor {
     );
   }
   const forms = new Set<string>();
-  for (const secret of unique)
+  let hidden = 0;
+  for (const secret of unique) {
+    // Secrets are looked for as they read once escapes and controls are stripped.
+    if (visibleForm(secret).length < MIN_SECRET_LENGTH) hidden++;
     for (const form of renderedForms(secret)) {
       const visible = visibleForm(form);
       if (visible.length >= MIN_SECRET_LENGTH) forms.add(visible);
     }
+  }
+  if (hidden > 0)
+    warnings.push(
+      `${hidden} secret value${hidden > 1 ? 's have' : ' has'} fewer than ${MIN_SECRET_LENGTH} printable characters and will not be redacted`,
+    );
   const secrets = [...forms].sort((a, b) => b.length - a.length);
   if (secrets.length === 0) {
     return {

@@ -171,3 +171,13 @@ describe('redaction of rendered forms', () => {
     expect(shown.length).toBe(3 + 2000 * 400);
   });
 });
+
+describe('secrets made of control characters', () => {
+  it('warns that a secret with fewer than 4 printable characters is not redacted', () => {
+    const r = createRedactor(['\x01\x02\x03\x04ab']);
+    expect(r.warnings).toEqual([
+      '1 secret value has fewer than 4 printable characters and will not be redacted',
+    ]);
+    expect(createRedactor(['\x1b[1mabcd']).redact('x abcd y')).toBe(`x ${MASK} y`);
+  });
+});
