@@ -1,20 +1,39 @@
 import { resolve } from 'node:path';
 import type { EngineEvent, RunEndEvent } from '../engine/events.js';
 import type { Gate } from '../engine/gate.js';
-import { Journal, runDirFor } from '../engine/journal.js';
+import { Journal, type RunMeta, runDirFor } from '../engine/journal.js';
 import { createPolicyGate, withPreApprovals } from '../engine/policy-gate.js';
 import { killAllGroups } from '../engine/process-group.js';
 import { createRedactor, MIN_SECRET_LENGTH } from '../engine/redact.js';
 import { newRunId, type ResumeState, type RollbackPolicy, runDrill } from '../engine/runner.js';
+import { createSealer, type SealedValue } from '../engine/sealed.js';
+import { secretsFromEnv } from '../engine/secret-values.js';
+import { visibleForm } from '../engine/visible-text.js';
 import { isInteractive } from '../interactive.js';
 import type { Runbook } from '../runbook/model.js';
 import { unknownApprovals } from './approvals.js';
 import { EXIT } from './exit-codes.js';
 import type { CommandIo } from './io.js';
 
-function redactValues(vars: Record<string, string>, secrets: string[]): Record<string, string> {
-  const { redact } = createRedactor(secrets.filter(Boolean));
-  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, redact(v)]));
+/**
+ * --var values as meta.json keeps them: redacted, and sealed (secret named, never written)
+ * when they hold a secret, so `resume` can put the secret back from the environment.
+ */
+function varsForMeta(
+  vars: Record<string, string>,
+  secrets: Record<string, string>,
+): Pick<RunMeta, 'vars' | 'secretVars'> {
+  const { redact } = createRedactor(Object.values(secrets));
+  const { seal } = createSealer(secrets);
+  const secretVars: Record<string, SealedValue> = {};
+  for (const [name, value] of Object.entries(vars)) {
+    const sealed = seal(value);
+    if (sealed) secretVars[name] = sealed;
+  }
+  return {
+    vars: Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, redact(v)])),
+    ...(Object.keys(secretVars).length > 0 ? { secretVars } : {}),
+  };
 }
 
 export interface ExecuteOptions {
@@ -60,6 +79,13 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
     io.stderr.write(
       `drillbook: warning: secret ${short.join(', ')} is shorter than ${MIN_SECRET_LENGTH} characters and will not be redacted (it would mask ordinary output)\n`,
     );
+  const unprintable = runbook.secrets.filter(
+    (name) => !short.includes(name) && visibleForm(io.env[name] ?? '').length < MIN_SECRET_LENGTH,
+  );
+  if (unprintable.length > 0)
+    io.stderr.write(
+      `drillbook: warning: secret ${unprintable.join(', ')} has fewer than ${MIN_SECRET_LENGTH} printable characters and will not be redacted (secrets are looked for as output reads with escapes and control characters stripped)\n`,
+    );
   if (options.from && !runbook.steps.some((s) => s.id === options.from)) {
     io.stderr.write(
       `--from ${options.from}: no step with that id (ids: ${runbook.steps.map((s) => s.id).join(', ')})\n`,
@@ -87,10 +113,7 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
     runbook: resolve(io.cwd, runbook.file),
     digest: runbook.digest,
     // A secret passed with --var would otherwise sit in meta.json in clear.
-    vars: redactValues(
-      options.varOverrides,
-      runbook.secrets.map((n) => io.env[n] ?? ''),
-    ),
+    ...varsForMeta(options.varOverrides, secretsFromEnv(runbook.secrets, io.env)),
     rollback: options.rollback,
     acceptNewHostKeys: options.acceptNewHostKeys,
     ...(options.only ? { only: options.only } : {}),

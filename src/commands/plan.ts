@@ -1,4 +1,6 @@
 import { actions } from '../actions/registry.js';
+import { createRedactor } from '../engine/redact.js';
+import { secretsFromEnv } from '../engine/secret-values.js';
 import { formatDuration } from '../runbook/duration.js';
 import { RunbookError } from '../runbook/errors.js';
 import { loadRunbook } from '../runbook/load.js';
@@ -19,7 +21,10 @@ export async function planCommand(
     return EXIT.usage;
   }
   try {
-    io.stdout.write(renderPlan(await loadRunbook(file, { vars, env: io.env }), io.env));
+    const runbook = await loadRunbook(file, { vars, env: io.env });
+    // A --var or an {{ env.X }} may hold a secret's value: mask it as a run would.
+    const { redact } = createRedactor(Object.values(secretsFromEnv(runbook.secrets, io.env)));
+    io.stdout.write(redact(renderPlan(runbook, io.env)));
     return EXIT.passed;
   } catch (error) {
     if (!(error instanceof RunbookError)) throw error;

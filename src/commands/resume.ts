@@ -1,4 +1,5 @@
 import { JournalError, readJournal, resumeStateFrom } from '../engine/journal-read.js';
+import { type RestoredSecrets, restoreSecrets } from '../engine/resume-secrets.js';
 import type { RollbackPolicy } from '../engine/runner.js';
 import { RunbookError } from '../runbook/errors.js';
 import { loadRunbook } from '../runbook/load.js';
@@ -52,7 +53,12 @@ export async function resumeCommand(args: ResumeArgs, io: CommandIo): Promise<nu
       return EXIT.usage;
     }
   }
-  const state = resumeStateFrom(journal);
+  const restored = restoreSecrets(journal, resumeStateFrom(journal), runbook.secrets, io.env);
+  if (!restored.ok) {
+    printUnrestorable(io, journal.start.runId, restored);
+    return EXIT.usage;
+  }
+  const { state } = restored;
   io.stdout.write(`resuming ${journal.start.runId}: ${state.passed.length} step(s) already passed\n`);
   return executeDrill(
     {
@@ -69,9 +75,25 @@ export async function resumeCommand(args: ResumeArgs, io: CommandIo): Promise<nu
       skip: meta.skip,
       dryRun: false,
       failOnSkip: args.failOnSkip ?? false,
-      varOverrides: meta.vars,
+      varOverrides: restored.varOverrides,
       resume: state,
     },
     io,
   );
+}
+
+/** Why resume refuses: secrets it would have to run with as `***`. Never prints a value. */
+function printUnrestorable(
+  io: CommandIo,
+  runId: string,
+  problem: Extract<RestoredSecrets, { ok: false }>,
+): void {
+  if (problem.missing.length > 0)
+    io.stderr.write(
+      `drillbook resume: run ${runId} needs secret${problem.missing.length > 1 ? 's' : ''} that ${problem.missing.length > 1 ? 'are' : 'is'} not set: ${problem.missing.join(', ')} (read from the environment, never from the journal; export ${problem.missing.length > 1 ? 'them' : 'it'} and resume again; nothing was run)\n`,
+    );
+  for (const what of problem.lost)
+    io.stderr.write(
+      `drillbook resume: ${what} held a secret in an encoded form that cannot be put back from the environment; start a new run with \`drillbook run\` (nothing was run)\n`,
+    );
 }

@@ -1,4 +1,5 @@
 import type { Phase } from '../runbook/model.js';
+import type { SealedValue } from './sealed.js';
 
 /**
  * Everything the engine tells the world. The TUI, the console reporter, the journal and the
@@ -38,6 +39,8 @@ export interface RunStartEvent {
   vars: Record<string, string>;
   /** `--dry-run`: every step is walked and shown, nothing runs. */
   dryRun?: true;
+  /** Vars that held a secret, with the secret written as its name (see sealed.ts), for resume. */
+  sealedVars?: Record<string, SealedValue>;
 }
 
 export interface StepStartEvent {
@@ -130,6 +133,11 @@ export interface StepEndEvent {
    * resumed run can give later steps what this one produced.
    */
   value?: string;
+  /**
+   * `value` with each secret it held written as the secret's name (never its value), so a
+   * resumed run can put the secret back from the environment instead of using `***`.
+   */
+  sealed?: SealedValue;
   /** Value saved with `save:`, redacted, bounded. */
   saved?: { name: string; value: string };
   parts?: StepPart[];

@@ -1,6 +1,8 @@
-import { closeSync, fsync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineEvent, EventListener } from './events.js';
+import { makePrivateRunDir, openPrivateFile } from './private-files.js';
+import type { SealedValue } from './sealed.js';
 
 /** Output kept in the journal per step: the head as events, then a tail at step end. */
 const HEAD_BYTES = 256 * 1024;
@@ -12,7 +14,10 @@ const SYNC_INTERVAL_MS = 1000;
 export interface RunMeta {
   runbook: string;
   digest: string;
+  /** --var values, redacted. */
   vars: Record<string, string>;
+  /** The --var values that held a secret, with the secret as its name (see sealed.ts). */
+  secretVars?: Record<string, SealedValue>;
   rollback: string;
   acceptNewHostKeys: boolean;
   only?: string[];
@@ -60,13 +65,13 @@ export class Journal {
     readonly dir: string,
     meta: RunMeta,
   ) {
-    mkdirSync(dir, { recursive: true });
-    const metaFd = openSync(join(dir, 'meta.json'), 'w', 0o600);
+    makePrivateRunDir(dir);
+    const metaFd = openPrivateFile(join(dir, 'meta.json'), 'w');
     writeSync(metaFd, `${JSON.stringify(meta, null, 2)}\n`);
     fsyncSync(metaFd);
     closeSync(metaFd);
     this.path = join(dir, 'journal.jsonl');
-    this.fd = openSync(this.path, 'a', 0o600);
+    this.fd = openPrivateFile(this.path, 'a');
   }
 
   readonly listener: EventListener = (event) => this.write(event);

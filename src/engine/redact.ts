@@ -1,3 +1,6 @@
+import { renderedForms } from './secret-forms.js';
+import { unfinishedEscapeStart, visibleForm, visibleText } from './visible-text.js';
+
 /** What a redacted secret is replaced with. */
 export const MASK = '***';
 
@@ -25,15 +28,20 @@ export interface Redactor {
 }
 
 /**
- * Builds a redactor for secret values. Occurrences that overlap (one secret inside or
- * across another, or repeats like `aaaa` in `aaaaa`) are merged into one `***`, so no
- * part of any occurrence is shown; separate occurrences each become `***`. A value with
- * surrounding whitespace (a trailing newline from `$(cat file)`) is also redacted trimmed.
+ * Builds a redactor for secret values. Each value is looked for in every form drillbook
+ * itself renders (see secret-forms.ts: raw, shell-quoted, JSON-, XML-, URL-encoded), and in
+ * the text as it reads once ANSI escapes and control characters are stripped (see
+ * visible-text.ts), so a consumer that strips them cannot reassemble a secret that was split
+ * by an escape: the whole span, escapes included, becomes one `***`. Occurrences that overlap
+ * (one secret inside or across another, or repeats like `aaaa` in `aaaaa`) are merged into
+ * one `***`, so no part of any occurrence is shown; separate occurrences each become `***`.
+ * A value with surrounding whitespace (a trailing newline from `$(cat file)`) is also
+ * redacted trimmed.
  *
  * A stream's output, concatenated, equals `redact()` of the concatenated input however the
- * input is chunked. It holds back at most (longest secret - 1) characters, and only when
- * the end of the text could be the start of a secret. Scanning is `indexOf` per secret, and
- * with no secrets `push` returns its chunk untouched.
+ * input is chunked. It holds back a tail only when it could be the start of a secret or of an
+ * escape sequence, and never more than HOLD_LIMIT characters. Scanning is `indexOf` per
+ * form, and with no secrets `push` returns its chunk untouched.
  */
 export function createRedactor(values: readonly string[]): Redactor {
   const warnings: string[] = [];
@@ -50,7 +58,21 @@ export function createRedactor(values: readonly string[]): Redactor {
       `${short} secret value${short > 1 ? 's are' : ' is'} shorter than ${MIN_SECRET_LENGTH} characters and will not be redacted`,
     );
   }
-  const secrets = [...unique].sort((a, b) => b.length - a.length);
+  const forms = new Set<string>();
+  let hidden = 0;
+  for (const secret of unique) {
+    // Secrets are looked for as they read once escapes and controls are stripped.
+    if (visibleForm(secret).length < MIN_SECRET_LENGTH) hidden++;
+    for (const form of renderedForms(secret)) {
+      const visible = visibleForm(form);
+      if (visible.length >= MIN_SECRET_LENGTH) forms.add(visible);
+    }
+  }
+  if (hidden > 0)
+    warnings.push(
+      `${hidden} secret value${hidden > 1 ? 's have' : ' has'} fewer than ${MIN_SECRET_LENGTH} printable characters and will not be redacted`,
+    );
+  const secrets = [...forms].sort((a, b) => b.length - a.length);
   if (secrets.length === 0) {
     return {
       redact: (text) => text,
@@ -84,6 +106,12 @@ export function createRedactor(values: readonly string[]): Redactor {
   };
 }
 
+/**
+ * Most a stream holds back. Only reached when a possible start of a secret is followed by a
+ * long run of escape sequences; then that start is shown rather than memory growing.
+ */
+const HOLD_LIMIT = 64 * 1024;
+
 interface ScanResult {
   out: string;
   /** Tail not yet shown. */
@@ -95,35 +123,54 @@ interface ScanResult {
 class Scanner {
   private readonly secrets: readonly string[];
   private readonly maxLength: number;
+  private readonly firstChars: readonly string[];
 
   constructor(secrets: readonly string[]) {
     this.secrets = secrets;
     this.maxLength = secrets[0]?.length ?? 0;
+    this.firstChars = [...new Set(secrets.map((s) => s[0]!))];
   }
 
   /**
    * Redacts `text` up to a limit: the end when `final`, else the start of the longest tail
-   * that could begin a secret. The first `covered` characters were already masked by the
-   * previous chunk's last `***`; occurrences starting there extend that mask silently.
+   * that could begin a secret or an escape sequence. Secrets are looked for in the visible
+   * view of the text and masked in the original (with any escapes inside them). The first
+   * `covered` characters were already masked by the previous chunk's last `***`; occurrences
+   * starting there extend that mask silently.
    */
   scan(text: string, covered: number, final: boolean): ScanResult {
-    const limit = final ? text.length : text.length - this.heldLength(text);
-    const next = this.secrets.map((s) => text.indexOf(s));
+    // No secret can start where none of their first characters occurs (escapes and
+    // controls are only ever removed, never added): skip building the visible view.
+    if (!this.firstChars.some((c) => text.includes(c)))
+      return { out: text.slice(covered), held: '', covered: 0 };
+    const cut = final ? text.length : unfinishedEscapeStart(text);
+    const view = visibleText(cut === text.length ? text : text.slice(0, cut));
+    const seen = view.text;
+    const at = view.origin ?? ((i: number) => i);
+    let viewLimit = final ? seen.length : seen.length - this.heldLength(seen);
+    let limit = viewLimit === seen.length ? cut : at(viewLimit);
+    if (text.length - limit > HOLD_LIMIT) {
+      limit = text.length - HOLD_LIMIT;
+      viewLimit = firstAtOrAfter(view.origin, limit, seen.length);
+    }
+    const next = this.secrets.map((s) => seen.indexOf(s));
     let out = '';
     // Everything before `shown` is in `out` or was masked; a mask ends at `shown`.
     let shown = covered;
     for (;;) {
       let best = -1;
       for (let i = 0; i < next.length; i++) {
-        const at = next[i]!;
-        if (at >= 0 && at < limit && (best < 0 || at < next[best]!)) best = i;
+        const found = next[i]!;
+        if (found >= 0 && found < viewLimit && (best < 0 || found < next[best]!)) best = i;
       }
       if (best < 0) break;
-      const start = next[best]!;
+      const found = next[best]!;
+      const length = this.secrets[best]!.length;
+      const start = at(found);
       // An occurrence overlapping the current mask extends it instead of adding another.
       if (start >= shown) out += text.slice(shown, start) + MASK;
-      shown = Math.max(shown, start + this.secrets[best]!.length);
-      next[best] = text.indexOf(this.secrets[best]!, start + 1);
+      shown = Math.max(shown, at(found + length - 1) + 1);
+      next[best] = seen.indexOf(this.secrets[best]!, found + 1);
     }
     if (shown < limit) {
       out += text.slice(shown, limit);
@@ -151,4 +198,17 @@ class Scanner {
     }
     return longest;
   }
+}
+
+/** The first view index whose original index is >= `index` (`origin`: increasing). */
+function firstAtOrAfter(origin: ((i: number) => number) | undefined, index: number, length: number): number {
+  if (!origin) return Math.min(index, length);
+  let low = 0;
+  let high = length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (origin(middle) < index) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

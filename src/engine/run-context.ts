@@ -3,6 +3,7 @@ import type { TemplateScope } from '../runbook/template.js';
 import type { EngineEvent } from './events.js';
 import type { Gate } from './gate.js';
 import type { ResourcePool } from './resources.js';
+import type { SealedValue } from './sealed.js';
 
 /** The template scope, with the parts a run adds to as steps save output. */
 export type MutableScope = TemplateScope & {
@@ -20,6 +21,8 @@ export interface RunContext {
   redact(text: string): string;
   /** A streaming redactor for one output stream (secrets split across chunks). */
   redactStream(): { push(chunk: string): string; flush(): string };
+  /** A value with its secrets replaced by their names, for the journal; undefined if it holds none. */
+  seal(text: string): SealedValue | undefined;
   /** Values templates see; `vars` and `steps` grow as steps save output. */
   scope: MutableScope;
   resources: ResourcePool;

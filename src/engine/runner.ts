@@ -9,12 +9,11 @@ import { createRedactor } from './redact.js';
 import { ResourcePool } from './resources.js';
 import { leaves, passedBefore, passedEarlier } from './resume-skip.js';
 import type { MutableScope, RunContext } from './run-context.js';
+import { createSealer, type SealedValue } from './sealed.js';
+import { secretsFromEnv } from './secret-values.js';
 import { endStep } from './step-events.js';
 import { type DrillControl, runStep as runStepUnguarded, type StepOutcome } from './step-runner.js';
 import { watchStopConditions } from './stop-conditions.js';
-
-/** Environment variables that hold credentials even when a runbook does not declare them. */
-const IMPLICIT_SECRETS = ['DRILLBOOK_SSH_PASSPHRASE', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
 
 export type RollbackPolicy = 'always' | 'on-failure' | 'never';
 
@@ -63,8 +62,8 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
     Object.entries(options.env ?? process.env).filter((e): e is [string, string] => e[1] !== undefined),
   );
   // Declared secrets, plus credentials drillbook itself reads from the environment.
-  const secretNames = [...runbook.secrets, ...IMPLICIT_SECRETS];
-  const secretValues = secretNames.map((n) => env[n]).filter((v): v is string => !!v);
+  const secrets = secretsFromEnv(runbook.secrets, env);
+  const secretValues = Object.values(secrets);
   const redactor = createRedactor(secretValues);
   // Most drills have no secrets; then events go out as they are, with no copy per event.
   const hasSecrets = secretValues.length > 0;
@@ -88,6 +87,7 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
     emit,
     redact: redactor.redact,
     redactStream: () => redactor.stream(),
+    seal: createSealer(secrets).seal,
     scope,
     resources,
     env,
@@ -114,6 +114,7 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
   const cleanup: DrillControl = { signal: cleanupLink.controller.signal, abort: () => {} };
 
   const runId = options.runId ?? newRunId();
+  const sealedVars = sealAll(scope.vars, ctx.seal);
   emit({
     type: 'run-start',
     time: Date.now(),
@@ -122,6 +123,7 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
     plan,
     vars: { ...scope.vars },
     ...(ctx.dryRun ? { dryRun: true as const } : {}),
+    ...(sealedVars ? { sealedVars } : {}),
     ...(options.resume ? { resumed: { from: options.resume.runId, passed: options.resume.passed } } : {}),
   });
 
@@ -305,6 +307,18 @@ function selection(runbook: Runbook, options: DrillOptions): (id: string) => str
 /** Records that a step was undone, so reports show it and `resume` runs it again. */
 function undoneEvent(step: ActionStep, undo: StepOutcome): StepUndoneEvent {
   return { type: 'step-undone', time: Date.now(), stepId: step.id, name: step.name, undo: undo.status };
+}
+
+/** The vars that hold a secret, sealed; undefined when none does. */
+function sealAll(
+  vars: Record<string, string>,
+  seal: RunContext['seal'],
+): Record<string, SealedValue> | undefined {
+  const sealed = Object.entries(vars).flatMap(([name, value]) => {
+    const s = seal(value);
+    return s ? [[name, s] as const] : [];
+  });
+  return sealed.length > 0 ? Object.fromEntries(sealed) : undefined;
 }
 
 /** Applies `redact` to every string field of an event (output is redacted as a stream). */

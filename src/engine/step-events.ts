@@ -33,7 +33,7 @@ export interface StepEnding {
   attempts: number;
   /** The step's continue_on_error: a failure is then tolerated. */
   continueOnError: boolean;
-  extra?: Partial<Pick<StepEndEvent, 'saved' | 'value' | 'parts'>>;
+  extra?: Partial<Pick<StepEndEvent, 'saved' | 'value' | 'sealed' | 'parts'>>;
   /** See StepOutcome.acted. */
   acted: readonly ActionStep[];
 }

@@ -11,6 +11,7 @@ import { runGate } from './gate-step.js';
 import { OutputCapture } from './output-capture.js';
 import { passedBefore, passedEarlier } from './resume-skip.js';
 import type { RunContext } from './run-context.js';
+import type { SealedValue } from './sealed.js';
 import { emitStepStart, endStep } from './step-events.js';
 
 /** After an abort, how long an action may take to return before the engine moves on. */
@@ -113,7 +114,7 @@ async function runActionStep(
         ctx.scope.vars[step.save] = output;
         saved = { name: step.save, value: ctx.redact(output.slice(0, SAVED_PREVIEW_CHARS)) };
       }
-      const value = output ? { value: ctx.redact(output.slice(0, RESUME_VALUE_CHARS)) } : {};
+      const value = output ? resumeValue(ctx, output.slice(0, RESUME_VALUE_CHARS)) : {};
       return end('passed', undefined, { ...partsOf(attempt.result), ...(saved ? { saved } : {}), ...value });
     }
     const reason = attempt.result.reason;
@@ -176,9 +177,16 @@ function walkDryRun(ctx: RunContext, step: ActionStep, at: StepPlacement): StepO
   });
 }
 
+/** The output as the journal keeps it for resume: redacted, plus sealed when it held a secret. */
+function resumeValue(ctx: RunContext, output: string): Partial<StepEndFields> {
+  const sealed = ctx.seal(output);
+  return { value: ctx.redact(output), ...(sealed ? { sealed } : {}) };
+}
+
 type StepEndFields = {
   saved: { name: string; value: string };
   value: string;
+  sealed: SealedValue;
   parts: StepPart[];
 };
 

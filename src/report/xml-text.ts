@@ -1,16 +1,18 @@
 import stripAnsi from 'strip-ansi';
 
+/** Characters XML 1.0 forbids: C0 controls other than tab/LF/CR, U+FFFE/FFFF. */
+const XML_INVALID = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g;
 /**
- * Characters XML 1.0 forbids: C0 controls other than tab/LF/CR, lone surrogates, U+FFFE/FFFF.
+ * Surrogate halves without their partner, removed after the controls (so a pair split by a
+ * control character stays one character, as the redactor sees it: see engine/visible-text.ts).
  * (Regex without the `u` flag works on UTF-16 code units, which is what finds lone halves.)
  */
-const XML_INVALID =
-  /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Terminal output made fit for XML: ANSI escapes stripped, then forbidden characters removed. */
 export function cleanText(text: string): string {
   const plain = text.includes('\x1b') || text.includes('\x9b') ? stripAnsi(text) : text;
-  return plain.replace(XML_INVALID, '');
+  return plain.replace(XML_INVALID, '').replace(LONE_SURROGATES, '');
 }
 
 /**
