@@ -103,7 +103,7 @@ function fillKnown(
 ): unknown {
   if (typeof value === 'string') {
     try {
-      return renderTemplate(value, scope, { shell });
+      return renderTemplate(value, scope, { shell: shell && 'display' });
     } catch {
       return value;
     }
