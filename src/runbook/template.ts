@@ -280,7 +280,11 @@ export function renderTemplate(text: string, scope: TemplateScope, options: { sh
       continue;
     }
     if (context.kind === 'unsupported') {
-      throw new TemplateError(part.start, context.why, 'pass the value another way, e.g. through env: of the step');
+      throw new TemplateError(
+        part.start,
+        context.why,
+        'pass the value another way, e.g. through env: of the step',
+      );
     }
     out += shell === 'display' ? (quoteFor(context, value) ?? '') : reference(shell, context, value, part);
   }
@@ -295,7 +299,10 @@ function reference(
 ): string {
   // Environment variables and shell variables cannot hold a NUL byte.
   if (value.includes('\u0000')) {
-    throw new TemplateError(part.start, `the value of ${describe(part.ref)} contains a NUL byte, which no shell variable can hold`);
+    throw new TemplateError(
+      part.start,
+      `the value of ${describe(part.ref)} contains a NUL byte, which no shell variable can hold`,
+    );
   }
   return refFor(context, values.add(value)) ?? '';
 }

@@ -80,7 +80,8 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
   };
   // Only what the runbook's author wrote is a template. A `--var` value is literal text:
   // `--var 'v={{ env.DB_TOKEN }}'` means those characters, never the token.
-  for (const [k, v] of Object.entries(vars)) if (!Object.hasOwn(given, k)) vars[k] = fill(v, childPath('vars', k));
+  for (const [k, v] of Object.entries(vars))
+    if (!Object.hasOwn(given, k)) vars[k] = fill(v, childPath('vars', k));
 
   const hosts: Record<string, HostSpec> = Object.create(null);
   const topKnownHosts = raw['known_hosts'] as string | undefined;

@@ -66,6 +66,7 @@ const WATCHDOG =
   `kill -TERM 0; sleep ${REMOTE_KILL_GRACE_S}; kill -KILL 0) <&3 >/dev/null 2>&1 & exec 3<&-; `;
 
 /** Root's shell reads the script from its stdin (the pipe), then runs it reading /dev/null. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax, not a JS template
 const AS_ROOT = '__drillbook_p=$(cat; echo .); exec </dev/null; eval "${__drillbook_p%.}"';
 
 const COMMAND = `sh -c ${shellQuote(`${READ_SCRIPT}${WATCHDOG}eval "$__drillbook_p"`)}`;

@@ -383,7 +383,10 @@ describe('renderDeep', () => {
 
   it('treats nested strings under a shell key as shell text', () => {
     const values = new ShellValues();
-    const config = { run: ['echo {{ vars.region }}', { cmd: 'x {{ vars.empty }}' }], to: '{{ vars.region }}' };
+    const config = {
+      run: ['echo {{ vars.region }}', { cmd: 'x {{ vars.empty }}' }],
+      to: '{{ vars.region }}',
+    };
     const out = renderDeep(config, scope, ['run'], values);
     expect(out).toEqual({ run: ['echo "${DRILLBOOK_V1}"', { cmd: 'x "${DRILLBOOK_V2}"' }], to: 'us-west-2' });
     expect({ ...values.env }).toEqual({ DRILLBOOK_V1: 'us-west-2', DRILLBOOK_V2: '' });
