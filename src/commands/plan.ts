@@ -29,7 +29,15 @@ export async function planCommand(
 }
 
 export function renderPlan(runbook: Runbook, env: Record<string, string | undefined> = {}): string {
-  const scope: TemplateScope = { vars: runbook.vars, env, secrets: [], hosts: runbook.hosts, steps: {} };
+  // A declared secret stays written as a template, also when it is read as {{ env.NAME }}.
+  const shown = Object.fromEntries(Object.entries(env).filter(([k]) => !runbook.secrets.includes(k)));
+  const scope: TemplateScope = {
+    vars: runbook.vars,
+    env: shown,
+    secrets: [],
+    hosts: runbook.hosts,
+    steps: {},
+  };
   const out: string[] = [`${runbook.title} (${runbook.name}, ${runbook.file})`];
   const hosts = Object.values(runbook.hosts);
   if (hosts.length > 0) {
@@ -103,7 +111,7 @@ function fillKnown(
 ): unknown {
   if (typeof value === 'string') {
     try {
-      return renderTemplate(value, scope, { shell: shell && 'display' });
+      return renderTemplate(value, scope, { shell: shell && 'display', keepUnknown: true });
     } catch {
       return value;
     }

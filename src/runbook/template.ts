@@ -259,9 +259,14 @@ export type ShellMode = false | 'display' | ShellValues;
 
 /**
  * Fills every template (see `ShellMode`). Throws `TemplateError` for a reference that has
- * no value now (unset env var, skipped step) or stands where no value can go safely.
+ * no value now (unset env var, skipped step) or stands where no value can go safely; with
+ * `keepUnknown` (for display: `plan` before anything ran) such a reference stays as written.
  */
-export function renderTemplate(text: string, scope: TemplateScope, options: { shell: ShellMode }): string {
+export function renderTemplate(
+  text: string,
+  scope: TemplateScope,
+  options: { shell: ShellMode; keepUnknown?: boolean },
+): string {
   const parts = parseTemplate(text);
   const { shell } = options;
   const contexts: ShellContext[] =
@@ -273,8 +278,15 @@ export function renderTemplate(text: string, scope: TemplateScope, options: { sh
       out += part;
       continue;
     }
-    const value = lookup(part.ref, scope, part.start);
     const context = contexts[hole++];
+    let value: string;
+    try {
+      value = lookup(part.ref, scope, part.start);
+    } catch (error) {
+      if (!(options.keepUnknown && error instanceof TemplateError)) throw error;
+      out += text.slice(part.start, part.end);
+      continue;
+    }
     if (shell === false || !context) {
       out += value;
       continue;
