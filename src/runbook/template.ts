@@ -148,8 +148,9 @@ export interface KnownNames {
 /**
  * Static check for the validator: every reference must name something that exists by the
  * time the text is rendered. `env` refs are only checked at run time. With `shell: true`
- * it also rejects templates in places where no quoting can make them safe (backticks,
- * `${...}`, here-document delimiters). Returns every problem, never throws.
+ * it also rejects templates where the shell would evaluate a value or could not expand a
+ * reference to it (backticks, `${...}`, arithmetic, quoted here-documents, here-document
+ * delimiters; see shell-context.ts). Returns every problem, never throws.
  */
 export function checkRefs(
   text: string,
