@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { REFUSED_CONTEXTS } from '../security/injection-cases.js';
 import { runCli, STACK_FRAME, workspace } from '../support/cli.js';
 
 /**
@@ -70,7 +71,7 @@ describe('values are data, never code (issue 11 reproductions)', () => {
     expect(r.stdout).not.toContain('tok-must-not-print');
   });
 
-  it('validate refuses __proto__, constructor and friends in every root with file:line:col', async () => {
+  it('validate refuses __proto__ and friends in every root, and unsafe shell contexts, with file:line:col', async () => {
     const ws = workspace();
     const refs = [
       'hosts.__proto__.host',
@@ -84,7 +85,11 @@ describe('values are data, never code (issue 11 reproductions)', () => {
       'secrets.toString',
       'secrets.__proto__',
     ];
-    const steps = refs.map((ref, i) => `  - id: s${i}\n    run: "echo {{ ${ref} }}"\n`).join('');
+    const runs = [
+      ...refs.map((ref) => `echo {{ ${ref} }}`),
+      ...REFUSED_CONTEXTS.map((c) => c.snippet.replaceAll('{{V}}', '{{ hosts.h.host }}')),
+    ];
+    const steps = runs.map((run, i) => `  - id: s${i}\n    run: ${JSON.stringify(run)}\n`).join('');
     ws.write(
       'rb.yaml',
       `drillbook: 1\nname: protos\nsecrets: [REAL]\nhosts: { h: { host: 127.0.0.1 } }\nsteps:\n${steps}`,
@@ -92,8 +97,8 @@ describe('values are data, never code (issue 11 reproductions)', () => {
     const r = await runCli(['validate', 'rb.yaml'], { cwd: ws.dir });
     expect(r.stderr).not.toContain(STACK_FRAME);
     expect(r.code).toBe(2);
-    refs.forEach((ref, i) => {
-      expect(r.stderr, ref).toMatch(new RegExp(`rb\\.yaml:${7 + 2 * i}:\\d+`));
+    runs.forEach((run, i) => {
+      expect(r.stderr, run).toMatch(new RegExp(`rb\\.yaml:${7 + 2 * i}:\\d+`));
     });
   });
 
