@@ -8,7 +8,7 @@
  * "..."); a wrong guess can at worst leave the reference unquoted (the value is then split
  * into words and globbed) or print the reference literally, never run the value. The lexer
  * also refuses contexts where the shell itself would evaluate a value as code or arithmetic
- * (backticks, `$(( ))`, `(( ))`, `$[ ]`, `${ }`, quoted here-documents, which expand
+ * (backticks, `$(( ))`, `(( ))`, `$[ ]`, `[[ ]]`, `${ }`, quoted here-documents, which expand
  * nothing). For display (`plan`, step summaries) `quoteFor` writes the value in place,
  * quoted for its context, so people read what will run; that text is never executed.
  */
@@ -28,8 +28,10 @@ type Frame =
       nested: boolean;
       /** Open `case ... esac` commands: their patterns' `)` does not close a `$(`. */
       cases: number;
-      /** Literal text of the current word, to spot the keywords `case` and `esac`. */
+      /** Literal text of the current word, to spot the keywords `case`, `esac`, `[[`, `]]`. */
       word: string;
+      /** Inside bash's `[[ ... ]]`, which evaluates the operands of -eq, -lt... as arithmetic. */
+      test: boolean;
     }
   | { mode: 'sq' | 'dq' | 'bq' }
   | { mode: 'param'; depth: number }
@@ -47,7 +49,7 @@ interface Heredoc {
  */
 export function shellContexts(pieces: ReadonlyArray<string | null>): ShellContext[] {
   const contexts: ShellContext[] = [];
-  const stack: Frame[] = [{ mode: 'cmd', parens: 0, nested: false, cases: 0, word: '' }];
+  const stack: Frame[] = [{ mode: 'cmd', parens: 0, nested: false, cases: 0, word: '', test: false }];
   let wordStart = true;
   let comment = false;
   const pending: Heredoc[] = [];
@@ -150,6 +152,8 @@ export function shellContexts(pieces: ReadonlyArray<string | null>): ShellContex
     switch (frame.mode) {
       case 'cmd':
         frame.word += '\u0000'; // a template is never a keyword
+        if (frame.test)
+          return unsupported('inside [[ ... ]] (bash may evaluate it as arithmetic); use [ ... ]');
         return { kind: 'plain' };
       case 'sq':
         return { kind: 'single' };
@@ -180,7 +184,7 @@ export function shellContexts(pieces: ReadonlyArray<string | null>): ShellContex
       return i + 2;
     }
     if (next === '(') {
-      stack.push({ mode: 'cmd', parens: 0, nested: true, cases: 0, word: '' });
+      stack.push({ mode: 'cmd', parens: 0, nested: true, cases: 0, word: '', test: false });
       wordStart = true;
       return i + 1;
     }
@@ -263,6 +267,8 @@ export function shellContexts(pieces: ReadonlyArray<string | null>): ShellContex
   function endWord(frame: Frame & { mode: 'cmd' }): void {
     if (frame.word === 'case') frame.cases++;
     else if (frame.word === 'esac' && frame.cases > 0) frame.cases--;
+    else if (frame.word === '[[') frame.test = true;
+    else if (frame.word === ']]') frame.test = false;
     frame.word = '';
   }
 

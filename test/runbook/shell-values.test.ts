@@ -132,5 +132,7 @@ describe('shell-context lexer', () => {
       expect(contextOf(text)[0]?.kind, text).toBe('unsupported');
     }
     expect(contextOf('( (echo {{}}) )')[0]?.kind).toBe('plain');
+    expect(contextOf('[[ {{}} -eq 1 ]] && echo {{}}').map((c) => c.kind)).toEqual(['unsupported', 'plain']);
+    expect(contextOf('echo "[[ {{}} ]]" x[[ {{}}').map((c) => c.kind)).toEqual(['double', 'plain']);
   });
 });

@@ -79,6 +79,7 @@ export const REFUSED_CONTEXTS: Array<{ name: string; snippet: string; why: RegEx
   { name: 'arithmetic $(( ))', snippet: 'echo $(( 1 + {{V}} ))', why: /arithmetic/ },
   { name: 'arithmetic (( ))', snippet: '(( x = {{V}} ))', why: /arithmetic/ },
   { name: '$[ ]', snippet: 'echo $[ 1 + {{V}} ]', why: /\$\[/ },
+  { name: '[[ ]]', snippet: '[[ {{V}} -eq 1 ]] && echo one', why: /\[\[ \.\.\. \]\]/ },
   { name: 'quoted here-doc', snippet: "cat <<'EOF'\n{{V}}\nEOF", why: /quoted delimiter/ },
   { name: 'here-doc delimiter', snippet: 'cat <<{{V}}\nx\n', why: /here-document delimiter/ },
   { name: 'after a backslash', snippet: 'echo \\{{V}}', why: /after a backslash/ },
