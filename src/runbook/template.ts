@@ -288,10 +288,12 @@ export function renderTemplate(
       out += text.slice(part.start, part.end);
       continue;
     }
-    if (shell === false || !context) {
+    if (shell === false) {
       out += value;
       continue;
     }
+    // One context per template, always; never fall back to pasting a value into shell text.
+    if (!context) throw new Error('internal error: a template in shell text has no context');
     if (context.kind === 'unsupported') {
       throw new TemplateError(
         part.start,
