@@ -254,7 +254,8 @@ export interface TemplateScope {
  *   variable (`"${DRILLBOOK_V1}"`) and its value is recorded in the `ShellValues`, for the
  *   action to pass as data (environment, stdin). The text holds no value at all.
  * - `'display'`: shell text shown to people (`plan`, step summaries): values written in
- *   place, quoted for where they stand, so the text reads as what will run. Never executed.
+ *   place, quoted for where they stand, so the text reads as what will run; a secret stays
+ *   written as its template (`{{ secrets.NAME }}`). Never executed.
  */
 export type ShellMode = false | 'display' | ShellValues;
 
@@ -280,6 +281,11 @@ export function renderTemplate(
       continue;
     }
     const context = contexts[hole++];
+    if (shell === 'display' && isSecret(part.ref, scope)) {
+      // Shown, never run: a secret stays written as its template, in no quoted form at all.
+      out += text.slice(part.start, part.end);
+      continue;
+    }
     let value: string;
     try {
       value = lookup(part.ref, scope, part.start);
@@ -304,6 +310,11 @@ export function renderTemplate(
     out += shell === 'display' ? (quoteFor(context, value) ?? '') : reference(shell, context, value, part);
   }
   return out;
+}
+
+/** `secrets.NAME`, or `env.NAME` of a name declared under `secrets:`. */
+function isSecret(ref: TemplateRef, scope: TemplateScope): boolean {
+  return ref.root === 'secrets' || (ref.root === 'env' && scope.secrets.includes(ref.path[0] ?? ''));
 }
 
 function reference(

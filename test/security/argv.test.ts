@@ -92,6 +92,13 @@ describe('secrets never appear in any process argv', () => {
     }
     const result = await running;
     expect(result.end.status).toBe('passed');
+    // What people are shown as the step's command names the secret, in no form at all.
+    const summaries = result.events.flatMap((e) => (e.type === 'step-start' ? [e.summary] : []));
+    expect(summaries).toHaveLength(places.length);
+    for (const summary of summaries) {
+      expect(summary).toContain("printf '%s' {{ secrets.DB_PW }}");
+      expect(summary).not.toContain(core);
+    }
     for (const name of places) {
       expect(readFileSync(join(dir, `${name}.got`), 'utf8'), name).toBe(secret);
       expect(readFileSync(join(dir, `${name}.env`), 'utf8'), name).toBe(secret);
