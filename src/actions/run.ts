@@ -38,7 +38,8 @@ export const runAction: ActionDefinition<RunConfig> = {
     const result = await runInProcessGroup({
       command: config.command,
       cwd: config.cwd ? resolve(ctx.cwd, config.cwd) : ctx.cwd,
-      env: { ...ctx.env, ...config.env },
+      // The values of the command's templates: the text only refers to them by name.
+      env: { ...ctx.env, ...config.env, ...ctx.shellValues },
       signal: ctx.signal,
       onStdout: (t) => ctx.output('stdout', t),
       onStderr: (t) => ctx.output('stderr', t),

@@ -36,7 +36,7 @@ export const sshAction: ActionDefinition<SshConfig> = {
           'Before run: copy a file or a directory tree (relative to the runbook) into a remote directory.',
         properties: { from: { type: 'string', minLength: 1 }, to: { type: 'string', minLength: 1 } },
       },
-      sudo: { type: 'boolean', description: "Run as root via `sudo -n sh -c '<run>'`." },
+      sudo: { type: 'boolean', description: 'Run as root via `sudo -n sh` (the script goes on its stdin).' },
       env: {
         type: 'object',
         propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },

@@ -13,8 +13,9 @@ export interface ActionDefinition<Config = unknown> {
   /** Schema of the raw config as written in the runbook (templates not yet filled). */
   schema: JsonSchema;
   /**
-   * Top-level config keys whose strings are shell text: templates in them are inserted
-   * shell-quoted so a value can never inject a command. Other strings are filled verbatim.
+   * Top-level config keys whose strings are shell text: a template in them becomes a
+   * reference to a variable (`"${DRILLBOOK_V1}"`) and its value goes to `ctx.shellValues`, so
+   * a value can never become command text. Other strings are filled verbatim.
    */
   shellKeys?: readonly string[];
   /**
@@ -52,6 +53,12 @@ export interface ActionContext {
   hosts: Record<string, HostSpec>;
   /** Environment for child processes: process.env plus what the run adds. */
   env: Record<string, string>;
+  /**
+   * The values of the templates in this call's shell text, by the variable name the rendered
+   * text refers to (`DRILLBOOK_V1`, ...). An action that runs shell text must define these
+   * variables for it as data (child environment, remote stdin), never in argv or the text.
+   */
+  shellValues: Readonly<Record<string, string>>;
   /** Directory of the runbook file: relative paths resolve against it. */
   cwd: string;
   /** Long-lived things shared by every step of one run (ssh connections, SDK clients). */

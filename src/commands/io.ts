@@ -27,7 +27,8 @@ export function printRunbookError(io: CommandIo, error: RunbookError): void {
 
 /** Parses repeated `--var k=v` values. */
 export function parseVarFlags(values: string[] | undefined): Record<string, string> | string {
-  const vars: Record<string, string> = {};
+  // Null prototype: `--var __proto__=x` sets a var named __proto__, like any other name.
+  const vars: Record<string, string> = Object.create(null);
   for (const v of values ?? []) {
     const eq = v.indexOf('=');
     if (eq <= 0) return `--var expects name=value, got "${v}"`;

@@ -1,11 +1,11 @@
-import { actions } from '../actions/registry.js';
+import { displaySummary, fillKnown } from '../engine/display-summary.js';
 import { createRedactor } from '../engine/redact.js';
 import { secretsFromEnv } from '../engine/secret-values.js';
 import { formatDuration } from '../runbook/duration.js';
 import { RunbookError } from '../runbook/errors.js';
 import { loadRunbook } from '../runbook/load.js';
 import type { Runbook, Step } from '../runbook/model.js';
-import { renderTemplate, type TemplateScope } from '../runbook/template.js';
+import type { TemplateScope } from '../runbook/template.js';
 import { EXIT } from './exit-codes.js';
 import { type CommandIo, parseVarFlags, printRunbookError } from './io.js';
 
@@ -34,7 +34,15 @@ export async function planCommand(
 }
 
 export function renderPlan(runbook: Runbook, env: Record<string, string | undefined> = {}): string {
-  const scope: TemplateScope = { vars: runbook.vars, env, secrets: [], hosts: runbook.hosts, steps: {} };
+  // A declared secret stays written as a template, also when it is read as {{ env.NAME }}.
+  const shown = Object.fromEntries(Object.entries(env).filter(([k]) => !runbook.secrets.includes(k)));
+  const scope: TemplateScope = {
+    vars: runbook.vars,
+    env: shown,
+    secrets: [],
+    hosts: runbook.hosts,
+    steps: {},
+  };
   const out: string[] = [`${runbook.title} (${runbook.name}, ${runbook.file})`];
   const hosts = Object.values(runbook.hosts);
   if (hosts.length > 0) {
@@ -69,7 +77,7 @@ export function renderPlan(runbook: Runbook, env: Record<string, string | undefi
         out.push(
           `${pad}   GATE: ${s.confirm.message}${s.confirm.phrase ? ` (type "${s.confirm.phrase}")` : ''}${s.confirm.timeout ? ` (decide within ${formatDuration(s.confirm.timeout)}, then ${s.confirm.onTimeout})` : ''}`,
         );
-      if (s.undo) out.push(`${pad}   undo: ${summaryOf(s.undo.type, s.undo.config, scope)}`);
+      if (s.undo) out.push(`${pad}   undo: ${displaySummary(s.undo.type, s.undo.config, scope)}`);
       if (s.kind === 'parallel') section('', s.steps, depth + 1);
     }
   };
@@ -86,37 +94,5 @@ export function renderPlan(runbook: Runbook, env: Record<string, string | undefi
 
 function describe(step: Step, scope: TemplateScope): string {
   if (step.kind === 'parallel') return `parallel (${step.failFast ? 'fail fast' : 'wait for all'})`;
-  return summaryOf(step.action.type, step.action.config, scope);
-}
-
-/**
- * What the step will act on, with every template that can be filled before the run filled in
- * (vars, env, hosts; shell text quoted as it will run). Templates that need a run (a step's
- * output, a saved var) stay as written.
- */
-function summaryOf(type: string, config: unknown, scope?: TemplateScope): string {
-  const def = actions.get(type);
-  if (!def) return type;
-  return def.summary(scope ? fillKnown(config, scope, def.shellKeys ?? [], false) : config);
-}
-
-function fillKnown(
-  value: unknown,
-  scope: TemplateScope,
-  shellKeys: readonly string[],
-  shell: boolean,
-): unknown {
-  if (typeof value === 'string') {
-    try {
-      return renderTemplate(value, scope, { shell });
-    } catch {
-      return value;
-    }
-  }
-  if (Array.isArray(value)) return value.map((v) => fillKnown(v, scope, shellKeys, shell));
-  if (value && typeof value === 'object')
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, fillKnown(v, scope, [], shell || shellKeys.includes(k))]),
-    );
-  return value;
+  return displaySummary(step.action.type, step.action.config, scope);
 }

@@ -1,7 +1,7 @@
-import { actions } from '../actions/registry.js';
 import { formatDuration } from '../runbook/duration.js';
-import type { ActionCall, ActionStep, ParallelStep, Runbook, Step } from '../runbook/model.js';
+import type { ActionStep, ParallelStep, Runbook, Step } from '../runbook/model.js';
 import { evaluateWhen, parseTemplate, renderTemplate, type TemplateScope } from '../runbook/template.js';
+import { displaySummary } from './display-summary.js';
 import type { RunContext } from './run-context.js';
 
 /**
@@ -21,12 +21,15 @@ export interface DryRunView {
 
 export function dryRunView(ctx: RunContext, step: ActionStep): DryRunView {
   const scope = planScope(ctx);
-  const summary = ctx.redact(summaryOf(step.action, scope));
+  const summary = ctx.redact(displaySummary(step.action.type, step.action.config, scope));
   const lines = [`would run: ${summary}`];
   if (step.confirm) lines.push(`gate: ${step.confirm.message} (asked at run time; nothing was approved)`);
   const when = step.when === undefined ? undefined : judgeWhen(step.when, ctx.runbook, scope);
   if (when) lines.push(`when: ${step.when}: ${when}`);
-  if (step.undo) lines.push(`undo if the drill fails: ${ctx.redact(summaryOf(step.undo, scope))}`);
+  if (step.undo)
+    lines.push(
+      `undo if the drill fails: ${ctx.redact(displaySummary(step.undo.type, step.undo.config, scope))}`,
+    );
   lines.push(`timeout ${formatDuration(step.timeout)}${step.retries > 0 ? `, retries ${step.retries}` : ''}`);
   const reason = when ? `dry run: nothing was run; when ${when}` : 'dry run: nothing was run';
   return { summary, lines: lines.map((l) => ctx.redact(l)), reason };
@@ -80,36 +83,4 @@ function planScope(ctx: RunContext): TemplateScope {
   const saved = savedNames(ctx.runbook);
   const vars = Object.fromEntries(Object.entries(ctx.scope.vars).filter(([k]) => !saved.has(k)));
   return { vars, env: ctx.scope.env, secrets: [], hosts: ctx.scope.hosts, steps: {} };
-}
-
-function summaryOf(call: ActionCall, scope: TemplateScope): string {
-  const def = actions.get(call.type);
-  if (!def) return call.type;
-  const shellKeys = def.shellKeys ?? [];
-  // A bare string config (`run: cmd`) is shell text when the action has shell keys, as at run time.
-  return def.summary(
-    fillKnown(call.config, scope, shellKeys, typeof call.config === 'string' && shellKeys.length > 0),
-  );
-}
-
-/** Fills each string's templates when every value is known, else keeps it as written. */
-function fillKnown(
-  value: unknown,
-  scope: TemplateScope,
-  shellKeys: readonly string[],
-  shell: boolean,
-): unknown {
-  if (typeof value === 'string') {
-    try {
-      return renderTemplate(value, scope, { shell });
-    } catch {
-      return value;
-    }
-  }
-  if (Array.isArray(value)) return value.map((v) => fillKnown(v, scope, shellKeys, shell));
-  if (value && typeof value === 'object')
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, fillKnown(v, scope, [], shell || shellKeys.includes(k))]),
-    );
-  return value;
 }

@@ -70,12 +70,14 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
   const plan = planSteps(runbook);
   const index = new Map(plan.map((p, i) => [p.id, i + 1]));
   const scope: MutableScope = {
-    vars: { ...runbook.vars, ...(options.resume?.vars ?? {}) },
+    // Null prototypes: `save: __proto__` or a step id `constructor` is an ordinary name.
+    vars: Object.assign(Object.create(null), runbook.vars, options.resume?.vars ?? {}),
     env,
     secrets: runbook.secrets,
     hosts: runbook.hosts,
-    steps: Object.fromEntries(
-      Object.entries(options.resume?.outputs ?? {}).map(([k, v]) => [k, { output: v }]),
+    steps: Object.assign(
+      Object.create(null),
+      Object.fromEntries(Object.entries(options.resume?.outputs ?? {}).map(([k, v]) => [k, { output: v }])),
     ),
   };
   const resources = new ResourcePool();

@@ -3,6 +3,7 @@ import { actions } from '../actions/registry.js';
 import type { ActionContext, ActionDefinition, ActionResult } from '../actions/types.js';
 import { formatDuration } from '../runbook/duration.js';
 import type { ActionCall, ActionStep, ParallelStep, Phase, Step } from '../runbook/model.js';
+import { ShellValues } from '../runbook/shell-values.js';
 import { evaluateWhen, renderDeep, renderTemplate } from '../runbook/template.js';
 import { linkedController, reasonText } from './abort.js';
 import { dryRunGroupReason, dryRunView } from './dry-run.js';
@@ -281,6 +282,7 @@ async function attemptOnce(
     stepId: at.id,
     hosts: ctx.runbook.hosts,
     env: ctx.env,
+    shellValues: {},
     cwd: ctx.cwd,
     resources: ctx.resources,
     options: { acceptNewHostKeys: ctx.acceptNewHostKeys },
@@ -325,15 +327,20 @@ async function attemptOnce(
   return { result, captured: capture.value() };
 }
 
-/** Fills templates (shell-quoted where the action says so), then runs the action. */
+/**
+ * Fills templates, then runs the action. Shell text gets references to variables; their
+ * values go to the action as `shellValues`, fresh for each call (a nested `wait: until:`
+ * call has its own).
+ */
 async function invoke(
   ctx: RunContext,
   def: ActionDefinition<unknown>,
   config: unknown,
   actionContext: ActionContext,
 ): Promise<ActionResult> {
-  const filled = renderDeep(config, ctx.scope, def.shellKeys ?? []);
-  return def.run(filled, actionContext);
+  const values = new ShellValues();
+  const filled = renderDeep(config, ctx.scope, def.shellKeys ?? [], values);
+  return def.run(filled, { ...actionContext, shellValues: values.env });
 }
 
 /** Resolves with the action's result, or gives up ABORT_GRACE_MS after an abort. */
@@ -436,7 +443,7 @@ function actionDef(call: ActionCall): ActionDefinition<unknown> {
 
 function summarize(ctx: RunContext, def: ActionDefinition<unknown>, call: ActionCall): string {
   try {
-    return ctx.redact(def.summary(renderDeep(call.config, ctx.scope, def.shellKeys ?? [])));
+    return ctx.redact(def.summary(renderDeep(call.config, ctx.scope, def.shellKeys ?? [], 'display')));
   } catch {
     return ctx.redact(def.summary(call.config));
   }

@@ -3,6 +3,7 @@ import { actions } from '../actions/registry.js';
 import type { ActionContext } from '../actions/types.js';
 import { formatDuration } from '../runbook/duration.js';
 import type { Step } from '../runbook/model.js';
+import { ShellValues } from '../runbook/shell-values.js';
 import { renderDeep } from '../runbook/template.js';
 import { linkedController } from './abort.js';
 import type { RunContext } from './run-context.js';
@@ -97,14 +98,17 @@ async function checkProbe(ctx: RunContext, probe: Step, parent: AbortSignal): Pr
     stepId: probe.id,
     hosts: ctx.runbook.hosts,
     env: ctx.env,
+    shellValues: {},
     cwd: ctx.cwd,
     resources: ctx.resources,
     options: { acceptNewHostKeys: ctx.acceptNewHostKeys },
     probe: async () => ({ ok: false, reason: 'nested probes are not supported in stop_when' }),
   };
   try {
+    const values = new ShellValues();
+    const config = renderDeep(probe.action.config, ctx.scope, def.shellKeys ?? [], values);
     const result = await answerWithin(
-      def.run(renderDeep(probe.action.config, ctx.scope, def.shellKeys ?? []), context),
+      def.run(config, { ...context, shellValues: values.env }),
       controller.signal,
     );
     if (parent.aborted) return undefined;

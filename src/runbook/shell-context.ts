@@ -1,23 +1,41 @@
 /**
- * Where a template sits in shell text decides how its value must be quoted so it stays one
- * literal value. Always wrapping in single quotes is only safe outside any quotes: inside
- * `"..."` a value of `$(reboot)` would still run, inside a comment a line break escapes it.
- * So a tiny POSIX sh lexer walks the literal text (templates count as word characters) and
- * reports the context of each template. Contexts it cannot make safe are `unsupported`,
- * and rendering refuses them rather than guessing.
+ * Where a template sits in shell text. A tiny POSIX sh lexer walks the literal text
+ * (templates count as word characters) and reports the context of each template.
+ *
+ * What the lexer decides, and what it does not: for execution a template becomes a
+ * reference to a variable that holds the value (`refFor`), never the value itself, so the
+ * context only chooses the quoting of that reference (`"${V}"` outside quotes, `${V}` inside
+ * "..."); a wrong guess can at worst leave the reference unquoted (the value is then split
+ * into words and globbed) or print the reference literally, never run the value. The lexer
+ * also refuses contexts where the shell itself would evaluate a value as code or arithmetic
+ * (backticks, `$(( ))`, `(( ))`, `$[ ]`, `[[ ]]`, `${ }`, quoted here-documents, which expand
+ * nothing). For display (`plan`, step summaries) `quoteFor` writes the value in place,
+ * quoted for its context, so people read what will run; that text is never executed.
  */
 export type ShellContext =
   | { kind: 'plain' }
   | { kind: 'single' }
   | { kind: 'double' }
   | { kind: 'comment' }
-  | { kind: 'heredoc'; quoted: boolean; delimiter: string }
+  /** The body of a here-document whose delimiter is unquoted (it expands `${...}`). */
+  | { kind: 'heredoc'; delimiter: string }
   | { kind: 'unsupported'; why: string };
 
 type Frame =
-  | { mode: 'cmd'; parens: number; nested: boolean }
+  | {
+      mode: 'cmd';
+      parens: number;
+      nested: boolean;
+      /** Open `case ... esac` commands: their patterns' `)` does not close a `$(`. */
+      cases: number;
+      /** Literal text of the current word, to spot the keywords `case`, `esac`, `[[`, `]]`. */
+      word: string;
+      /** Inside bash's `[[ ... ]]`, which evaluates the operands of -eq, -lt... as arithmetic. */
+      test: boolean;
+    }
   | { mode: 'sq' | 'dq' | 'bq' }
-  | { mode: 'param' | 'arith'; depth: number };
+  | { mode: 'param'; depth: number }
+  | { mode: 'arith'; depth: number; brackets: '()' | '[]' };
 
 interface Heredoc {
   delimiter: string;
@@ -31,7 +49,7 @@ interface Heredoc {
  */
 export function shellContexts(pieces: ReadonlyArray<string | null>): ShellContext[] {
   const contexts: ShellContext[] = [];
-  const stack: Frame[] = [{ mode: 'cmd', parens: 0, nested: false }];
+  const stack: Frame[] = [{ mode: 'cmd', parens: 0, nested: false, cases: 0, word: '', test: false }];
   let wordStart = true;
   let comment = false;
   const pending: Heredoc[] = [];
@@ -99,7 +117,7 @@ export function shellContexts(pieces: ReadonlyArray<string | null>): ShellContex
           break;
         case 'param':
         case 'arith': {
-          const [open, close] = frame.mode === 'param' ? ['{', '}'] : ['(', ')'];
+          const [open, close] = frame.mode === 'param' ? ['{', '}'] : frame.brackets;
           if (c === open) frame.depth++;
           else if (c === close && --frame.depth === 0) stack.pop();
           break;
@@ -118,7 +136,14 @@ export function shellContexts(pieces: ReadonlyArray<string | null>): ShellContex
     if (heredoc) {
       heredoc.holeInLine = true;
       if (heredoc.subst > 0) return unsupported('inside a command substitution in a here-document');
-      return { kind: 'heredoc', quoted: heredoc.quoted, delimiter: heredoc.delimiter };
+      // A quoted delimiter (<<'EOF') turns expansion off, so no reference could be filled in
+      // there, and writing the value itself would make it text of whatever reads the body.
+      if (heredoc.quoted) {
+        return unsupported(
+          `in a here-document with a quoted delimiter (<<'${heredoc.delimiter}'), which expands nothing; write <<${heredoc.delimiter}`,
+        );
+      }
+      return { kind: 'heredoc', delimiter: heredoc.delimiter };
     }
     if (delimiter) return unsupported('as a here-document delimiter');
     if (comment) return { kind: 'comment' };
@@ -126,6 +151,9 @@ export function shellContexts(pieces: ReadonlyArray<string | null>): ShellContex
     wordStart = false;
     switch (frame.mode) {
       case 'cmd':
+        frame.word += '\u0000'; // a template is never a keyword
+        if (frame.test)
+          return unsupported('inside [[ ... ]] (bash may evaluate it as arithmetic); use [ ... ]');
         return { kind: 'plain' };
       case 'sq':
         return { kind: 'single' };
@@ -137,7 +165,9 @@ export function shellContexts(pieces: ReadonlyArray<string | null>): ShellContex
         // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax, not a JS template
         return unsupported('inside ${ ... }');
       case 'arith':
-        return unsupported('inside $(( ... ))');
+        return unsupported(
+          frame.brackets === '[]' ? 'inside $[ ... ]' : 'inside arithmetic $(( ... )) or (( ... ))',
+        );
     }
   }
 
@@ -150,12 +180,17 @@ export function shellContexts(pieces: ReadonlyArray<string | null>): ShellContex
     }
     const next = text[i + 1];
     if (next === '(' && text[i + 2] === '(') {
-      stack.push({ mode: 'arith', depth: 2 });
+      stack.push({ mode: 'arith', depth: 2, brackets: '()' });
       return i + 2;
     }
     if (next === '(') {
-      stack.push({ mode: 'cmd', parens: 0, nested: true });
+      stack.push({ mode: 'cmd', parens: 0, nested: true, cases: 0, word: '', test: false });
       wordStart = true;
+      return i + 1;
+    }
+    if (next === '[') {
+      // bash's old arithmetic `$[ ... ]`: its operands are evaluated, so no template inside.
+      stack.push({ mode: 'arith', depth: 1, brackets: '[]' });
       return i + 1;
     }
     if (next === '{') {
@@ -182,7 +217,10 @@ export function shellContexts(pieces: ReadonlyArray<string | null>): ShellContex
       comment = true;
       return i;
     }
+    const atWordStart = wordStart;
     wordStart = /[\s;&|()<>]/.test(c);
+    if (wordStart) endWord(frame);
+    else frame.word += c;
     switch (c) {
       case '\\':
         return i + 1;
@@ -200,11 +238,17 @@ export function shellContexts(pieces: ReadonlyArray<string | null>): ShellContex
         return end;
       }
       case '(':
+        if (atWordStart && text[i + 1] === '(') {
+          // `((` starts bash's arithmetic command; its operands are evaluated.
+          stack.push({ mode: 'arith', depth: 2, brackets: '()' });
+          return i + 1;
+        }
         frame.parens++;
         return i;
       case ')':
+        // Inside `case ... esac` a `)` with no `(` ends a pattern, not the `$(`.
         if (frame.parens > 0) frame.parens--;
-        else if (frame.nested) stack.pop();
+        else if (frame.nested && frame.cases === 0) stack.pop();
         return i;
       case '<':
         if (text[i + 1] === '<' && text[i + 2] !== '<') {
@@ -220,7 +264,17 @@ export function shellContexts(pieces: ReadonlyArray<string | null>): ShellContex
     }
   }
 
+  function endWord(frame: Frame & { mode: 'cmd' }): void {
+    if (frame.word === 'case') frame.cases++;
+    else if (frame.word === 'esac' && frame.cases > 0) frame.cases--;
+    else if (frame.word === '[[') frame.test = true;
+    else if (frame.word === ']]') frame.test = false;
+    frame.word = '';
+  }
+
   function newline(): void {
+    const frame = top();
+    if (frame.mode === 'cmd') endWord(frame);
     endDelimiter();
     wordStart = true;
     startNextHeredoc();
@@ -268,8 +322,33 @@ export function shellQuote(value: string): string {
 }
 
 /**
- * Makes `value` a literal in `context`. Returns undefined when it cannot be done safely
- * (a value with line breaks that could end a here-document early).
+ * For execution: a reference to the variable `name` (which holds the value), written so the
+ * shell expands it to exactly the value, as one word, in `context`. The reference is all the
+ * shell ever parses; the value reaches it as data. Undefined for contexts that are refused.
+ */
+export function refFor(context: ShellContext, name: string): string | undefined {
+  const ref = `\${${name}}`;
+  switch (context.kind) {
+    case 'plain':
+      return `"${ref}"`;
+    case 'single':
+      // Close the '...', add the quoted reference, reopen: the parts join into one word.
+      return `'"${ref}"'`;
+    case 'double':
+    case 'heredoc':
+      return ref;
+    case 'comment':
+      // Never expanded; kept so the text still shows that a value belongs here.
+      return ref;
+    case 'unsupported':
+      return undefined;
+  }
+}
+
+/**
+ * For display only (`plan`, step summaries): `value` written in place, quoted for
+ * `context`, so people read what will run. Never executed: execution uses `refFor`.
+ * Returns undefined for a refused context.
  */
 export function quoteFor(context: ShellContext, value: string): string | undefined {
   switch (context.kind) {
@@ -280,11 +359,9 @@ export function quoteFor(context: ShellContext, value: string): string | undefin
     case 'double':
       return value.replace(/[\\$`"]/g, '\\$&');
     case 'comment':
-      // A line break would end the comment and turn the rest of the value into commands.
       return value.replace(/[\r\n]/g, ' ');
     case 'heredoc':
-      if (value.includes('\n') && value.includes(context.delimiter)) return undefined;
-      return context.quoted ? value : value.replace(/[\\$`]/g, '\\$&');
+      return value.replace(/[\\$`]/g, '\\$&');
     case 'unsupported':
       return undefined;
   }

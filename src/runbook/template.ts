@@ -1,5 +1,6 @@
 import { didYouMean } from './did-you-mean.js';
-import { quoteFor, type ShellContext, shellContexts } from './shell-context.js';
+import { quoteFor, refFor, type ShellContext, shellContexts } from './shell-context.js';
+import type { ShellValues } from './shell-values.js';
 
 /**
  * `{{ ... }}` interpolation. A template refers to exactly one value:
@@ -147,8 +148,9 @@ export interface KnownNames {
 /**
  * Static check for the validator: every reference must name something that exists by the
  * time the text is rendered. `env` refs are only checked at run time. With `shell: true`
- * it also rejects templates in places where no quoting can make them safe (backticks,
- * `${...}`, here-document delimiters). Returns every problem, never throws.
+ * it also rejects templates where the shell would evaluate a value or could not expand a
+ * reference to it (backticks, `${...}`, arithmetic, quoted here-documents, here-document
+ * delimiters; see shell-context.ts). Returns every problem, never throws.
  */
 export function checkRefs(
   text: string,
@@ -201,7 +203,8 @@ function checkRef(ref: TemplateRef, known: KnownNames): { message: string; hint?
         hint: suggest(known.secrets, `add ${name} to secrets: so its value is redacted`),
       };
     case 'hosts': {
-      const fields = known.hosts[name];
+      // Own keys only: `hosts.__proto__.host` or `hosts.constructor.user` name no host.
+      const fields = Object.hasOwn(known.hosts, name) ? known.hosts[name] : undefined;
       if (!fields) {
         return {
           message: `unknown host '${name}'`,
@@ -245,16 +248,31 @@ export interface TemplateScope {
 }
 
 /**
- * Fills every template. In shell mode each value is quoted for where it sits (see
- * shell-context.ts): outside quotes it becomes one POSIX single-quoted word, inside "..."
- * or '...' it is escaped for that quoting, so no value can run a command. Throws
- * `TemplateError` for a reference that has no value now (unset env var, skipped step).
+ * How templates in shell text are filled:
+ * - `false`: not shell text; values are inserted as they are (URLs, messages, env values).
+ * - a `ShellValues`: shell text about to run. Each template becomes a reference to a
+ *   variable (`"${DRILLBOOK_V1}"`) and its value is recorded in the `ShellValues`, for the
+ *   action to pass as data (environment, stdin). The text holds no value at all.
+ * - `'display'`: shell text shown to people (`plan`, step summaries): values written in
+ *   place, quoted for where they stand, so the text reads as what will run; a secret stays
+ *   written as its template (`{{ secrets.NAME }}`). Never executed.
  */
-export function renderTemplate(text: string, scope: TemplateScope, options: { shell: boolean }): string {
+export type ShellMode = false | 'display' | ShellValues;
+
+/**
+ * Fills every template (see `ShellMode`). Throws `TemplateError` for a reference that has
+ * no value now (unset env var, skipped step) or stands where no value can go safely; with
+ * `keepUnknown` (for display: `plan` before anything ran) such a reference stays as written.
+ */
+export function renderTemplate(
+  text: string,
+  scope: TemplateScope,
+  options: { shell: ShellMode; keepUnknown?: boolean },
+): string {
   const parts = parseTemplate(text);
-  const contexts: ShellContext[] = options.shell
-    ? shellContexts(parts.map((p) => (typeof p === 'string' ? p : null)))
-    : [];
+  const { shell } = options;
+  const contexts: ShellContext[] =
+    shell === false ? [] : shellContexts(parts.map((p) => (typeof p === 'string' ? p : null)));
   let out = '';
   let hole = 0;
   for (const part of parts) {
@@ -262,23 +280,57 @@ export function renderTemplate(text: string, scope: TemplateScope, options: { sh
       out += part;
       continue;
     }
-    const value = lookup(part.ref, scope, part.start);
     const context = contexts[hole++];
-    if (!context) {
+    if (shell === 'display' && isSecret(part.ref, scope)) {
+      // Shown, never run: a secret stays written as its template, in no quoted form at all.
+      out += text.slice(part.start, part.end);
+      continue;
+    }
+    let value: string;
+    try {
+      value = lookup(part.ref, scope, part.start);
+    } catch (error) {
+      if (!(options.keepUnknown && error instanceof TemplateError)) throw error;
+      out += text.slice(part.start, part.end);
+      continue;
+    }
+    if (shell === false) {
       out += value;
       continue;
     }
-    const quoted = quoteFor(context, value);
-    if (quoted === undefined) {
-      const why =
-        context.kind === 'unsupported'
-          ? context.why
-          : `the value of ${describe(part.ref)} has a line break and contains the here-document delimiter ${context.kind === 'heredoc' ? context.delimiter : ''}`;
-      throw new TemplateError(part.start, why, 'pass the value another way, e.g. through env: of a run step');
+    // One context per template, always; never fall back to pasting a value into shell text.
+    if (!context) throw new Error('internal error: a template in shell text has no context');
+    if (context.kind === 'unsupported') {
+      throw new TemplateError(
+        part.start,
+        context.why,
+        'pass the value another way, e.g. through env: of the step',
+      );
     }
-    out += quoted;
+    out += shell === 'display' ? (quoteFor(context, value) ?? '') : reference(shell, context, value, part);
   }
   return out;
+}
+
+/** `secrets.NAME`, or `env.NAME` of a name declared under `secrets:`. */
+function isSecret(ref: TemplateRef, scope: TemplateScope): boolean {
+  return ref.root === 'secrets' || (ref.root === 'env' && scope.secrets.includes(ref.path[0] ?? ''));
+}
+
+function reference(
+  values: ShellValues,
+  context: ShellContext,
+  value: string,
+  part: Exclude<TemplatePart, string>,
+): string {
+  // Environment variables and shell variables cannot hold a NUL byte.
+  if (value.includes('\u0000')) {
+    throw new TemplateError(
+      part.start,
+      `the value of ${describe(part.ref)} contains a NUL byte, which no shell variable can hold`,
+    );
+  }
+  return refFor(context, values.add(value)) ?? '';
 }
 
 function lookup(ref: TemplateRef, scope: TemplateScope, offset: number): string {
@@ -347,24 +399,31 @@ function isRenderLater(value: object): boolean {
 
 /**
  * A copy of an action config with every string rendered. Strings under the top-level keys in
- * `shellKeys` (at any depth) are shell text; the rest are filled verbatim. A bare string
- * config (a shorthand like `run: "cmd"`) counts as shell text when the action has shell
- * keys, since quoting a URL merely breaks it while not quoting a command could run a value.
- * Errors carry `path`, e.g. `headers.Authorization`. Parts marked `renderLater` are kept as is.
+ * `shellKeys` (at any depth) are shell text, filled as `shell` says (see `ShellMode`: a
+ * `ShellValues` to run it, `'display'` to show it); the rest are filled verbatim. A bare
+ * string config (a shorthand like `run: "cmd"`) counts as shell text when the action has
+ * shell keys, since quoting a URL merely breaks it while not quoting a command could run a
+ * value. Errors carry `path`, e.g. `headers.Authorization`. Parts marked `renderLater` are
+ * kept as is.
  */
-export function renderDeep<T>(value: T, scope: TemplateScope, shellKeys: readonly string[] = []): T {
-  if (typeof value === 'string') return renderAt(value, scope, shellKeys.length > 0, '') as T;
+export function renderDeep<T>(
+  value: T,
+  scope: TemplateScope,
+  shellKeys: readonly string[],
+  shell: 'display' | ShellValues,
+): T {
+  if (typeof value === 'string') return renderAt(value, scope, shellKeys.length > 0 && shell, '') as T;
   if (Array.isArray(value) || value === null || typeof value !== 'object' || isRenderLater(value)) {
     return walk(value, scope, false, '') as T;
   }
   const out: Record<string, unknown> = {};
   for (const [key, child] of Object.entries(value)) {
-    out[key] = walk(child, scope, shellKeys.includes(key), key);
+    out[key] = walk(child, scope, shellKeys.includes(key) && shell, key);
   }
   return out as T;
 }
 
-function walk(value: unknown, scope: TemplateScope, shell: boolean, path: string): unknown {
+function walk(value: unknown, scope: TemplateScope, shell: ShellMode, path: string): unknown {
   if (typeof value === 'string') return renderAt(value, scope, shell, path);
   if (Array.isArray(value)) return value.map((v, i) => walk(v, scope, shell, `${path}[${i}]`));
   if (value !== null && typeof value === 'object') {
@@ -378,7 +437,7 @@ function walk(value: unknown, scope: TemplateScope, shell: boolean, path: string
   return value;
 }
 
-function renderAt(text: string, scope: TemplateScope, shell: boolean, path: string): string {
+function renderAt(text: string, scope: TemplateScope, shell: ShellMode, path: string): string {
   if (!text.includes('{{')) return text;
   try {
     return renderTemplate(text, scope, { shell });

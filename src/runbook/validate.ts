@@ -63,9 +63,11 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
   const report = (path: string, message: string, hint?: string) => errors.push(at(doc, path, message, hint));
 
   const secrets = (raw['secrets'] as string[] | undefined) ?? [];
-  const vars: Record<string, string> = {};
+  // Null prototypes: a var or host named `__proto__` or `constructor` is just a name.
+  const vars: Record<string, string> = Object.create(null);
   for (const [k, v] of Object.entries((raw['vars'] as Raw | undefined) ?? {})) vars[k] = String(v);
-  Object.assign(vars, options.vars ?? {});
+  const given = options.vars ?? {};
+  for (const [k, v] of Object.entries(given)) vars[k] = v;
   // vars, hosts and aws are filled in once, now: they may use env and earlier vars, never steps.
   const loadScope = { vars, env, secrets, hosts: {}, steps: {} };
   const fill = (text: string, path: string): string => {
@@ -77,9 +79,12 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
       return text;
     }
   };
-  for (const [k, v] of Object.entries(vars)) vars[k] = fill(v, childPath('vars', k));
+  // Only what the runbook's author wrote is a template. A `--var` value is literal text:
+  // `--var 'v={{ env.DB_TOKEN }}'` means those characters, never the token.
+  for (const [k, v] of Object.entries(vars))
+    if (!Object.hasOwn(given, k)) vars[k] = fill(v, childPath('vars', k));
 
-  const hosts: Record<string, HostSpec> = {};
+  const hosts: Record<string, HostSpec> = Object.create(null);
   const topKnownHosts = raw['known_hosts'] as string | undefined;
   for (const [name, h] of Object.entries((raw['hosts'] as Record<string, Raw> | undefined) ?? {})) {
     const p = childPath('hosts', name);

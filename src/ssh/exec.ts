@@ -13,6 +13,8 @@ export interface ExecResult {
 
 export interface ExecOptions {
   signal: AbortSignal;
+  /** Written to the command's stdin once the channel is open; stdin stays open after it. */
+  input?: Buffer;
   onStdout(text: string): void;
   onStderr(text: string): void;
 }
@@ -70,6 +72,7 @@ export function execCommand(client: Client, command: string, options: ExecOption
         );
       };
       signal.addEventListener('abort', onAbort, { once: true });
+      if (options.input) stream.write(options.input);
       stream.on('data', (b: Buffer) => emit(options.onStdout, out.write(b)));
       stream.stderr.on('data', (b: Buffer) => emit(options.onStderr, err.write(b)));
       stream.on('exit', (c: number | null, s?: string) => {

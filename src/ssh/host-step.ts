@@ -54,7 +54,9 @@ export async function runOnHost(host: string, step: HostStep, ctx: ActionContext
       );
     }
     if (step.run === undefined) return part(true);
-    const result = await execCommand(client, remoteCommand(step.run, step.env, step.sudo), {
+    const remote = remoteCommand(step.run, step.env, ctx.shellValues, step.sudo);
+    const result = await execCommand(client, remote.command, {
+      input: remote.input,
       signal: ctx.signal,
       onStdout: (text) => ctx.output('stdout', text, host),
       onStderr: (text) => ctx.output('stderr', text, host),

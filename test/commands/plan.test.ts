@@ -20,4 +20,18 @@ steps:
     expect(plan).toContain('AWS: region eu-west-1');
     expect(plan).toContain('blue: ubuntu@10.0.0.1');
   });
+
+  it('shows hostile values in place, quoted for where they stand; secrets stay templates', async () => {
+    const rb = await yamlRunbook(`
+vars: { v: "it's $(reboot)" }
+secrets: [DB_PW]
+steps:
+  - { id: q, run: "echo \\"{{ vars.v }}\\" '{{ vars.v }}' {{ env.DB_PW }} {{ secrets.DB_PW }} {{ env.OTHER }}" }
+`);
+    const plan = renderPlan(rb, { DB_PW: 'pw-never-shown', OTHER: 'other' });
+    expect(plan).toContain(
+      `sh: echo "it's \\$(reboot)" 'it'\\''s $(reboot)' {{ env.DB_PW }} {{ secrets.DB_PW }} 'other'`,
+    );
+    expect(plan).not.toContain('pw-never-shown');
+  });
 });

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ShellValues } from '../../src/runbook/shell-values.js';
 import {
   checkRefs,
   evaluateWhen,
@@ -12,6 +13,7 @@ import {
   renderDeep,
   renderLater,
   renderTemplate,
+  type ShellMode,
   TemplateError,
   type TemplateScope,
 } from '../../src/runbook/template.js';
@@ -26,7 +28,7 @@ function parseError(text: string): TemplateError {
   throw new Error(`expected ${JSON.stringify(text)} to be rejected`);
 }
 
-function renderError(text: string, scope: TemplateScope, shell = false): TemplateError {
+function renderError(text: string, scope: TemplateScope, shell: ShellMode = false): TemplateError {
   try {
     renderTemplate(text, scope, { shell });
   } catch (error) {
@@ -210,11 +212,31 @@ describe('renderTemplate', () => {
     expect(unset.message).toContain('environment variable GREMLIN_TEAM_SECRET is not set');
   });
 
-  it('shell-quotes values outside quotes as POSIX single-quoted words', () => {
-    expect(renderTemplate('echo {{ vars.region }}', scope, { shell: true })).toBe("echo 'us-west-2'");
-    expect(renderTemplate('echo {{ vars.empty }}', scope, { shell: true })).toBe("echo ''");
+  it('for display, shell-quotes values outside quotes as POSIX single-quoted words', () => {
+    expect(renderTemplate('echo {{ vars.region }}', scope, { shell: 'display' })).toBe("echo 'us-west-2'");
+    expect(renderTemplate('echo {{ vars.empty }}', scope, { shell: 'display' })).toBe("echo ''");
     const s = { ...scope, vars: { q: "it's" } };
-    expect(renderTemplate('echo {{ vars.q }}', s, { shell: true })).toBe(`echo 'it'\\''s'`);
+    expect(renderTemplate('echo {{ vars.q }}', s, { shell: 'display' })).toBe(`echo 'it'\\''s'`);
+  });
+
+  it('for execution, writes references and keeps the values apart', () => {
+    const values = new ShellValues();
+    const s = { ...scope, vars: { ...scope.vars, q: "it's $(x)" } };
+    const text = 'echo {{ vars.q }} "{{ vars.region }}" \'{{ vars.q }}\'';
+    expect(renderTemplate(text, s, { shell: values })).toBe(
+      'echo "${DRILLBOOK_V1}" "${DRILLBOOK_V2}" \'\'"${DRILLBOOK_V3}"\'\'',
+    );
+    expect({ ...values.env }).toEqual({
+      DRILLBOOK_V1: "it's $(x)",
+      DRILLBOOK_V2: 'us-west-2',
+      DRILLBOOK_V3: "it's $(x)",
+    });
+  });
+
+  it('refuses a value with a NUL byte, which no shell variable can hold', () => {
+    const e = renderError('echo {{ vars.n }}', { ...scope, vars: { n: 'a\u0000b' } }, new ShellValues());
+    expect(e.message).toBe('the value of vars.n contains a NUL byte, which no shell variable can hold');
+    expect(e.offset).toBe(5);
   });
 
   it('names what is missing at run time', () => {
@@ -257,8 +279,12 @@ describe('shell rendering run through /bin/sh', () => {
     'EOF\ntouch PWNED\nEOF',
   ];
 
-  function sh(command: string): string {
-    return execFileSync('/bin/sh', ['-c', command], { cwd: dir, encoding: 'utf8' });
+  function sh(command: string, values: ShellValues = new ShellValues()): string {
+    return execFileSync('/bin/sh', ['-c', command], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'], ...values.env },
+    });
   }
 
   // Each template sits in a different shell context; every one must print the value as is.
@@ -269,7 +295,6 @@ describe('shell rendering run through /bin/sh', () => {
     ['printf "%s" "$(printf "%s" {{ vars.v }})"', (out, v) => expect(out).toBe(v.replace(/\n+$/, ''))],
     ["printf '%s' x # a comment mentioning {{ vars.v }}", (out) => expect(out).toBe('x')],
     ['cat <<EOF\n[{{ vars.v }}]\nEOF', (out, v) => expect(out).toBe(`[${v}]\n`)],
-    ["cat <<'EOF'\n[{{ vars.v }}]\nEOF", (out, v) => expect(out).toBe(`[${v}]\n`)],
     ['cat <<-EOF\n\t[{{ vars.v }}]\n\tEOF\necho after', (out, v) => expect(out).toBe(`[${v}]\nafter\n`)],
     [
       "printf \"%s|\" \"$(printf '%s' '{{ vars.v }}')\" x\\'{{ vars.v }}",
@@ -279,19 +304,16 @@ describe('shell rendering run through /bin/sh', () => {
 
   for (const [shape, check] of shapes) {
     it(`keeps hostile values literal in: ${shape.replace(/\n/g, '\\n')}`, () => {
-      // One shell runs every rendered command in its own subshell, outputs split by NUL.
-      const rendered: Array<{ v: string; command: string }> = [];
-      for (const v of hostile) {
-        try {
-          rendered.push({ v, command: renderTemplate(shape, { ...scope, vars: { v } }, { shell: true }) });
-        } catch (error) {
-          // Refusing is safe too, but only for the here-document delimiter case.
-          expect(error).toBeInstanceOf(TemplateError);
-          expect(v).toContain('EOF');
-          expect(shape).toContain('<<');
-        }
-      }
-      const outputs = sh(rendered.map((r) => `(\n${r.command}\n)\nprintf '\\0'\n`).join('')).split('\0');
+      // One shell runs every rendered command in its own subshell, outputs split by NUL; one
+      // ShellValues for all of them numbers their variables apart.
+      const values = new ShellValues();
+      const rendered = hostile.map((v) => ({
+        v,
+        command: renderTemplate(shape, { ...scope, vars: { v } }, { shell: values }),
+      }));
+      for (const r of rendered) expect(r.command).not.toContain('PWNED');
+      const script = rendered.map((r) => `(\n${r.command}\n)\nprintf '\\0'\n`).join('');
+      const outputs = sh(script, values).split('\0');
       expect(existsSync(marker), `${shape} ran a command from a value`).toBe(false);
       expect(outputs).toHaveLength(rendered.length + 1);
       rendered.forEach((r, i) => {
@@ -307,19 +329,32 @@ describe('shell rendering run through /bin/sh', () => {
       'printf %s "\\{{ vars.v }}"',
       'printf %s ${{ vars.v }}',
     ]) {
-      expect(() => renderTemplate(shape, s, { shell: true }), shape).toThrow(/after a/);
+      expect(() => renderTemplate(shape, s, { shell: new ShellValues() }), shape).toThrow(/after a/);
     }
-    expect(sh(renderTemplate('printf %s \\\\{{ vars.v }}', s, { shell: true }))).toBe("\\'; touch PWNED; #");
+    const values = new ShellValues();
+    expect(sh(renderTemplate('printf %s \\\\{{ vars.v }}', s, { shell: values }), values)).toBe(
+      "\\'; touch PWNED; #",
+    );
     expect(existsSync(marker)).toBe(false);
   });
 
-  it('refuses a multi-line value that could end a here-document early', () => {
-    const s = { ...scope, vars: { v: 'EOF\ntouch PWNED\nEOF' } };
-    expect(() => renderTemplate('cat <<EOF\n{{ vars.v }}\nEOF', s, { shell: true })).toThrow(TemplateError);
+  it('refuses a template in a here-document with a quoted delimiter, which expands nothing', () => {
+    const e = renderError("sh <<'EOF'\n{{ vars.region }}\nEOF", scope, new ShellValues());
+    expect(e.message).toContain("quoted delimiter (<<'EOF')");
+  });
+
+  it('keeps a multi-line value holding the delimiter inside its here-document', () => {
+    const values = new ShellValues();
+    const s = { ...scope, vars: { a: 'EOF', b: 'touch PWNED' } };
+    const command = renderTemplate('cat <<EOF\n{{ vars.a }}\n{{ vars.b }}\nEOF', s, { shell: values });
+    expect(sh(command, values)).toBe('EOF\ntouch PWNED\n');
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('inserts literal {{ written as a quoted template unchanged', () => {
-    expect(sh(renderTemplate("printf '%s' \"{{ '{{' }} x }}\"", scope, { shell: true }))).toBe('{{ x }}');
+    expect(sh(renderTemplate("printf '%s' \"{{ '{{' }} x }}\"", scope, { shell: new ShellValues() }))).toBe(
+      '{{ x }}',
+    );
   });
 });
 
@@ -334,7 +369,7 @@ describe('renderDeep', () => {
       retries: 2,
     };
     const copy = structuredClone(config);
-    const out = renderDeep(config, scope, ['run']);
+    const out = renderDeep(config, scope, ['run'], 'display');
     expect(out).toEqual({
       host: 'blue',
       run: "echo 'us-west-2'",
@@ -347,20 +382,26 @@ describe('renderDeep', () => {
   });
 
   it('treats nested strings under a shell key as shell text', () => {
-    const out = renderDeep({ run: ['echo {{ vars.region }}', { cmd: 'x {{ vars.empty }}' }] }, scope, [
-      'run',
-    ]);
-    expect(out).toEqual({ run: ["echo 'us-west-2'", { cmd: "x ''" }] });
+    const values = new ShellValues();
+    const config = {
+      run: ['echo {{ vars.region }}', { cmd: 'x {{ vars.empty }}' }],
+      to: '{{ vars.region }}',
+    };
+    const out = renderDeep(config, scope, ['run'], values);
+    expect(out).toEqual({ run: ['echo "${DRILLBOOK_V1}"', { cmd: 'x "${DRILLBOOK_V2}"' }], to: 'us-west-2' });
+    expect({ ...values.env }).toEqual({ DRILLBOOK_V1: 'us-west-2', DRILLBOOK_V2: '' });
   });
 
   it('renders a bare string in shell mode only when the action has shell keys', () => {
-    expect(renderDeep('echo {{ vars.region }}', scope, ['command'])).toBe("echo 'us-west-2'");
-    expect(renderDeep('http://{{ hosts.blue.host }}/health', scope, [])).toBe('http://54.213.54.171/health');
+    expect(renderDeep('echo {{ vars.region }}', scope, ['command'], 'display')).toBe("echo 'us-west-2'");
+    expect(renderDeep('http://{{ hosts.blue.host }}/health', scope, [], 'display')).toBe(
+      'http://54.213.54.171/health',
+    );
   });
 
   it('leaves a nested action call marked renderLater for its own action to render', () => {
     const nested = renderLater({ type: 'run', config: { command: 'echo {{ vars.evil }}' } });
-    const out = renderDeep({ until: nested, within: '{{ vars.region }}' }, scope, []);
+    const out = renderDeep({ until: nested, within: '{{ vars.region }}' }, scope, [], new ShellValues());
     expect(out.within).toBe('us-west-2');
     expect(out.until).toBe(nested);
     expect(out.until.config.command).toBe('echo {{ vars.evil }}');
@@ -369,7 +410,7 @@ describe('renderDeep', () => {
   it('says where in the config a failing template was', () => {
     let caught: unknown;
     try {
-      renderDeep({ headers: { Authorization: 'Bearer {{ env.NO_TOKEN }}' } }, scope, []);
+      renderDeep({ headers: { Authorization: 'Bearer {{ env.NO_TOKEN }}' } }, scope, [], 'display');
     } catch (error) {
       caught = error;
     }

@@ -36,6 +36,8 @@ export function makeActionContext(
     cwd?: string;
     stepId?: string;
     acceptNewHostKeys?: boolean;
+    /** Values the action's shell text refers to (see ActionContext.shellValues). */
+    shellValues?: Record<string, string>;
   } = {},
 ): ActionHarness {
   const controller = new AbortController();
@@ -54,6 +56,7 @@ export function makeActionContext(
     stepId: options.stepId ?? 'test-step',
     hosts,
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...options.env },
+    shellValues: options.shellValues ?? {},
     cwd: options.cwd ?? tmpdir(),
     resources: {
       get<T>(key: string, create: () => T, dispose?: (value: T) => Promise<void> | void): T {

@@ -31,6 +31,8 @@ export function makeRun(options: {
   signal?: AbortSignal;
   acceptNewHostKeys?: boolean;
   env?: Record<string, string>;
+  /** Values the step's shell text refers to (see ActionContext.shellValues). */
+  shellValues?: Record<string, string>;
   /** Keep every chunk (default); false counts bytes only, for huge outputs. */
   keep?: boolean;
   onChunk?(chunk: Chunk): void;
@@ -54,6 +56,7 @@ export function makeRun(options: {
     stepId: 'test',
     hosts,
     env,
+    shellValues: options.shellValues ?? {},
     cwd: options.cwd ?? options.home,
     resources: {
       get<T>(key: string, create: () => T, dispose?: (value: T) => Promise<void> | void): T {
