@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { type CliResult, runCli, STACK_FRAME, type Workspace, workspace } from '../support/cli.js';
 
@@ -65,5 +66,47 @@ describe('hostile input', () => {
     expect(r.stderr).toMatch(/^laughs\.yaml:\d+:\d+: .*alias/);
     expect(r.stderr).not.toContain(STACK_FRAME);
     expect(extraMs).toBeLessThan(2000);
+  });
+
+  it('validate, plan and run refuse a fifo and devices at once, without reading them', async () => {
+    const ws = workspace();
+    const fifo = ws.path('drill.yaml');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const limit = { cwd: ws.dir, timeoutMs: 15_000 };
+    const v = await runCli(['validate', fifo, '/dev/zero', '/dev/urandom', ws.dir], limit);
+    expect(v.signal, 'validate hung and was killed').toBeNull();
+    expect(v.code).toBe(2);
+    expect(v.stderr).toContain(`${fifo}:1:1: is a named pipe (fifo), expected a runbook file`);
+    expect(v.stderr).toContain('/dev/zero:1:1: is a character device, expected a runbook file');
+    expect(v.stderr).toContain('/dev/urandom:1:1: is a character device, expected a runbook file');
+    expect(v.stderr).toContain(`${ws.dir}:1:1: is a directory, expected a runbook file`);
+    expect(v.stderr).not.toContain(STACK_FRAME);
+    for (const args of [
+      ['plan', fifo],
+      ['run', '/dev/zero', '--headless'],
+    ]) {
+      const r = await runCli(args, limit);
+      expect(r.signal, `${args[0]} hung and was killed`).toBeNull();
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/:1:1: is a (named pipe|character device).*expected a runbook file/);
+      expect(r.stderr).not.toContain(STACK_FRAME);
+    }
+    expect(ws.runDirs()).toEqual([]);
+  });
+
+  it('a Latin-1 runbook is refused at its first bad byte, not run with U+FFFD', async () => {
+    const ws = workspace();
+    const file = ws.write(
+      'latin1.yaml',
+      Buffer.concat([
+        Buffer.from('drillbook: 1\nsteps:\n  - run: echo gr'),
+        Buffer.from([0xfc]),
+        Buffer.from('n\n'),
+      ]),
+    );
+    const r = await runCli(['run', file, '--headless'], { cwd: ws.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/latin1\.yaml:3:17: the runbook is not valid UTF-8 \(byte 0xFC\)/);
+    expect(r.stdout).not.toContain('\uFFFD');
   });
 });
