@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { didYouMean } from './did-you-mean.js';
+import { DURATION_PATTERN } from './duration.js';
 import type { LoadError } from './errors.js';
 import { childPath, positionOf, type RawDocument } from './raw.js';
 
@@ -110,9 +111,10 @@ export function schemaErrorsToLoadErrors(doc: RawDocument, errors: ErrorObject[]
         return { message: `missing required key "${String(p['missingProperty'])}"` };
       case 'pattern': {
         const pattern = String(p['pattern']);
-        if (pattern.includes('ms|s|m|h'))
+        if (pattern === DURATION_PATTERN)
           return {
-            message: `expected a duration like 500ms, 30s, 4m or 1h, got ${describeType(valueAt(doc.data, e.instancePath))}`,
+            message: `expected a duration like 500ms, 30s, 4m or 1h30m, got ${describeType(valueAt(doc.data, e.instancePath))}`,
+            hint: 'units d, h, m, s, ms from largest to smallest, no spaces',
           };
         return {
           message: `expected a name of letters, digits, "_", "-" or "." (got ${describeType(valueAt(doc.data, e.instancePath))})`,

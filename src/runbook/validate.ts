@@ -4,7 +4,15 @@ import type { ValidateFunction } from 'ajv';
 import { actions } from '../actions/registry.js';
 import { ConfigProblem, type JsonSchema } from '../actions/types.js';
 import { didYouMean } from './did-you-mean.js';
-import { parseDuration } from './duration.js';
+import {
+  type Duration,
+  type DurationRule,
+  MAY_BE_ZERO,
+  POLL_INTERVAL,
+  POSITIVE,
+  readDuration,
+  toDuration,
+} from './duration.js';
 import { type LoadError, RunbookError } from './errors.js';
 import type { ActionCall, ConfirmSpec, HostSpec, Runbook, Step } from './model.js';
 import { childPath, positionOf, type RawDocument } from './raw.js';
@@ -14,8 +22,9 @@ import { schemaErrorsToLoadErrors } from './schema-errors.js';
 import { checkRefs, renderTemplate, TemplateError } from './template.js';
 import { countNodes, MAX_NODES } from './yaml-positions.js';
 
-const DEFAULT_TIMEOUT_MS = 5 * 60_000;
-const DEFAULT_STOP_INTERVAL_MS = 5000;
+const DEFAULT_TIMEOUT = toDuration(5 * 60_000);
+const DEFAULT_RETRY_DELAY = toDuration(1000);
+const DEFAULT_STOP_INTERVAL = toDuration(5000);
 
 let compiled: ValidateFunction | undefined;
 function schemaValidator() {
@@ -60,6 +69,14 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
   const raw = doc.data as Raw;
   const errors: LoadError[] = [];
   const report = (path: string, message: string, hint?: string) => errors.push(at(doc, path, message, hint));
+  // Every duration goes through the one parser; zero, too short or too long is reported here.
+  const durationOf = (value: unknown, path: string, rule: DurationRule): Duration | undefined => {
+    if (value === undefined) return undefined;
+    const read = readDuration(value, rule);
+    if (read.ok) return read.ms;
+    report(path, read.message, read.hint);
+    return undefined;
+  };
 
   const secrets = (raw['secrets'] as string[] | undefined) ?? [];
   const vars: Record<string, string> = {};
@@ -105,9 +122,10 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
 
   const defaultsRaw = (raw['defaults'] as Raw | undefined) ?? {};
   const defaults = {
-    timeout: parseDuration(defaultsRaw['timeout']) ?? DEFAULT_TIMEOUT_MS,
+    timeout: durationOf(defaultsRaw['timeout'], 'defaults.timeout', POSITIVE) ?? DEFAULT_TIMEOUT,
     retries: (defaultsRaw['retries'] as number | undefined) ?? 0,
-    retryDelay: parseDuration(defaultsRaw['retry_delay']) ?? 1000,
+    retryDelay:
+      durationOf(defaultsRaw['retry_delay'], 'defaults.retry_delay', MAY_BE_ZERO) ?? DEFAULT_RETRY_DELAY,
   };
 
   // Step ids are unique across every list; templates may only name steps that run earlier.
@@ -207,9 +225,10 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
     const base = {
       id,
       name: name ?? id,
-      timeout: parseDuration(s['timeout']) ?? defaults.timeout,
+      timeout: durationOf(s['timeout'], childPath(path, 'timeout'), POSITIVE) ?? defaults.timeout,
       retries: (s['retries'] as number | undefined) ?? defaults.retries,
-      retryDelay: parseDuration(s['retry_delay']) ?? defaults.retryDelay,
+      retryDelay:
+        durationOf(s['retry_delay'], childPath(path, 'retry_delay'), MAY_BE_ZERO) ?? defaults.retryDelay,
       continueOnError: (s['continue_on_error'] as boolean | undefined) ?? false,
       source: positionOf(doc, path),
     };
@@ -265,7 +284,7 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
       onTimeout: (o['on_timeout'] as 'abort' | 'skip') ?? 'abort',
     };
     if (typeof o['type'] === 'string') spec.phrase = o['type'];
-    const timeout = parseDuration(o['timeout']);
+    const timeout = durationOf(o['timeout'], childPath(path, 'timeout'), POSITIVE);
     if (timeout !== undefined) spec.timeout = timeout;
     return spec;
   };
@@ -280,9 +299,8 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
   const stopList = Array.isArray(stopRaw) ? stopRaw : (stopRaw as Raw | undefined)?.['probes'];
   const stopKey = Array.isArray(stopRaw) ? 'stop_when' : 'stop_when.probes';
   const stopProbes = buildList(stopKey, stopList);
-  const stopInterval =
-    (!Array.isArray(stopRaw) && parseDuration((stopRaw as Raw | undefined)?.['every'])) ||
-    DEFAULT_STOP_INTERVAL_MS;
+  const stopEvery = Array.isArray(stopRaw) ? undefined : (stopRaw as Raw | undefined)?.['every'];
+  const stopInterval = durationOf(stopEvery, 'stop_when.every', POLL_INTERVAL) ?? DEFAULT_STOP_INTERVAL;
   const steps = buildList('steps', raw['steps']);
   const finallySteps = buildList('finally', raw['finally']);
 
