@@ -3,6 +3,7 @@ import { basename, extname } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { actions } from '../actions/registry.js';
 import { ConfigProblem, type JsonSchema } from '../actions/types.js';
+import { checkDataShape, MAX_DATA_DEPTH, MAX_NODES } from './data-shape.js';
 import { didYouMean } from './did-you-mean.js';
 import {
   type Duration,
@@ -20,7 +21,6 @@ import { runbookSchema } from './schema.js';
 import { compileRunbookSchema } from './schema-cache.js';
 import { schemaErrorsToLoadErrors } from './schema-errors.js';
 import { checkRefs, renderTemplate, TemplateError } from './template.js';
-import { countNodes, MAX_NODES } from './yaml-positions.js';
 
 const DEFAULT_TIMEOUT = toDuration(5 * 60_000);
 const DEFAULT_RETRY_DELAY = toDuration(1000);
@@ -56,11 +56,24 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
     fail('', 'the runbook is empty', 'expected at least `steps:`');
   if (typeof doc.data !== 'object' || Array.isArray(doc.data))
     fail('', 'expected a mapping at the top of the runbook (keys like name:, steps:)');
-  if (countNodes(doc.data) > MAX_NODES)
+  const shape = checkDataShape(doc.data);
+  if (shape?.kind === 'large')
     fail(
-      '',
+      shape.path,
       `the runbook expands to more than ${MAX_NODES} values`,
       'YAML aliases that multiply are refused',
+    );
+  if (shape?.kind === 'cycle')
+    fail(
+      shape.path,
+      'a YAML alias here refers to a value that contains it, so it never ends',
+      'an alias may only repeat a value from outside itself',
+    );
+  if (shape?.kind === 'deep')
+    fail(
+      shape.path,
+      `nesting deeper than ${MAX_DATA_DEPTH} levels (counting what aliases repeat)`,
+      'a runbook needs a few levels; nested parallel groups count too',
     );
 
   const validate = schemaValidator();

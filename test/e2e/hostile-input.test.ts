@@ -109,4 +109,19 @@ describe('hostile input', () => {
     expect(r.stderr).toMatch(/latin1\.yaml:3:17: the runbook is not valid UTF-8 \(byte 0xFC\)/);
     expect(r.stdout).not.toContain('\uFFFD');
   });
+
+  it('a self-referencing alias and 2000 nested `> ` end in exit 2 with a position, no stack trace', async () => {
+    const ws = workspace();
+    const alias = ws.write('alias.yaml', 'drillbook: 1\nvars: &v {a: *v}\nsteps:\n  - run: echo\n');
+    const quotes = ws.write(
+      'quotes.md',
+      `# Drill\n\n## Go\n\n${'> '.repeat(2000)}x\n\n\`\`\`sh\necho\n\`\`\`\n`,
+    );
+    const r = await runCli(['validate', alias, quotes], { cwd: ws.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${alias}:2:11: vars.a: a YAML alias here refers to a value that contains it`);
+    expect(r.stderr).toContain(`${quotes}:5:65: quotes and lists nested more than 32 deep`);
+    expect(r.stderr).not.toContain(STACK_FRAME);
+    expect(r.stderr).not.toContain('RangeError');
+  });
 });
