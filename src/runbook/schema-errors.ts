@@ -57,10 +57,11 @@ export function schemaErrorsToLoadErrors(doc: RawDocument, errors: ErrorObject[]
   }
   const out: LoadError[] = [];
   const seen = new Set<string>();
+  const withDeeperErrors = ancestorsOf(errors);
   for (const [pointer, list] of byPath) {
     // A type error next to errors deeper inside the value is a oneOf branch the author was
     // not writing (e.g. the string form of `run:` when they wrote the object form).
-    const deeper = errors.some((e) => e.instancePath.startsWith(`${pointer}/`));
+    const deeper = withDeeperErrors.has(pointer);
     if (deeper) list.splice(0, list.length, ...list.filter((e) => e.keyword !== 'type'));
     if (list.length === 0) continue;
     const nonType = list.filter((e) => e.keyword !== 'type');
@@ -145,4 +146,21 @@ export function schemaErrorsToLoadErrors(doc: RawDocument, errors: ErrorObject[]
         return { message: e.message ?? `invalid (${e.keyword})` };
     }
   }
+}
+
+/**
+ * Every pointer that has an error somewhere below it. Built once, in time linear in the
+ * errors, so a runbook with 30000 mistakes is not checked pairwise (that took minutes).
+ */
+function ancestorsOf(errors: ErrorObject[]): Set<string> {
+  const ancestors = new Set<string>();
+  for (const e of errors) {
+    let pointer = e.instancePath;
+    for (let slash = pointer.lastIndexOf('/'); slash >= 0; slash = pointer.lastIndexOf('/')) {
+      pointer = pointer.slice(0, slash);
+      if (ancestors.has(pointer)) break;
+      ancestors.add(pointer);
+    }
+  }
+  return ancestors;
 }

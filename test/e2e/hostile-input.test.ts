@@ -124,4 +124,20 @@ describe('hostile input', () => {
     expect(r.stderr).not.toContain(STACK_FRAME);
     expect(r.stderr).not.toContain('RangeError');
   });
+
+  it('10000 errors: linear time, 50 shown then how many more', async () => {
+    const ws = workspace();
+    const steps = Array.from({ length: 10_000 }, (_, i) => `  - { id: s${i}, run: echo, timout: 5s }\n`).join(
+      '',
+    );
+    const { r, extraMs } = await validateTimed(ws, 'many.yaml', `drillbook: 1\nsteps:\n${steps}`);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(52);
+    expect(lines.slice(-2)).toEqual([
+      'drillbook: and 9950 more problems not shown',
+      'drillbook: 10000 problems found',
+    ]);
+    expect(extraMs).toBeLessThan(10_000);
+  });
 });
