@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { type CliResult, runCli, STACK_FRAME, type Workspace, workspace } from '../support/cli.js';
+import { fuzzCases } from '../support/fuzz.js';
 
 /**
  * Hostile or accidental inputs (a huge file, deep nesting, an alias bomb) must be refused
@@ -139,5 +140,15 @@ describe('hostile input', () => {
       'drillbook: 10000 problems found',
     ]);
     expect(extraMs).toBeLessThan(10_000);
+  });
+
+  it('a handful of mutated runbooks through the real CLI: exit 0 or 2, a position on every problem', async () => {
+    const ws = workspace();
+    const files = fuzzCases(5, 8).map((c) => ws.write(c.name, c.bytes));
+    const r = await runCli(['validate', ...files], { cwd: ws.dir, timeoutMs: 20_000 });
+    expect([0, 2]).toContain(r.code);
+    expect(r.stderr).not.toContain(STACK_FRAME);
+    for (const line of r.stderr.trimEnd().split('\n').filter(Boolean))
+      expect(line).toMatch(/^(\/\S+:\d+:\d+: \S|drillbook: )/);
   });
 });
