@@ -16,4 +16,3 @@ export function escapeUnsafe(text: string): string {
     (ch) => NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
   );
 }
-

@@ -68,7 +68,12 @@ describe('error reports', () => {
     expect(all).toContain('unknown key "time\\u202Eout"');
     expect(all).toContain('unknown key "timeou\\u001B" (did you mean "timeout"?)');
     expect(all).toContain('\\u2066');
-    const later = printed(await load('var.yaml', 'drillbook: 1\nvars: { region: x }\nsteps:\n  - run: "echo {{ vars.regio\u200Fn }}"\n'));
+    const later = printed(
+      await load(
+        'var.yaml',
+        'drillbook: 1\nvars: { region: x }\nsteps:\n  - run: "echo {{ vars.regio\u200Fn }}"\n',
+      ),
+    );
     expect(later[0]).toContain('regio\\u200Fn');
     expect(later[0]).not.toContain('\u200F');
     expect(all).toContain('\\u0085');
