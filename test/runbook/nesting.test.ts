@@ -91,7 +91,7 @@ describe('Markdown nesting and emphasis', () => {
     );
   });
 
-  it('ordinary nesting and code blocks full of * still parse', async () => {
+  it('ordinary nesting, code blocks full of * and snake_case names still parse', async () => {
     const body = [
       '> **Note:** a quote',
       '> - with a list',
@@ -102,7 +102,8 @@ describe('Markdown nesting and emphasis', () => {
       '    - c',
     ].join('\n');
     const stars = `\`\`\`text\n${'*'.repeat(5000)}\n\`\`\``;
-    const doc = await parseRunbookBytes('ok.md', Buffer.from(mdStep(`${body}\n\n${stars}`)));
+    const names = Array.from({ length: 600 }, (_, i) => `GREMLIN_TEAM_${i}`).join(' ');
+    const doc = await parseRunbookBytes('ok.md', Buffer.from(mdStep(`${body}\n\n${stars}\n\n${names}`)));
     expect(buildRunbook(doc).steps).toHaveLength(1);
   });
 });

@@ -5,7 +5,7 @@ import type { MarkdownSource, Problems } from './source.js';
 export const MAX_LINE_NESTING = 32;
 /** Leading indentation in columns (a tab counts 4): lists nest by indentation too. */
 export const MAX_INDENT_COLUMNS = 128;
-/** `*` and `_` in one paragraph: the Markdown parser's emphasis matching is quadratic in them. */
+/** `*` and `_` in one paragraph (not `_` inside words): the Markdown parser's emphasis matching is quadratic in them. */
 export const MAX_EMPHASIS_MARKS = 1000;
 /** Depth of the parsed Markdown tree; every walker after the parser may then recurse safely. */
 export const MAX_TREE_DEPTH = 128;
@@ -37,8 +37,7 @@ export function checkMarkdownLimits(src: MarkdownSource, problems: Problems): vo
     }
     if (line.trim() === '') marks = 0;
     for (let c = 0; c < line.length; c++) {
-      const ch = line[c];
-      if ((ch === '*' || ch === '_') && ++marks > MAX_EMPHASIS_MARKS)
+      if (isEmphasisMark(line, c) && ++marks > MAX_EMPHASIS_MARKS)
         problems.fatal(
           src.pos(lineNo, c + 1),
           `more than ${MAX_EMPHASIS_MARKS} * and _ in one paragraph`,
@@ -47,6 +46,15 @@ export function checkMarkdownLimits(src: MarkdownSource, problems: Problems): vo
     }
   });
 }
+
+/** `*` anywhere, `_` unless inside a word (`GREMLIN_TEAM_ID` cannot open or close emphasis). */
+function isEmphasisMark(line: string, c: number): boolean {
+  const ch = line[c];
+  if (ch === '*') return true;
+  if (ch !== '_') return false;
+  return !(WORD.test(line[c - 1] ?? ' ') && WORD.test(line[c + 1] ?? ' '));
+}
+const WORD = /[\p{L}\p{N}]/u;
 
 function checkLineNesting(line: string, lineNo: number, src: MarkdownSource, problems: Problems): void {
   let columns = 0;
