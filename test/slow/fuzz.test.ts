@@ -6,7 +6,7 @@ import { runFuzz } from '../support/fuzz.js';
  * prints the case name (`case-<seed>-<n>`) and its recipe; `fuzzCases(seed, n + 1)` rebuilds it.
  * FUZZ_CASES and FUZZ_SEED change the size and the seed.
  */
-const CASES = Number(process.env['FUZZ_CASES'] ?? 4000);
+const CASES = Number(process.env['FUZZ_CASES'] ?? 20_000);
 const SEED = Number(process.env['FUZZ_SEED'] ?? 2026);
 
 describe('fuzz (slow): mutated runbooks', () => {
