@@ -1,9 +1,14 @@
+import { Ajv } from 'ajv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { actions } from '../../src/actions/registry.js';
+import type { JsonSchema } from '../../src/actions/types.js';
 import { MAX_PROBLEMS_SHOWN, printRunbookError } from '../../src/commands/io.js';
 import { RunbookError } from '../../src/runbook/errors.js';
 import { escapeUnsafe } from '../../src/runbook/escape.js';
 import { parseRunbookBytes } from '../../src/runbook/load.js';
+import { runbookSchema } from '../../src/runbook/schema.js';
+import { compileRunbookSchema } from '../../src/runbook/schema-cache.js';
 import { buildRunbook } from '../../src/runbook/validate.js';
 
 async function load(file: string, text: string): Promise<RunbookError> {
@@ -39,6 +44,26 @@ describe('error reports', () => {
     const error = await load('many.yaml', typos(30_000));
     expect(error.errors).toHaveLength(30_000);
     expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('the linear-time validator reports exactly what Ajv itself does, nested parallel steps included', () => {
+    const schema = runbookSchema(
+      new Map<string, JsonSchema>([...actions].map(([name, a]) => [name, a.schema])),
+    );
+    const plain = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
+    const ours = compileRunbookSchema(schema, { DRILLBOOK_CACHE_DIR: '' });
+    const step = (i: number) => ({ id: `s${i}`, run: 'echo', timout: '5s', retries: -1 });
+    const data = {
+      drillbook: 1,
+      steps: [step(0), { id: 'p', parallel: [step(1), { parallel: [step(2), { run: 5 }] }] }, step(3)],
+      finally: [step(4)],
+    };
+    const shape = (errors: typeof plain.errors) =>
+      (errors ?? []).map((e) => [e.instancePath, e.keyword, JSON.stringify(e.params)].join(' '));
+    expect(plain(data)).toBe(false);
+    expect(ours(data)).toBe(false);
+    expect(shape(ours.errors)).toEqual(shape(plain.errors));
+    expect(shape(ours.errors).length).toBeGreaterThan(8);
   });
 
   it('at most 50 problems are printed, in file order, then how many more', async () => {
