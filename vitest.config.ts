@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx', 'src/**/*.test.ts', 'src/**/*.test.tsx'],
+    // Long runs (the big fuzz) belong to `npm run test:slow`, not to every `npm test`.
+    exclude: [...configDefaults.exclude, 'test/slow/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

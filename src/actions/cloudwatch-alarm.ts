@@ -1,6 +1,13 @@
 import { runAlarmCheck } from '../aws/alarm-check.js';
 import type { AlarmSelection } from '../aws/alarms.js';
-import { DURATION_PATTERN, formatDuration, parseDuration } from '../runbook/duration.js';
+import {
+  DURATION_SCHEMA,
+  type Duration,
+  formatDuration,
+  POLL_INTERVAL,
+  toDuration,
+} from '../runbook/duration.js';
+import { durationAt } from './duration-field.js';
 import { type ActionDefinition, ConfigProblem } from './types.js';
 
 const STATES = ['OK', 'ALARM', 'INSUFFICIENT_DATA'] as const;
@@ -10,12 +17,13 @@ export interface CloudWatchAlarmConfig {
   select: AlarmSelection;
   state: AlarmState;
   /** ms; undefined = assert once. */
-  within?: number;
-  interval: number;
+  within?: Duration;
+  interval: Duration;
   setState?: { state: AlarmState; reason?: string };
 }
 
-const duration = { type: ['string', 'number'], pattern: DURATION_PATTERN };
+const duration = DURATION_SCHEMA;
+const DEFAULT_INTERVAL = toDuration(5000);
 
 /**
  * `cloudwatch_alarm:` asserts, or waits `within` for, every selected alarm to be in `state`.
@@ -63,9 +71,9 @@ export const cloudWatchAlarmAction: ActionDefinition<CloudWatchAlarmConfig> = {
     const config: CloudWatchAlarmConfig = {
       select: r.names ? { names: [...new Set(r.names)] } : { prefix: r.prefix ?? '' },
       state: r.state,
-      interval: durationOf(r.interval, 'interval') ?? 5000,
+      interval: durationAt(r.interval, 'interval', POLL_INTERVAL) ?? DEFAULT_INTERVAL,
     };
-    const within = durationOf(r.within, 'within');
+    const within = durationAt(r.within, 'within');
     if (within !== undefined) config.within = within;
     if (r.set_state) config.setState = { ...r.set_state };
     return config;
@@ -78,10 +86,3 @@ export const cloudWatchAlarmAction: ActionDefinition<CloudWatchAlarmConfig> = {
   },
   run: runAlarmCheck,
 };
-
-function durationOf(value: string | number | undefined, key: string): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = parseDuration(value);
-  if (ms === undefined) throw new ConfigProblem(key, `"${value}" is not a duration`, 'e.g. 500ms, 30s, 5m');
-  return ms;
-}

@@ -1,12 +1,17 @@
-import { parseDuration } from '../runbook/duration.js';
+import { type Duration, type DurationRule, POSITIVE, readDuration } from '../runbook/duration.js';
 import { ConfigProblem } from './types.js';
 
-/** Parses an optional duration field of an action config; a bad one is a ConfigProblem at `path`. */
-export function durationAt(value: unknown, path: string): number | undefined {
+/**
+ * Parses an optional duration field of an action config with the runbook's one duration
+ * parser; a bad one (shape, zero, under `rule.min`, over the maximum) is a ConfigProblem at `path`.
+ */
+export function durationAt(
+  value: unknown,
+  path: string,
+  rule: DurationRule = POSITIVE,
+): Duration | undefined {
   if (value === undefined) return undefined;
-  const ms = parseDuration(value);
-  if (ms === undefined) {
-    throw new ConfigProblem(path, `"${String(value)}" is not a duration`, 'write e.g. 500ms, 30s, 5m or 1h');
-  }
-  return ms;
+  const read = readDuration(value, rule);
+  if (!read.ok) throw new ConfigProblem(path, read.message, read.hint);
+  return read.ms;
 }

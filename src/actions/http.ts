@@ -1,4 +1,10 @@
-import { DURATION_PATTERN, formatDuration } from '../runbook/duration.js';
+import {
+  DURATION_SCHEMA,
+  type Duration,
+  formatDuration,
+  POLL_INTERVAL,
+  toDuration,
+} from '../runbook/duration.js';
 import { durationAt } from './duration-field.js';
 import { formatJsonPath, type JsonPath, jsonEquals, parseJsonPath, valueAt } from './json-path.js';
 import { type CheckOutcome, pollUntil } from './poll.js';
@@ -14,8 +20,8 @@ export interface HttpConfig {
   method: string;
   headers: Record<string, string>;
   body?: string;
-  /** Per request, ms. */
-  timeout: number;
+  /** Per request. */
+  timeout: Duration;
   expect: {
     /** Accepted statuses; undefined = any 2xx or 3xx. */
     status?: number[];
@@ -23,19 +29,19 @@ export interface HttpConfig {
     json: JsonExpectation[];
   };
   /** Keep trying for this long (ms); undefined = one request. */
-  within?: number;
-  interval: number;
+  within?: Duration;
+  interval: Duration;
 }
 
-const DEFAULT_TIMEOUT_MS = 10_000;
-const DEFAULT_INTERVAL_MS = 2000;
+const DEFAULT_TIMEOUT = toDuration(10_000);
+const DEFAULT_INTERVAL = toDuration(2000);
 /** The most of a body read for checks; a health endpoint that streams forever must not hang us. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 /** The most of a body kept as the step's output (for `save:`). */
 const MAX_OUTPUT_CHARS = 64 * 1024;
 const EXCERPT_CHARS = 200;
 
-const duration = { type: ['string', 'number'], pattern: DURATION_PATTERN };
+const duration = DURATION_SCHEMA;
 const status = { type: 'integer', minimum: 100, maximum: 599 };
 const jsonExpectation = {
   type: 'object',
@@ -138,16 +144,15 @@ function parseHttp(raw: unknown): HttpConfig {
     url: r.url,
     method: (r.method ?? 'GET').toUpperCase(),
     headers,
-    timeout: durationAt(r.timeout, 'timeout') ?? DEFAULT_TIMEOUT_MS,
+    timeout: durationAt(r.timeout, 'timeout') ?? DEFAULT_TIMEOUT,
     expect: { json },
-    interval: durationAt(r.interval, 'interval') ?? DEFAULT_INTERVAL_MS,
+    interval: durationAt(r.interval, 'interval', POLL_INTERVAL) ?? DEFAULT_INTERVAL,
   };
   if (body !== undefined) config.body = body;
   if (statusRaw !== undefined) config.expect.status = Array.isArray(statusRaw) ? statusRaw : [statusRaw];
   if (r.expect?.body_contains !== undefined) config.expect.bodyContains = r.expect.body_contains;
   const within = durationAt(r.within, 'within');
   if (within !== undefined) config.within = within;
-  if (config.timeout <= 0) throw new ConfigProblem('timeout', 'timeout must be more than 0');
   checkUrl(r.url, typeof raw === 'string' ? '' : 'url');
   return config;
 }

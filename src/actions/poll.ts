@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Duration } from '../runbook/duration.js';
 
 export interface CheckOutcome {
   ok: boolean;
@@ -7,9 +8,10 @@ export interface CheckOutcome {
 }
 
 export interface PollOptions {
-  /** Keep trying until this many ms have passed; 0 or undefined = check once. */
-  within?: number;
-  interval: number;
+  /** Keep trying until this long has passed; 0 or undefined = check once. */
+  within?: Duration;
+  /** A Duration, so the sleep between checks is always a timer Node can honour. */
+  interval: Duration;
   signal: AbortSignal;
   /** Called after each failed check that will be retried, for live output. */
   onRetry?(detail: string): void;

@@ -1,5 +1,12 @@
 import { runRoute53Check } from '../aws/route53-check.js';
-import { DURATION_PATTERN, formatDuration, parseDuration } from '../runbook/duration.js';
+import {
+  DURATION_SCHEMA,
+  type Duration,
+  formatDuration,
+  POLL_INTERVAL,
+  toDuration,
+} from '../runbook/duration.js';
+import { durationAt } from './duration-field.js';
 import { type ActionDefinition, ConfigProblem } from './types.js';
 
 export type FailoverRole = 'PRIMARY' | 'SECONDARY';
@@ -14,11 +21,12 @@ export interface Route53Config {
   healthCheck?: { id: string; status: 'Healthy' | 'Unhealthy' };
   /** Which record of a failover pair must be serving. */
   failover?: FailoverRole;
-  within?: number;
-  interval: number;
+  within?: Duration;
+  interval: Duration;
 }
 
-const duration = { type: ['string', 'number'], pattern: DURATION_PATTERN };
+const duration = DURATION_SCHEMA;
+const DEFAULT_INTERVAL = toDuration(5000);
 
 /**
  * `route53:` what Route 53 answers for a record (TestDNSAnswer: health checks applied, no
@@ -77,14 +85,14 @@ export const route53Action: ActionDefinition<Route53Config> = {
     }
     const config: Route53Config = {
       type: (r.type ?? 'A').toUpperCase(),
-      interval: durationOf(r.interval, 'interval') ?? 5000,
+      interval: durationAt(r.interval, 'interval', POLL_INTERVAL) ?? DEFAULT_INTERVAL,
     };
     if (r.zone_id !== undefined) config.zoneId = r.zone_id;
     if (r.record !== undefined) config.record = r.record;
     if (r.expect !== undefined) config.expect = typeof r.expect === 'string' ? [r.expect] : [...r.expect];
     if (r.health_check) config.healthCheck = { ...r.health_check };
     if (r.failover) config.failover = r.failover;
-    const within = durationOf(r.within, 'within');
+    const within = durationAt(r.within, 'within');
     if (within !== undefined) config.within = within;
     return config;
   },
@@ -99,10 +107,3 @@ export const route53Action: ActionDefinition<Route53Config> = {
   },
   run: runRoute53Check,
 };
-
-function durationOf(value: string | number | undefined, key: string): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = parseDuration(value);
-  if (ms === undefined) throw new ConfigProblem(key, `"${value}" is not a duration`, 'e.g. 500ms, 30s, 5m');
-  return ms;
-}

@@ -1,5 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DURATION_PATTERN, formatDuration } from '../runbook/duration.js';
+import {
+  DURATION_SCHEMA,
+  type Duration,
+  formatDuration,
+  POLL_INTERVAL,
+  toDuration,
+} from '../runbook/duration.js';
 import { renderLater } from '../runbook/template.js';
 import { durationAt } from './duration-field.js';
 import { pollUntil } from './poll.js';
@@ -10,19 +16,19 @@ import type { ActionDefinition, ActionResult, JsonSchema } from './types.js';
 import { ConfigProblem } from './types.js';
 
 export type WaitConfig =
-  | { kind: 'sleep'; ms: number }
+  | { kind: 'sleep'; ms: Duration }
   | {
       kind: 'until';
       /** Parsed config of the nested action, rendered when it runs (see `renderLater`). */
       until: { type: string; config: unknown };
-      within: number;
-      interval: number;
+      within: Duration;
+      interval: Duration;
     };
 
-const DEFAULT_INTERVAL_MS = 2000;
+const DEFAULT_INTERVAL = toDuration(2000);
 /** Actions that cannot be the condition of a wait. */
 const NOT_PROBES = new Set(['wait', 'confirm']);
-const duration = { type: ['string', 'number'], pattern: DURATION_PATTERN };
+const duration = DURATION_SCHEMA;
 
 /** `wait:` sleep for a duration, or until another action (a probe) succeeds. */
 export const waitAction: ActionDefinition<WaitConfig> = {
@@ -44,7 +50,7 @@ export const waitAction: ActionDefinition<WaitConfig> = {
   },
   parse(raw) {
     if (typeof raw === 'string' || typeof raw === 'number')
-      return { kind: 'sleep', ms: durationAt(raw, '') ?? 0 };
+      return { kind: 'sleep', ms: durationAt(raw, '') ?? toDuration(0) };
     const r = raw as { for?: unknown; until?: Record<string, unknown>; within?: unknown; interval?: unknown };
     if (r.until === undefined) {
       if (r.for === undefined) {
@@ -57,7 +63,7 @@ export const waitAction: ActionDefinition<WaitConfig> = {
       const extra = r.within !== undefined ? 'within' : r.interval !== undefined ? 'interval' : undefined;
       if (extra)
         throw new ConfigProblem(extra, `${extra}: only goes with until:`, 'wait: { for: 30s } just sleeps');
-      return { kind: 'sleep', ms: durationAt(r.for, 'for') ?? 0 };
+      return { kind: 'sleep', ms: durationAt(r.for, 'for') ?? toDuration(0) };
     }
     if (r.for !== undefined) {
       throw new ConfigProblem('for', 'use either for: (sleep) or until: (poll), not both');
@@ -68,8 +74,8 @@ export const waitAction: ActionDefinition<WaitConfig> = {
     return {
       kind: 'until',
       until: parseProbe(r.until),
-      within: durationAt(r.within, 'within') ?? 0,
-      interval: durationAt(r.interval, 'interval') ?? DEFAULT_INTERVAL_MS,
+      within: durationAt(r.within, 'within') ?? toDuration(0),
+      interval: durationAt(r.interval, 'interval', POLL_INTERVAL) ?? DEFAULT_INTERVAL,
     };
   },
   summary(c) {

@@ -1,4 +1,4 @@
-import { type CheckOutcome, pollUntil } from '../actions/poll.js';
+import { type CheckOutcome, type PollOptions, pollUntil } from '../actions/poll.js';
 
 /** Thrown by a check when asking again cannot help; ends the poll at once with this message. */
 export class FatalCheck extends Error {}
@@ -14,10 +14,7 @@ export type PollResult =
  * retries) are retried until `within` passes; a `FatalCheck` (no credentials, AccessDenied,
  * missing alarm or zone) stops at once instead of burning the whole window.
  */
-export async function pollAws(
-  check: () => Promise<CheckOutcome>,
-  options: { within?: number; interval: number; signal: AbortSignal; onRetry?(detail: string): void },
-): Promise<PollResult> {
+export async function pollAws(check: () => Promise<CheckOutcome>, options: PollOptions): Promise<PollResult> {
   const fatal = new AbortController();
   let fatalMessage: string | undefined;
   let result: CheckOutcome & { tries: number };

@@ -17,11 +17,20 @@ export const processIo = (): CommandIo => ({
   cwd: process.cwd(),
 });
 
-/** Prints loader problems, one per line, `file:line:col: path: message (hint)`. */
+/** The most problems printed for one runbook; a wall of thousands helps nobody. */
+export const MAX_PROBLEMS_SHOWN = 50;
+
+/**
+ * Prints loader problems, one per line, `file:line:col: path: message (hint)`, the first
+ * MAX_PROBLEMS_SHOWN in file order, then how many more there are.
+ */
 export function printRunbookError(io: CommandIo, error: RunbookError): void {
   const inOrder = [...error.errors].sort((a, b) => a.line - b.line || a.column - b.column);
-  for (const e of inOrder) io.stderr.write(`${formatLoadError(e)}\n`);
+  const shown = inOrder.slice(0, MAX_PROBLEMS_SHOWN);
+  io.stderr.write(shown.map((e) => `${formatLoadError(e)}\n`).join(''));
   const n = error.errors.length;
+  const more = n - shown.length;
+  if (more > 0) io.stderr.write(`drillbook: and ${more} more problem${more === 1 ? '' : 's'} not shown\n`);
   io.stderr.write(`drillbook: ${n} problem${n === 1 ? '' : 's'} found\n`);
 }
 

@@ -1,4 +1,5 @@
 import { RunbookError } from '../runbook/errors.js';
+import { escapeUnsafe } from '../runbook/escape.js';
 import { loadRunbook } from '../runbook/load.js';
 import { EXIT } from './exit-codes.js';
 import { type CommandIo, printRunbookError } from './io.js';
@@ -10,7 +11,7 @@ export async function validateCommand(files: string[], io: CommandIo): Promise<n
     try {
       const runbook = await loadRunbook(file, { env: io.env });
       const count = runbook.steps.length + runbook.finally.length;
-      io.stdout.write(`${file}: valid (${count} step${count === 1 ? '' : 's'})\n`);
+      io.stdout.write(`${escapeUnsafe(file)}: valid (${count} step${count === 1 ? '' : 's'})\n`);
     } catch (error) {
       if (!(error instanceof RunbookError)) throw error;
       bad++;

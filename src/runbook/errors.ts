@@ -1,3 +1,5 @@
+import { escapeUnsafe } from './escape.js';
+
 /** Where something is in a runbook source file. Lines and columns are 1-based. */
 export interface SourcePos {
   file: string;
@@ -26,9 +28,13 @@ export class RunbookError extends Error {
   }
 }
 
+/**
+ * One line per problem. Names, values and suggestions in it come from the runbook, so
+ * control and bidi characters are shown escaped (`\u202E`), never sent to the terminal raw.
+ */
 export function formatLoadError(e: LoadError): string {
   const where = `${e.file}:${e.line}:${e.column}`;
   const path = e.path ? ` ${e.path}:` : '';
   const hint = e.hint ? ` (${e.hint})` : '';
-  return `${where}:${path} ${e.message}${hint}`;
+  return escapeUnsafe(`${where}:${path} ${e.message}${hint}`);
 }

@@ -1,13 +1,13 @@
-import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { type LoadError, RunbookError } from './errors.js';
 import type { Runbook } from './model.js';
 import type { RawDocument } from './raw.js';
+import { MAX_RUNBOOK_BYTES, readRunbookBytes, UnreadableFile } from './read-file.js';
+import { decodeUtf8 } from './utf8.js';
 import { type BuildOptions, buildRunbook } from './validate.js';
 import { parseYamlWithPositions } from './yaml-positions.js';
 
-/** Runbooks are hand-written; anything bigger is a mistake (or an attack on the parser). */
-export const MAX_RUNBOOK_BYTES = 2 * 1024 * 1024;
+export { MAX_RUNBOOK_BYTES };
 
 const MARKDOWN_EXTENSIONS = new Set(['.md', '.markdown']);
 
@@ -18,30 +18,43 @@ export async function loadRunbook(file: string, options: BuildOptions = {}): Pro
 }
 
 export async function readRawDocument(file: string): Promise<RawDocument> {
-  const whole = (message: string, hint?: string): RunbookError => {
-    const e: LoadError = { file, line: 1, column: 1, path: '', message };
-    if (hint) e.hint = hint;
-    return new RunbookError([e]);
-  };
-  let size: number;
+  let bytes: Buffer;
   try {
-    const info = await stat(file);
-    if (info.isDirectory()) throw whole('is a directory, expected a runbook file (.yaml or .md)');
-    size = info.size;
+    bytes = await readRunbookBytes(file);
   } catch (error) {
-    if (error instanceof RunbookError) throw error;
-    throw whole(`cannot read the runbook: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    if (!(error instanceof UnreadableFile)) throw error;
+    throw problemAt(file, 1, 1, error.message, error.hint);
   }
-  if (size > MAX_RUNBOOK_BYTES)
-    throw whole(
-      `the runbook is ${(size / 1048576).toFixed(1)} MB; runbooks are limited to 2 MB`,
-      'is this the right file?',
+  return parseRunbookBytes(file, bytes);
+}
+
+/**
+ * Parses a runbook's bytes (YAML or Markdown, by `file`'s extension) into the raw document the
+ * validator takes. Separate from reading so tests can feed it bytes without a file.
+ */
+export async function parseRunbookBytes(file: string, bytes: Uint8Array): Promise<RawDocument> {
+  if (bytes.includes(0))
+    throw problemAt(file, 1, 1, 'this is a binary file, expected a YAML or Markdown runbook');
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) {
+    const { line, column, byte } = decoded.at;
+    throw problemAt(
+      file,
+      line,
+      column,
+      `the runbook is not valid UTF-8 (byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')})`,
+      'save it as UTF-8; Latin-1 and UTF-16 files are refused rather than guessed at',
     );
-  const bytes = await readFile(file);
-  if (bytes.includes(0)) throw whole('this is a binary file, expected a YAML or Markdown runbook');
-  const text = bytes.toString('utf8');
+  }
+  const text = decoded.text;
   if (text.trim() === '')
-    throw whole('the runbook is empty', 'expected at least `steps:` (YAML) or a `##` step (Markdown)');
+    throw problemAt(
+      file,
+      1,
+      1,
+      'the runbook is empty',
+      'expected at least `steps:` (YAML) or a `##` step (Markdown)',
+    );
   if (MARKDOWN_EXTENSIONS.has(extname(file).toLowerCase())) {
     const { parseMarkdown } = await import('./markdown/index.js');
     return parseMarkdown(file, text);
@@ -49,4 +62,10 @@ export async function readRawDocument(file: string): Promise<RawDocument> {
   const parsed = parseYamlWithPositions(text, file);
   if (!parsed.ok) throw new RunbookError([parsed.error]);
   return { file, format: 'yaml', text, data: parsed.data, positions: parsed.positions };
+}
+
+function problemAt(file: string, line: number, column: number, message: string, hint?: string): RunbookError {
+  const e: LoadError = { file, line, column, path: '', message };
+  if (hint) e.hint = hint;
+  return new RunbookError([e]);
 }

@@ -1,8 +1,10 @@
+import type { Duration } from './duration.js';
 import type { SourcePos } from './errors.js';
 
 /**
  * The resolved runbook model. Loaders (YAML, Markdown) parse and validate raw input into
- * this shape; nothing downstream re-checks raw YAML. Durations are milliseconds.
+ * this shape; nothing downstream re-checks raw YAML. Durations are milliseconds, as the
+ * Duration type (bounded, so no timer can overflow).
  * Strings inside action configs may still hold `{{ ... }}` templates: those are filled in
  * at run time, because `{{ steps.ID.output }}` only exists once that step has run.
  */
@@ -20,7 +22,7 @@ export interface Runbook {
   secrets: string[];
   hosts: Record<string, HostSpec>;
   aws: AwsSpec;
-  defaults: { timeout: number };
+  defaults: { timeout: Duration };
   steadyState: Step[];
   stopWhen: StopCondition;
   steps: Step[];
@@ -47,7 +49,7 @@ export interface AwsSpec {
 export interface StopCondition {
   probes: Step[];
   /** How often each probe is polled while steps run. */
-  interval: number;
+  interval: Duration;
 }
 
 /** A call to one action: `type` is the action's key (`run`, `ssh`, `http`, ...). */
@@ -62,7 +64,7 @@ export interface ConfirmSpec {
   /** A phrase the person must type to approve (dangerous steps). */
   phrase?: string;
   /** How long a person has to decide; undefined = wait. */
-  timeout?: number;
+  timeout?: Duration;
   onTimeout: 'abort' | 'skip';
 }
 
@@ -73,9 +75,9 @@ interface StepBase {
   confirm?: ConfirmSpec;
   /** Template evaluated at run time; the step runs when it is truthy. */
   when?: string;
-  timeout: number;
+  timeout: Duration;
   retries: number;
-  retryDelay: number;
+  retryDelay: Duration;
   continueOnError: boolean;
   /** Variable name that receives the step's output. */
   save?: string;

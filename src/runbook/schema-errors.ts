@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { didYouMean } from './did-you-mean.js';
+import { DURATION_PATTERN } from './duration.js';
 import type { LoadError } from './errors.js';
 import { childPath, positionOf, type RawDocument } from './raw.js';
 
@@ -56,10 +57,11 @@ export function schemaErrorsToLoadErrors(doc: RawDocument, errors: ErrorObject[]
   }
   const out: LoadError[] = [];
   const seen = new Set<string>();
+  const withDeeperErrors = ancestorsOf(errors);
   for (const [pointer, list] of byPath) {
     // A type error next to errors deeper inside the value is a oneOf branch the author was
     // not writing (e.g. the string form of `run:` when they wrote the object form).
-    const deeper = errors.some((e) => e.instancePath.startsWith(`${pointer}/`));
+    const deeper = withDeeperErrors.has(pointer);
     if (deeper) list.splice(0, list.length, ...list.filter((e) => e.keyword !== 'type'));
     if (list.length === 0) continue;
     const nonType = list.filter((e) => e.keyword !== 'type');
@@ -110,9 +112,10 @@ export function schemaErrorsToLoadErrors(doc: RawDocument, errors: ErrorObject[]
         return { message: `missing required key "${String(p['missingProperty'])}"` };
       case 'pattern': {
         const pattern = String(p['pattern']);
-        if (pattern.includes('ms|s|m|h'))
+        if (pattern === DURATION_PATTERN)
           return {
-            message: `expected a duration like 500ms, 30s, 4m or 1h, got ${describeType(valueAt(doc.data, e.instancePath))}`,
+            message: `expected a duration like 500ms, 30s, 4m or 1h30m, got ${describeType(valueAt(doc.data, e.instancePath))}`,
+            hint: 'units d, h, m, s, ms from largest to smallest, no spaces',
           };
         return {
           message: `expected a name of letters, digits, "_", "-" or "." (got ${describeType(valueAt(doc.data, e.instancePath))})`,
@@ -143,4 +146,21 @@ export function schemaErrorsToLoadErrors(doc: RawDocument, errors: ErrorObject[]
         return { message: e.message ?? `invalid (${e.keyword})` };
     }
   }
+}
+
+/**
+ * Every pointer that has an error somewhere below it. Built once, in time linear in the
+ * errors, so a runbook with 30000 mistakes is not checked pairwise (that took minutes).
+ */
+function ancestorsOf(errors: ErrorObject[]): Set<string> {
+  const ancestors = new Set<string>();
+  for (const e of errors) {
+    let pointer = e.instancePath;
+    for (let slash = pointer.lastIndexOf('/'); slash >= 0; slash = pointer.lastIndexOf('/')) {
+      pointer = pointer.slice(0, slash);
+      if (ancestors.has(pointer)) break;
+      ancestors.add(pointer);
+    }
+  }
+  return ancestors;
 }

@@ -1,5 +1,5 @@
 import type { JsonSchema } from '../actions/types.js';
-import { DURATION_PATTERN } from './duration.js';
+import { DURATION_SCHEMA } from './duration.js';
 
 /** Keys a step may carry besides its one action. */
 export const STEP_KEYS = [
@@ -18,12 +18,10 @@ export const STEP_KEYS = [
   'fail_fast',
 ] as const;
 
-const duration: JsonSchema = {
-  anyOf: [
-    { type: 'string', pattern: DURATION_PATTERN },
-    { type: 'number', minimum: 0 },
-  ],
-};
+const duration: JsonSchema = DURATION_SCHEMA;
+/** Retries are limited alike in `defaults` and in a step. */
+export const MAX_RETRIES = 100;
+const retries: JsonSchema = { type: 'integer', minimum: 0, maximum: MAX_RETRIES };
 
 const scalar: JsonSchema = { type: ['string', 'number', 'boolean'] };
 const idPattern = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';
@@ -70,7 +68,7 @@ export function runbookSchema(actionSchemas: ReadonlyMap<string, JsonSchema>): J
       confirm,
       when: { type: ['string', 'boolean'] },
       timeout: duration,
-      retries: { type: 'integer', minimum: 0, maximum: 100 },
+      retries,
       retry_delay: duration,
       continue_on_error: { type: 'boolean' },
       save: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
@@ -122,7 +120,7 @@ export function runbookSchema(actionSchemas: ReadonlyMap<string, JsonSchema>): J
       defaults: {
         type: 'object',
         additionalProperties: false,
-        properties: { timeout: duration, retries: { type: 'integer', minimum: 0 }, retry_delay: duration },
+        properties: { timeout: duration, retries, retry_delay: duration },
       },
       steady_state: steps,
       stop_when: {

@@ -4,8 +4,17 @@ import type { ValidateFunction } from 'ajv';
 import { slug as githubSlug } from 'github-slugger';
 import { actions } from '../actions/registry.js';
 import { ConfigProblem, type JsonSchema } from '../actions/types.js';
+import { checkDataShape, MAX_DATA_DEPTH, MAX_NODES } from './data-shape.js';
 import { didYouMean } from './did-you-mean.js';
-import { parseDuration } from './duration.js';
+import {
+  type Duration,
+  type DurationRule,
+  MAY_BE_ZERO,
+  POLL_INTERVAL,
+  POSITIVE,
+  readDuration,
+  toDuration,
+} from './duration.js';
 import { type LoadError, RunbookError } from './errors.js';
 import type { ActionCall, ConfirmSpec, HostSpec, Runbook, Step } from './model.js';
 import { childPath, positionOf, type RawDocument } from './raw.js';
@@ -13,10 +22,10 @@ import { runbookSchema } from './schema.js';
 import { compileRunbookSchema } from './schema-cache.js';
 import { schemaErrorsToLoadErrors } from './schema-errors.js';
 import { checkRefs, renderTemplate, TemplateError } from './template.js';
-import { countNodes, MAX_NODES } from './yaml-positions.js';
 
-const DEFAULT_TIMEOUT_MS = 5 * 60_000;
-const DEFAULT_STOP_INTERVAL_MS = 5000;
+const DEFAULT_TIMEOUT = toDuration(5 * 60_000);
+const DEFAULT_RETRY_DELAY = toDuration(1000);
+const DEFAULT_STOP_INTERVAL = toDuration(5000);
 
 let compiled: ValidateFunction | undefined;
 function schemaValidator() {
@@ -48,11 +57,24 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
     fail('', 'the runbook is empty', 'expected at least `steps:`');
   if (typeof doc.data !== 'object' || Array.isArray(doc.data))
     fail('', 'expected a mapping at the top of the runbook (keys like name:, steps:)');
-  if (countNodes(doc.data) > MAX_NODES)
+  const shape = checkDataShape(doc.data);
+  if (shape?.kind === 'large')
     fail(
-      '',
+      shape.path,
       `the runbook expands to more than ${MAX_NODES} values`,
       'YAML aliases that multiply are refused',
+    );
+  if (shape?.kind === 'cycle')
+    fail(
+      shape.path,
+      'a YAML alias here refers to a value that contains it, so it never ends',
+      'an alias may only repeat a value from outside itself',
+    );
+  if (shape?.kind === 'deep')
+    fail(
+      shape.path,
+      `nesting deeper than ${MAX_DATA_DEPTH} levels (counting what aliases repeat)`,
+      'a runbook needs a few levels; nested parallel groups count too',
     );
 
   const validate = schemaValidator();
@@ -61,6 +83,14 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
   const raw = doc.data as Raw;
   const errors: LoadError[] = [];
   const report = (path: string, message: string, hint?: string) => errors.push(at(doc, path, message, hint));
+  // Every duration goes through the one parser; zero, too short or too long is reported here.
+  const durationOf = (value: unknown, path: string, rule: DurationRule): Duration | undefined => {
+    if (value === undefined) return undefined;
+    const read = readDuration(value, rule);
+    if (read.ok) return read.ms;
+    report(path, read.message, read.hint);
+    return undefined;
+  };
 
   const secrets = (raw['secrets'] as string[] | undefined) ?? [];
   // Null prototypes: a var or host named `__proto__` or `constructor` is just a name.
@@ -111,9 +141,10 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
 
   const defaultsRaw = (raw['defaults'] as Raw | undefined) ?? {};
   const defaults = {
-    timeout: parseDuration(defaultsRaw['timeout']) ?? DEFAULT_TIMEOUT_MS,
+    timeout: durationOf(defaultsRaw['timeout'], 'defaults.timeout', POSITIVE) ?? DEFAULT_TIMEOUT,
     retries: (defaultsRaw['retries'] as number | undefined) ?? 0,
-    retryDelay: parseDuration(defaultsRaw['retry_delay']) ?? 1000,
+    retryDelay:
+      durationOf(defaultsRaw['retry_delay'], 'defaults.retry_delay', MAY_BE_ZERO) ?? DEFAULT_RETRY_DELAY,
   };
 
   // Step ids are unique across every list; templates may only name steps that run earlier.
@@ -216,9 +247,10 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
     const base = {
       id,
       name: name ?? id,
-      timeout: parseDuration(s['timeout']) ?? defaults.timeout,
+      timeout: durationOf(s['timeout'], childPath(path, 'timeout'), POSITIVE) ?? defaults.timeout,
       retries: (s['retries'] as number | undefined) ?? defaults.retries,
-      retryDelay: parseDuration(s['retry_delay']) ?? defaults.retryDelay,
+      retryDelay:
+        durationOf(s['retry_delay'], childPath(path, 'retry_delay'), MAY_BE_ZERO) ?? defaults.retryDelay,
       continueOnError: (s['continue_on_error'] as boolean | undefined) ?? false,
       source: positionOf(doc, path),
     };
@@ -274,7 +306,7 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
       onTimeout: (o['on_timeout'] as 'abort' | 'skip') ?? 'abort',
     };
     if (typeof o['type'] === 'string') spec.phrase = o['type'];
-    const timeout = parseDuration(o['timeout']);
+    const timeout = durationOf(o['timeout'], childPath(path, 'timeout'), POSITIVE);
     if (timeout !== undefined) spec.timeout = timeout;
     return spec;
   };
@@ -289,9 +321,8 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
   const stopList = Array.isArray(stopRaw) ? stopRaw : (stopRaw as Raw | undefined)?.['probes'];
   const stopKey = Array.isArray(stopRaw) ? 'stop_when' : 'stop_when.probes';
   const stopProbes = buildList(stopKey, stopList);
-  const stopInterval =
-    (!Array.isArray(stopRaw) && parseDuration((stopRaw as Raw | undefined)?.['every'])) ||
-    DEFAULT_STOP_INTERVAL_MS;
+  const stopEvery = Array.isArray(stopRaw) ? undefined : (stopRaw as Raw | undefined)?.['every'];
+  const stopInterval = durationOf(stopEvery, 'stop_when.every', POLL_INTERVAL) ?? DEFAULT_STOP_INTERVAL;
   const steps = buildList('steps', raw['steps']);
   const finallySteps = buildList('finally', raw['finally']);
 

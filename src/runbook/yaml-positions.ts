@@ -4,8 +4,6 @@ import { childPath } from './raw.js';
 
 /** Deeper nesting than any runbook needs; refusing it keeps the parser's stack safe. */
 const MAX_DEPTH = 64;
-/** Nodes after expanding aliases: bounds "billion laughs" documents. */
-export const MAX_NODES = 200_000;
 
 interface Frame {
   open: number;
@@ -146,20 +144,4 @@ function skipBlank(text: string, offset: number): number {
     } else break;
   }
   return i;
-}
-
-/** Counts nodes as a walk would see them, aliases expanded; stops past `limit`. */
-export function countNodes(value: unknown, limit = MAX_NODES): number {
-  let count = 0;
-  const walk = (v: unknown): void => {
-    if (++count > limit) return;
-    if (v !== null && typeof v === 'object') {
-      for (const child of Object.values(v)) {
-        walk(child);
-        if (count > limit) return;
-      }
-    }
-  };
-  walk(value);
-  return count;
 }

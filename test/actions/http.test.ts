@@ -194,7 +194,7 @@ describe('http action: within', () => {
       if (requests < 3) res.writeHead(503).end('starting');
       else res.writeHead(200).end('ready');
     });
-    const { result, info } = await run({ url, within: '20s', interval: '50ms' });
+    const { result, info } = await run({ url, within: '20s', interval: '100ms' });
     expect(result).toEqual({ ok: true, output: 'ready' });
     expect(info).toEqual([
       `GET ${url} -> 503 (expected 200-399)`,
@@ -222,7 +222,7 @@ describe('http action: within', () => {
 
   it('keeps trying through refused connections and reports the last one', async () => {
     const url = `http://127.0.0.1:${await closedPort()}/`;
-    const { result, info } = await run({ url, within: '300ms', interval: '50ms' });
+    const { result, info } = await run({ url, within: '300ms', interval: '100ms' });
     expect(!result.ok && result.reason).toMatch(
       /: connection refused \(ECONNREFUSED\); still failing after .* tries$/,
     );

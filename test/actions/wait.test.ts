@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { actions } from '../../src/actions/registry.js';
 import { ConfigProblem } from '../../src/actions/types.js';
 import { type WaitConfig, waitAction } from '../../src/actions/wait.js';
+import { toDuration } from '../../src/runbook/duration.js';
 import { makeActionContext } from '../support/action-context.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -125,7 +126,7 @@ describe('wait: sleeping', () => {
   it('sleeps for the duration', async () => {
     const h = makeActionContext();
     const started = Date.now();
-    const result = await waitAction.run({ kind: 'sleep', ms: 200 }, h.ctx);
+    const result = await waitAction.run({ kind: 'sleep', ms: toDuration(200) }, h.ctx);
     expect(result).toEqual({ ok: true });
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
     expect(h.lines('info')).toEqual(['waiting 200ms']);
@@ -135,7 +136,7 @@ describe('wait: sleeping', () => {
     const h = makeActionContext();
     setTimeout(() => h.controller.abort('SIGINT'), 100);
     const started = Date.now();
-    const result = await waitAction.run({ kind: 'sleep', ms: 60_000 }, h.ctx);
+    const result = await waitAction.run({ kind: 'sleep', ms: toDuration(60_000) }, h.ctx);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.reason).toMatch(/^wait stopped after \d+ms: SIGINT$/);
     expect(Date.now() - started).toBeLessThan(5000);
@@ -146,7 +147,7 @@ describe('wait: until a probe holds', () => {
   it('polls an http probe until the server turns healthy', async () => {
     const server = await turnsHealthy(3);
     const h = makeActionContext();
-    const config = waitAction.parse({ until: { http: server.url }, within: '20s', interval: '50ms' });
+    const config = waitAction.parse({ until: { http: server.url }, within: '20s', interval: '100ms' });
     const result = await waitAction.run(config, h.ctx);
     expect(result).toEqual({ ok: true, output: 'healthy' });
     expect(server.requests()).toBe(3);
@@ -161,7 +162,7 @@ describe('wait: until a probe holds', () => {
     const marker = join(dir, 'ready');
     setTimeout(() => writeFileSync(marker, 'yes'), 300);
     const h = makeActionContext({ cwd: dir });
-    const config = waitAction.parse({ until: { run: 'test -f ready' }, within: '20s', interval: '50ms' });
+    const config = waitAction.parse({ until: { run: 'test -f ready' }, within: '20s', interval: '100ms' });
     const result = await waitAction.run(config, h.ctx);
     expect(result.ok).toBe(true);
     expect(existsSync(marker)).toBe(true);

@@ -228,7 +228,7 @@ finally:
   it('a tripped stop condition stops the running step and fails the drill with its reason', async () => {
     const rb = await yamlRunbook(`
 stop_when:
-  every: 50ms
+  every: 100ms
   probes:
     - { id: green-healthy, name: Green is healthy, run: "test ! -f green-down" }
 steps:

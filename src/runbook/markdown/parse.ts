@@ -7,6 +7,7 @@ import { Draft } from './draft.js';
 import { checkFencesClosed } from './fences.js';
 import { splitFrontmatter } from './frontmatter.js';
 import { checkHtmlNesting } from './html-nesting.js';
+import { checkMarkdownLimits, checkTreeDepth } from './limits.js';
 import { blocksText } from './prose.js';
 import { headingText, type Outline, outline, type Section } from './sections.js';
 import { checkReadable, MarkdownSource, Problems } from './source.js';
@@ -23,8 +24,10 @@ export function parseMarkdown(file: string, text: string): RawDocument {
   checkReadable(file, text);
   const src = new MarkdownSource(file, text);
   const problems = new Problems();
+  checkMarkdownLimits(src, problems);
   const front = splitFrontmatter(src, problems);
   const tree = fromMarkdown(front.body);
+  checkTreeDepth(tree, src, problems);
   checkFencesClosed(tree, src, problems);
   checkCallouts(tree, src, problems);
   const refused = checkHtmlNesting(tree, src, problems);
