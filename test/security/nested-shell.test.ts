@@ -19,7 +19,7 @@ describe('values in nested and probe shell text', () => {
     const doc = {
       name: 'nested',
       stop_when: {
-        every: '50ms',
+        every: '100ms',
         probes: [{ id: 'probe', run: `printf '%s' {{ vars.v }} > ${dir}/probe.got` }],
       },
       steps: [
@@ -28,7 +28,7 @@ describe('values in nested and probe shell text', () => {
           wait: {
             until: { run: `cat > ${dir}/wait.got <<EOF\n{{ vars.v }}\nEOF\n[ -s ${dir}/probe.got ]` },
             within: '20s',
-            interval: '50ms',
+            interval: '100ms',
           },
         },
       ],
