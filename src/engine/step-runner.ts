@@ -231,6 +231,7 @@ async function attemptOnce(
     cwd: ctx.cwd,
     resources: ctx.resources,
     options: { acceptNewHostKeys: ctx.acceptNewHostKeys },
+    ...(step.leaveRunning ? { leaveRunning: true } : {}),
     probe: (call) => invoke(ctx, actionDef(call as ActionCall), call.config, actionContext),
   };
   let result: ActionResult;
