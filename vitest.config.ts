@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx', 'src/**/*.test.ts', 'src/**/*.test.tsx'],
+    // Heavy fault tests (many kill -9 points) run with `npm run test:slow` (vitest.slow.config.ts).
+    exclude: [...configDefaults.exclude, 'test/slow/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
