@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startCli, uniqueSleep } from '../support/cli.js';
 import { assertValidJunit } from '../support/xmllint.js';
 import { healthyDir, runInProcess, STACK_LINE, writeRunbook } from './in-process.js';
 import { fillUp, mountUnavailable, readOnlyDir, tmpfs, unmountAll } from './mounts.js';
@@ -91,6 +92,43 @@ describe.skipIf(noMount !== undefined)('disk faults on the journal (real tmpfs)'
     expectOneLineNoTrace(r.stderr, new RegExp(`${cwd}/\\.drillbook`), /EROFS|read-only/, /nothing was run/);
     expect(r.stderr).not.toMatch(/ENOENT/);
     for (const step of ['first', 'flood', 'after', 'restore']) expect(ran(marks, step)).toBe(false);
+  });
+});
+
+describe.skipIf(noMount !== undefined)('disk full after a signal (real tmpfs, the CLI)', () => {
+  it('SIGTERM, then finally fills the disk: finally completes, JUnit is written elsewhere, one line, exit 143', async () => {
+    const cwd = tmpfs(200);
+    const marks = healthyDir();
+    const sleep = uniqueSleep(300);
+    const runbook = writeRunbook(
+      marks,
+      `drillbook: 1
+name: term
+steps:
+  - id: long
+    run: sleep ${sleep}
+finally:
+  - id: noisy-restore
+    run: yes 'restoring, loudly' | head -c 3000000; echo ran > ${join(marks, 'restore.count')}
+`,
+    );
+    // HOME off the small disk: the schema cache in ~/.cache would fill it before the drill starts.
+    const cli = startCli(['run', runbook, '--junit', join(marks, 'drill.xml')], {
+      cwd,
+      env: { HOME: marks },
+    });
+    await cli.waitForStdout(/start\s+long/);
+    cli.signal('SIGTERM');
+    const r = await cli.done;
+    expect(r.code, r.stderr).toBe(143);
+    expect(ran(marks, 'restore')).toBe(true);
+    expectOneLineNoTrace(
+      r.stderr,
+      /^drillbook: not written: journal .*journal\.jsonl/,
+      /ENOSPC|no space left/,
+    );
+    assertValidJunit(join(marks, 'drill.xml'));
+    expect(readFileSync(join(marks, 'drill.xml'), 'utf8')).toMatch(/<testcase [^>]*name="noisy-restore"/);
   });
 });
 
