@@ -28,9 +28,10 @@ const scanning = process.platform === 'linux';
 /**
  * Processes carrying `token` outside the group led by `leader` (the group itself is killed
  * by the caller). Only pids handed out since the step's shell was spawned can be its
- * descendants: /proc/loadavg names the newest pid, so the scan reads the environ of those
- * few, not of every process on the machine (measured: ~0.01 ms at the end of a `true` step,
- * against ~7 ms to spawn its shell). A wrapped pid counter widens the window to both ends.
+ * descendants: the kernel names the newest pid, so the scan reads the environ of those few,
+ * not of every process on the machine (measured: ~0.1 ms at the end of a `true` step on a
+ * loaded machine, against ~7-10 ms to spawn its shell). A wrapped pid counter widens the
+ * window to both ends.
  */
 export function findLeftovers(token: string, leader: number): Leftover[] {
   return scan(token, leader)
@@ -39,30 +40,53 @@ export function findLeftovers(token: string, leader: number): Leftover[] {
 }
 
 /**
- * True while a process of the step's own group still runs (zombies do not count: in a
- * container whose init does not reap, an orphan stays a zombie and would look alive forever).
+ * True while a process of the step's own group still runs, whatever its environment (a
+ * background job started with `env -i` is still the step's). Zombies do not count: in a
+ * container whose init does not reap, an orphan stays a zombie and would look alive forever.
  */
-export function groupRunning(token: string, leader: number): boolean {
-  return scan(token, leader).some((p) => p.pgrp === leader);
+export function groupRunning(leader: number): boolean {
+  // Without /proc nothing can be told apart: keep waiting for the pipes, as before.
+  if (!scanning) return true;
+  return quietly(() =>
+    candidates(leader).some((pid) => {
+      try {
+        const [state, , pgrp] = statFields(readFileSync(`/proc/${pid}/stat`, 'latin1'));
+        return state !== 'Z' && Number(pgrp) === leader;
+      } catch {
+        return false;
+      }
+    }),
+  );
+}
+
+/** `pid (comm) state ppid pgrp ...`: comm may hold spaces and parentheses, so split after the last ')'. */
+function statFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/**
+ * Runs `read` with stack traces off: a failed read is the common case here (a pid no longer
+ * there), and its stack trace would be most of the cost, as in process-group.ts.
+ */
+function quietly<T>(read: () => T): T {
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return read();
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
 }
 
 function scan(token: string, leader: number): (Leftover & { pgrp: number })[] {
   if (!scanning) return [];
   const needle = Buffer.from(`${STEP_TOKEN_VAR}=${token}\0`);
-  const found: (Leftover & { pgrp: number })[] = [];
-  // A failed read is the common case here (a pid no longer there); its stack trace would be
-  // most of the cost, as in process-group.ts.
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    for (const pid of candidates(leader)) {
-      const process = inspect(pid, needle);
-      if (process) found.push(process);
-    }
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
-  }
-  return found;
+  return quietly(() =>
+    candidates(leader).flatMap((pid) => {
+      const found = inspect(pid, needle);
+      return found ? [found] : [];
+    }),
+  );
 }
 
 /** Reading the /proc directory costs ~0.8 ms; probing a pid that is gone ~0.03 ms. */
@@ -113,8 +137,7 @@ function inspect(pid: number, needle: Buffer): (Leftover & { pgrp: number }) | u
     // Another user's process (EACCES) or one that exited meanwhile (ENOENT, ESRCH): not ours.
     if (!readFileSync(`/proc/${pid}/environ`).includes(needle)) return undefined;
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so split after the last ')'.
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const [state, , pgrp] = statFields(stat);
     if (state === 'Z') return undefined;
     const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
     const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
@@ -157,8 +180,7 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 /** Alive and not a zombie (a zombie runs nothing; its parent, maybe init, reaps it). */
 function running(pid: number): boolean {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    return statFields(readFileSync(`/proc/${pid}/stat`, 'latin1'))[0] !== 'Z';
   } catch {
     return false;
   }

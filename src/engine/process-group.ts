@@ -123,7 +123,7 @@ function releasePipes(
 ): void {
   const check = async () => {
     if (isClosed()) return;
-    if (groupRunning(token, leader)) {
+    if (groupRunning(leader)) {
       setTimeout(check, PIPE_CHECK_MS).unref();
       return;
     }
