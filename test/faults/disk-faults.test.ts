@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { reportCommand } from '../../src/commands/report.js';
 import { startCli, uniqueSleep } from '../support/cli.js';
 import { assertValidJunit } from '../support/xmllint.js';
-import { healthyDir, runInProcess, STACK_LINE, writeRunbook } from './in-process.js';
+import { capturingIo, healthyDir, runInProcess, STACK_LINE, writeRunbook } from './in-process.js';
 import { fillUp, mountUnavailable, readOnlyDir, tmpfs, unmountAll } from './mounts.js';
 
 afterAll(unmountAll);
@@ -168,5 +169,21 @@ describe.skipIf(noMount !== undefined)('disk faults on the reports (real tmpfs)'
     expect(r.code, r.stderr).toBe(1);
     expectOneLineNoTrace(r.stderr, /drill\.xml/, /EROFS|read-only/);
     expect(existsSync(join(marks, 'drill.json'))).toBe(true);
+  });
+
+  it('drillbook report into a read-only directory: the other report is written, one line, exit 1', async () => {
+    const ro = readOnlyDir();
+    const marks = healthyDir();
+    const runbook = writeRunbook(marks, countingDrill(marks));
+    expect((await runInProcess(runbook, marks)).code).toBe(0);
+    const runDir = join(marks, '.drillbook', 'runs', readdirSync(join(marks, '.drillbook', 'runs'))[0] ?? '');
+    const { io, out } = capturingIo(marks);
+    const code = await reportCommand(
+      { runDir, junit: join(ro, 'x', 'drill.xml'), json: join(marks, 'r.json') },
+      io,
+    );
+    expect(code, out.stderr).toBe(1);
+    expectOneLineNoTrace(out.stderr, /drill\.xml/, /EROFS|read-only/);
+    expect(JSON.parse(readFileSync(join(marks, 'r.json'), 'utf8'))).toMatchObject({ status: 'passed' });
   });
 });

@@ -11,13 +11,9 @@ const pidOf = (pattern: string) => Number(processesMatching(pattern)[0]?.split('
 describe.skipIf(process.platform !== 'linux')('processes a step leaves outside its process group', () => {
   it('are named (pid and command line) in the output and both reports, and killed; leave_running keeps them', async () => {
     const dir = healthyDir();
-    const [held, quiet, nohup, daemon, kept] = [1, 2, 3, 4, 5].map(() => uniqueSleep(300)) as [
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
+    const [held, quiet, nohup, daemon, kept, keptHolding] = [1, 2, 3, 4, 5, 6].map(() =>
+      uniqueSleep(300),
+    ) as [string, string, string, string, string, string];
     const runbook = writeRunbook(
       dir,
       `drillbook: 1
@@ -40,6 +36,11 @@ steps:
   - id: kept
     leave_running: true
     run: setsid sleep ${kept} >/dev/null 2>&1 & sleep 0.3
+  # Kept, and holding the step's stdout: the step still ends now, not at its timeout.
+  - id: kept-holding
+    leave_running: true
+    timeout: 20s
+    run: setsid sleep ${keptHolding} & sleep 0.3
 `,
     );
     const junit = join(dir, 'drill.xml');
@@ -48,12 +49,14 @@ steps:
     const r = await runInProcess(runbook, dir, { junit, json });
     expect(r.code, r.stdout).toBe(0);
     expect(Date.now() - started).toBeLessThan(15_000);
-    const keptPid = pidOf(`sleep ${kept}`);
+    const keptPids = [kept, keptHolding].map((sleep) => pidOf(`sleep ${sleep}`));
     try {
-      expect(alive(keptPid)).toBe(true);
-      expect(r.stdout).toContain(
-        `drillbook: left running pid ${keptPid} \`sleep ${kept}\` (leave_running: true)`,
-      );
+      for (const [i, sleep] of [kept, keptHolding].entries()) {
+        expect(alive(keptPids[i] ?? 0), sleep).toBe(true);
+        expect(r.stdout).toContain(
+          `drillbook: left running pid ${keptPids[i]} \`sleep ${sleep}\` (leave_running: true)`,
+        );
+      }
       const junitText = readFileSync(junit, 'utf8');
       const jsonText = readFileSync(json, 'utf8');
       for (const sleep of [held, quiet, nohup, daemon]) {
@@ -69,7 +72,7 @@ steps:
       expect(r.stdout).not.toMatch(/killed leftover pid \d+ `sleep 0\.3`/);
       assertValidJunit(junit);
     } finally {
-      if (keptPid > 0) process.kill(keptPid, 'SIGKILL');
+      for (const pid of keptPids) if (pid > 0) process.kill(pid, 'SIGKILL');
     }
   });
 });
