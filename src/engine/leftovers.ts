@@ -19,8 +19,14 @@ export interface Leftover {
   command: string;
 }
 
+/** Random per drillbook process (two drills on one machine never share tokens), then counted. */
+const TOKEN_PREFIX = randomBytes(9).toString('base64url');
+let tokens = 0;
+
+/** Unique to one command of one step; cheaper than fresh random bytes for every step. */
 export function newStepToken(): string {
-  return randomBytes(9).toString('base64url');
+  tokens++;
+  return `${TOKEN_PREFIX}.${tokens}`;
 }
 
 const scanning = process.platform === 'linux';
