@@ -8,16 +8,23 @@ export function noteRunDir(dir: string | undefined): void {
 }
 
 /**
- * What a user sees when a bug escapes every handler: one line, the run directory whose
- * journal holds what happened, never a raw stack trace (it buries the line that matters in
- * a CI log). DRILLBOOK_DEBUG=1 adds the trace for developers. Process groups still running
- * are killed: a dying drillbook must not leave a step's commands behind.
+ * The launcher's last resort, for a bug that escaped every handler: prints one line and
+ * kills the process groups still running (a dying drillbook must not leave a step's commands
+ * behind). The caller exits 70.
+ */
+export function failInternally(error: unknown): void {
+  process.stderr.write(internalErrorText(error));
+  killAllGroups();
+}
+
+/**
+ * One line with the run directory whose journal holds what happened, never a raw stack
+ * trace (it buries the line that matters in a CI log). DRILLBOOK_DEBUG=1 adds the trace.
  */
 export function internalErrorText(
   error: unknown,
   env: Record<string, string | undefined> = process.env,
 ): string {
-  killAllGroups();
   const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] || 'unknown error';
   const where = currentRunDir ? `; the run's journal is in ${currentRunDir}` : '';
   const debug =
