@@ -3,7 +3,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx', 'src/**/*.test.ts', 'src/**/*.test.tsx'],
-    // Long runs (the big fuzz) belong to `npm run test:slow`, not to every `npm test`.
+    // Long runs (the big fuzz, many kill -9 points) run with `npm run test:slow` (vitest.slow.config.ts).
     exclude: [...configDefaults.exclude, 'test/slow/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -4,6 +4,8 @@ import { type CommandIo, processIo } from './commands/io.js';
 import type { ResumeArgs } from './commands/resume.js';
 import type { RunArgs } from './commands/run.js';
 
+export { failInternally } from './commands/internal-error.js';
+
 const ROLLBACK = ['always', 'on-failure', 'never'] as const;
 
 /**

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { describeLeftovers } from '../engine/leftovers.js';
 import { runInProcessGroup } from '../engine/process-group.js';
 import type { ActionDefinition } from './types.js';
 
@@ -43,7 +44,10 @@ export const runAction: ActionDefinition<RunConfig> = {
       signal: ctx.signal,
       onStdout: (t) => ctx.output('stdout', t),
       onStderr: (t) => ctx.output('stderr', t),
+      ...(ctx.leaveRunning ? { leaveRunning: true } : {}),
     });
+    if (result.leftovers.length > 0)
+      ctx.output('info', describeLeftovers(result.leftovers, !ctx.leaveRunning));
     if (result.aborted)
       return { ok: false, reason: `command stopped: ${String(ctx.signal.reason ?? 'aborted')}` };
     if (result.code === 0) return { ok: true };

@@ -63,6 +63,8 @@ export interface ActionContext {
   cwd: string;
   /** Long-lived things shared by every step of one run (ssh connections, SDK clients). */
   resources: RunResources;
+  /** The step's leave_running: processes it starts outside its process group are kept. */
+  leaveRunning?: boolean;
   /** Options from the command line that actions honour. */
   options: { acceptNewHostKeys: boolean };
   /**

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { EngineEvent, RunEndEvent } from '../engine/events.js';
+import { faultLine, type WriteFault } from '../engine/fs-fault.js';
 import type { Gate } from '../engine/gate.js';
-import { Journal, type RunMeta, runDirFor } from '../engine/journal.js';
+import { Journal, type JournalFs, RunDirError, type RunMeta, runDirFor } from '../engine/journal.js';
 import { createPolicyGate, withPreApprovals } from '../engine/policy-gate.js';
 import { killAllGroups } from '../engine/process-group.js';
 import { createRedactor, MIN_SECRET_LENGTH } from '../engine/redact.js';
@@ -13,6 +14,7 @@ import { isInteractive } from '../interactive.js';
 import type { Runbook } from '../runbook/model.js';
 import { unknownApprovals } from './approvals.js';
 import { EXIT } from './exit-codes.js';
+import { noteRunDir } from './internal-error.js';
 import type { CommandIo } from './io.js';
 
 /**
@@ -54,6 +56,8 @@ export interface ExecuteOptions {
   /** Overrides given with --var, kept in the journal so resume uses them again. */
   varOverrides: Record<string, string>;
   resume?: ResumeState;
+  /** Fault-injection seam for tests: the journal's writes go through it. */
+  journalFs?: JournalFs;
 }
 
 /**
@@ -109,7 +113,7 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
 
   const runId = newRunId();
   const runDir = runDirFor(io.cwd, runId, runbook.name);
-  const journal = new Journal(runDir, {
+  const meta: RunMeta = {
     runbook: resolve(io.cwd, runbook.file),
     digest: runbook.digest,
     // A secret passed with --var would otherwise sit in meta.json in clear.
@@ -119,7 +123,26 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
     ...(options.only ? { only: options.only } : {}),
     ...(options.from ? { from: options.from } : {}),
     ...(options.skip ? { skip: options.skip } : {}),
-  });
+  };
+  // A journal that cannot be written stops the drill as an abort would: no new step starts,
+  // rollback and finally still run (their output kept in memory for the reports).
+  const journalFault = new AbortController();
+  let journal: Journal;
+  try {
+    journal = new Journal(runDir, meta, {
+      onFault: (fault) => journalFault.abort(`cannot write the journal ${fault.path}: ${fault.why}`),
+      ...(options.journalFs ? { fs: options.journalFs } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof RunDirError)) throw error;
+    // Nothing has been done yet, and a drill whose record cannot be kept cannot be resumed,
+    // reported after a kill, or audited: refuse now rather than find out at step 3.
+    io.stderr.write(
+      `drillbook: cannot create the run's record: ${error.message}; nothing was run (run drillbook from a writable directory: the runbook's own paths are relative to the runbook, not to it)\n`,
+    );
+    return EXIT.usage;
+  }
+  noteRunDir(runDir);
   const { createReportSink } = await import('../report/index.js');
   const reports = createReportSink({ junit: options.junit, json: options.json });
   const record = (event: EngineEvent) => {
@@ -136,7 +159,7 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
     runDrill({
       runbook,
       gate,
-      signal,
+      signal: AbortSignal.any([signal, journalFault.signal]),
       ...(forceSignal ? { forceSignal } : {}),
       onEvent: (event) => {
         record(event);
@@ -154,38 +177,55 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
       ...(options.resume ? { resume: options.resume } : {}),
     });
 
+  let faults: WriteFault[] = [];
   const finish = async (): Promise<string[]> => {
     journal.close();
-    const written = await reports.finish();
-    return [...written.map((p) => resolve(io.cwd, p)), journal.path];
+    const { written, failed } = await reports.finish();
+    faults = [...(journal.fault ? [journal.fault] : []), ...failed];
+    return [...written.map((p) => resolve(io.cwd, p)), ...(journal.fault ? [] : [journal.path])];
   };
 
   try {
-    if (isInteractive({ headless: options.headless, stdin: io.stdin, stdout: io.stdout, env: io.env })) {
-      const { runTui } = await import('../ui/index.js');
-      const policy = { yes: options.yes, approve: options.approve, env: io.env['DRILLBOOK_APPROVE'] };
-      return await runTui({
-        title: runbook.title,
-        start: (gate, onEvent, signal, force) =>
-          start(withPreApprovals(policy, gate), onEvent, signal, force),
-        finish,
-      });
-    }
-    return await runHeadless(options, io, start, finish);
+    const code = await runWithUi(options, io, start, finish);
+    if (faults.length === 0) return code;
+    // One line for everything that could not be written; a drill whose record is lost never passes.
+    io.stderr.write(`drillbook: not written: ${faults.map(faultLine).join('; ')}\n`);
+    return code === EXIT.passed ? EXIT.failed : code;
   } finally {
     killAllGroups();
+    noteRunDir(undefined);
   }
+}
+
+type StartDrill = (
+  gate: Gate,
+  onEvent: (e: EngineEvent) => void,
+  signal: AbortSignal,
+  forceSignal?: AbortSignal,
+) => Promise<RunEndEvent>;
+
+async function runWithUi(
+  options: ExecuteOptions,
+  io: CommandIo,
+  start: StartDrill,
+  finish: () => Promise<string[]>,
+): Promise<number> {
+  if (isInteractive({ headless: options.headless, stdin: io.stdin, stdout: io.stdout, env: io.env })) {
+    const { runTui } = await import('../ui/index.js');
+    const policy = { yes: options.yes, approve: options.approve, env: io.env['DRILLBOOK_APPROVE'] };
+    return await runTui({
+      title: options.runbook.title,
+      start: (gate, onEvent, signal, force) => start(withPreApprovals(policy, gate), onEvent, signal, force),
+      finish,
+    });
+  }
+  return await runHeadless(options, io, start, finish);
 }
 
 async function runHeadless(
   options: ExecuteOptions,
   io: CommandIo,
-  start: (
-    gate: Gate,
-    onEvent: (e: EngineEvent) => void,
-    signal: AbortSignal,
-    force: AbortSignal,
-  ) => Promise<RunEndEvent>,
+  start: StartDrill,
   finish: () => Promise<string[]>,
 ): Promise<number> {
   const { createConsoleReporter, shouldUseColor } = await import('../report/index.js');

@@ -70,6 +70,7 @@ export function renderPlan(runbook: Runbook, env: Record<string, string | undefi
       if (s.retries > 0)
         extras.push(`retries ${s.retries} (delay ${formatDuration(s.retryDelay)}, doubling)`);
       if (s.continueOnError) extras.push('continue on error');
+      if (s.leaveRunning) extras.push('leaves processes it starts outside its group running');
       if (s.when) extras.push(`when ${s.when}`);
       if (s.save) extras.push(`saves vars.${s.save}`);
       out.push(`${pad}   ${extras.join(', ')}`);

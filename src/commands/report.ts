@@ -1,3 +1,4 @@
+import { faultLine } from '../engine/fs-fault.js';
 import { JournalError, readJournal } from '../engine/journal-read.js';
 import { createReportSink } from '../report/index.js';
 import { EXIT } from './exit-codes.js';
@@ -26,7 +27,12 @@ export async function reportCommand(
   }
   const sink = createReportSink({ junit: args.junit, json: args.json });
   for (const event of journal.events) sink.add(event);
-  for (const path of await sink.finish()) io.stdout.write(`report: ${path}\n`);
+  const { written, failed } = await sink.finish();
+  for (const path of written) io.stdout.write(`report: ${path}\n`);
+  if (failed.length > 0) {
+    io.stderr.write(`drillbook report: not written: ${failed.map(faultLine).join('; ')}\n`);
+    return EXIT.failed;
+  }
   const end = journal.events.findLast((e) => e.type === 'run-end');
   if (end?.type !== 'run-end') {
     io.stderr.write(

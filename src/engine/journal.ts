@@ -1,6 +1,7 @@
 import { closeSync, fsync, fsyncSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineEvent, EventListener } from './events.js';
+import { faultLine, type WriteFault, writeFault } from './fs-fault.js';
 import { makePrivateRunDir, openPrivateFile } from './private-files.js';
 import type { SealedValue } from './sealed.js';
 
@@ -25,6 +26,30 @@ export interface RunMeta {
   skip?: string[];
 }
 
+/**
+ * The file calls the journal makes after it is open. Tests pass one that fails like a dying
+ * disk (EIO) where no real filesystem can be made to.
+ */
+export interface JournalFs {
+  writeSync(fd: number, text: string): number;
+  fsync(fd: number, done: (error: NodeJS.ErrnoException | null) => void): void;
+}
+
+const nodeFs: JournalFs = { writeSync: (fd, text) => writeSync(fd, text), fsync };
+
+export interface JournalOptions {
+  /** Called once, at the first write or fsync that fails; later events are not journalled. */
+  onFault?(fault: WriteFault): void;
+  fs?: JournalFs;
+}
+
+/** The run directory or its meta.json could not be created: nothing has run yet. */
+export class RunDirError extends Error {
+  constructor(readonly fault: WriteFault) {
+    super(faultLine(fault));
+  }
+}
+
 export function runDirFor(base: string, runId: string, name: string): string {
   return join(base, '.drillbook', 'runs', `${runId}-${name}`);
 }
@@ -41,6 +66,11 @@ export function runDirFor(base: string, runId: string, name: string): string {
  * measured at ~1 ms of a short step's cost (500 steps of `true`: 0.5 s of ~5 s), and even
  * one per 200 ms still cost 0.2 s there (an fsync stalls the writes around it on ext4). So
  * after a power cut, resume may re-run the steps of the last second. close() syncs.
+ *
+ * A write or fsync that fails (disk full, read-only remount, EIO) never throws into the
+ * engine: the journal stops writing, keeps the first fault and tells `onFault`, and the
+ * command decides what the drill does about it (it stops starting steps). A short write
+ * counts as a fault too: the cut line it leaves is the last one, which readers drop.
  */
 export class Journal {
   private readonly fd: number;
@@ -60,18 +90,34 @@ export class Journal {
   /** close() was called while an fsync was running: close when it is done. */
   private closing = false;
   private closed = false;
+  /** The first write that failed; nothing is written after it. */
+  fault: WriteFault | undefined;
+  private readonly fs: JournalFs;
 
+  /** Throws RunDirError when the directory, meta.json or the journal cannot be created. */
   constructor(
     readonly dir: string,
     meta: RunMeta,
+    private readonly options: JournalOptions = {},
   ) {
-    makePrivateRunDir(dir);
-    const metaFd = openPrivateFile(join(dir, 'meta.json'), 'w');
-    writeSync(metaFd, `${JSON.stringify(meta, null, 2)}\n`);
-    fsyncSync(metaFd);
-    closeSync(metaFd);
+    this.fs = options.fs ?? nodeFs;
     this.path = join(dir, 'journal.jsonl');
-    this.fd = openPrivateFile(this.path, 'a');
+    let step = { what: 'run directory', path: dir };
+    try {
+      makePrivateRunDir(dir);
+      step = { what: 'run record', path: join(dir, 'meta.json') };
+      const metaFd = openPrivateFile(step.path, 'w');
+      try {
+        writeFully(metaFd, `${JSON.stringify(meta, null, 2)}\n`, writeSync);
+        fsyncSync(metaFd);
+      } finally {
+        closeSync(metaFd);
+      }
+      step = { what: 'journal', path: this.path };
+      this.fd = openPrivateFile(this.path, 'a');
+    } catch (error) {
+      throw new RunDirError(writeFault(step.what, step.path, error));
+    }
   }
 
   readonly listener: EventListener = (event) => this.write(event);
@@ -85,7 +131,13 @@ export class Journal {
       if (out && out.tail.length > 0)
         event = { ...event, outputDropped: out.dropped - out.tailBytes, outputTail: out.tail.join('') };
     }
-    writeSync(this.fd, `${JSON.stringify(event)}\n`);
+    if (this.fault) return;
+    try {
+      writeFully(this.fd, `${JSON.stringify(event)}\n`, this.fs.writeSync);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
     if (event.type === 'gate-decision' || event.type === 'run-end' || event.type === 'run-start') this.sync();
     else if (event.type === 'step-end') this.syncSoon();
   }
@@ -114,14 +166,21 @@ export class Journal {
     }
     this.syncing = true;
     this.lastSync = Date.now();
-    fsync(this.fd, () => {
+    this.fs.fsync(this.fd, (error) => {
       this.syncing = false;
+      if (error) this.fail(error);
       if (this.closing) this.closeNow();
       else if (this.syncAgain) {
         this.syncAgain = false;
         this.sync();
       }
     });
+  }
+
+  private fail(error: unknown): void {
+    if (this.fault) return;
+    this.fault = writeFault('journal', this.path, error);
+    this.options.onFault?.(this.fault);
   }
 
   /** True when the chunk goes into the journal as is; false when it went to the tail. */
@@ -155,10 +214,22 @@ export class Journal {
     if (this.closed) return;
     this.closed = true;
     try {
-      fsyncSync(this.fd);
+      if (!this.fault) fsyncSync(this.fd);
+    } catch (error) {
+      this.fail(error);
+    }
+    try {
       closeSync(this.fd);
     } catch {
       // Already closed.
     }
   }
+}
+
+/** writeSync writes at most what fits: a disk filling up shows as a short write first. */
+function writeFully(fd: number, text: string, write: (fd: number, text: string) => number): void {
+  const wanted = Buffer.byteLength(text);
+  const written = write(fd, text);
+  if (written < wanted)
+    throw Object.assign(new Error(`short write (${written} of ${wanted} bytes)`), { code: 'ENOSPC' });
 }

@@ -1,5 +1,6 @@
-import { chmodSync, fchmodSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, fchmodSync, openSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import { makeDirs } from './fs-fault.js';
 
 /**
  * A run directory holds what the drill printed and the values it saved: readable by its
@@ -17,7 +18,8 @@ export const PRIVATE_FILE_MODE = 0o600;
  */
 export function makePrivateRunDir(dir: string): void {
   const runs = dirname(dir);
-  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  // One level at a time, so a read-only parent reports EROFS/EACCES, not Node's misleading ENOENT.
+  makeDirs(dir, PRIVATE_DIR_MODE);
   if (basename(runs) === 'runs') {
     try {
       chmodSync(runs, PRIVATE_DIR_MODE);

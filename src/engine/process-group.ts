@@ -1,4 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import {
+  findLeftovers,
+  groupRunning,
+  killLeftovers,
+  type Leftover,
+  newStepToken,
+  STEP_TOKEN_VAR,
+} from './leftovers.js';
 import { OutputBatch } from './output-batch.js';
 
 /** How long a process group gets between SIGTERM and SIGKILL. */
@@ -12,6 +20,8 @@ export interface GroupResult {
   signal: NodeJS.Signals | null;
   /** Set when the group was killed because `signal` aborted. */
   aborted: boolean;
+  /** Processes the command started outside its group (killed unless `leaveRunning`). */
+  leftovers: Leftover[];
 }
 
 export interface GroupOptions {
@@ -22,6 +32,8 @@ export interface GroupOptions {
   onStdout(text: string): void;
   onStderr(text: string): void;
   graceMs?: number;
+  /** Keep processes the command started outside its group (a daemon it launched on purpose). */
+  leaveRunning?: boolean;
 }
 
 /**
@@ -32,12 +44,13 @@ export function runInProcessGroup(options: GroupOptions): Promise<GroupResult> {
   const { signal } = options;
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
-      resolve({ code: null, signal: null, aborted: true });
+      resolve({ code: null, signal: null, aborted: true, leftovers: [] });
       return;
     }
+    const token = newStepToken();
     const child = spawn('/bin/sh', ['-c', options.command], {
       cwd: options.cwd,
-      env: options.env,
+      env: { ...options.env, [STEP_TOKEN_VAR]: token },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -65,10 +78,23 @@ export function runInProcessGroup(options: GroupOptions): Promise<GroupResult> {
       signal.removeEventListener('abort', onAbort);
       reject(error);
     });
+    let closed = false;
+    /** Leftovers stopped while the pipes were being released, before 'close'. */
+    const released: Leftover[] = [];
+    const leader = child.pid ?? 0;
     // 'close' waits for the pipes too, so every byte of output is delivered first. A
-    // grandchild that keeps the pipes open after the shell exits would delay it; the group
-    // kill on abort covers that case.
-    child.on('close', (code, sig) => {
+    // grandchild that keeps the pipes open after the shell exits delays it (a background job
+    // of the step's own group, as long as it runs); one that left the group is dealt with by
+    // releasePipes.
+    child.on('exit', () => {
+      if (!closed)
+        releasePipes(child, token, leader, options.leaveRunning === true, {
+          isClosed: () => closed,
+          killed: (list) => released.push(...list),
+        });
+    });
+    child.on('close', async (code, sig) => {
+      closed = true;
       live.delete(child);
       signal.removeEventListener('abort', onAbort);
       if (killTimer) clearTimeout(killTimer);
@@ -76,9 +102,52 @@ export function runInProcessGroup(options: GroupOptions): Promise<GroupResult> {
       killGroup(child, 'SIGKILL');
       out.end();
       err.end();
-      resolve({ code, signal: sig, aborted });
+      const found = findLeftovers(token, leader);
+      const stopped =
+        found.length > 0 && !options.leaveRunning ? await killLeftovers(token, leader, found) : found;
+      const leftovers = [...released, ...stopped.filter((p) => !released.some((r) => r.pid === p.pid))];
+      resolve({ code, signal: sig, aborted, leftovers });
     });
   });
+}
+
+/** How often, after the shell exited, to look whether only escaped processes hold the pipes. */
+const PIPE_CHECK_MS = 100;
+
+/**
+ * The shell exited but its output pipes are still open. While a process of its own group runs
+ * that is ordinary (a background job finishing). Once none does, only processes that left the
+ * group hold them (`setsid cmd &` keeps stdout): they are stopped, or with leave_running the
+ * pipes are closed on our side, so the step ends instead of waiting for its timeout.
+ */
+function releasePipes(
+  child: ChildProcess,
+  token: string,
+  leader: number,
+  leaveRunning: boolean,
+  { isClosed, killed }: { isClosed: () => boolean; killed: (list: Leftover[]) => void },
+): void {
+  const check = async () => {
+    if (isClosed()) return;
+    if (groupRunning(leader)) {
+      setTimeout(check, PIPE_CHECK_MS).unref();
+      return;
+    }
+    if (!leaveRunning) {
+      // Named before they die: their pipes close as they do, and 'close' reports what is known.
+      const found = findLeftovers(token, leader);
+      killed(found);
+      const all = await killLeftovers(token, leader, found);
+      killed(all.filter((p) => !found.includes(p)));
+    }
+    // Killed processes release the pipes at once; wait a moment for their last bytes.
+    setTimeout(() => {
+      if (isClosed()) return;
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }, PIPE_CHECK_MS).unref();
+  };
+  setTimeout(check, PIPE_CHECK_MS).unref();
 }
 
 function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {

@@ -286,6 +286,7 @@ async function attemptOnce(
     cwd: ctx.cwd,
     resources: ctx.resources,
     options: { acceptNewHostKeys: ctx.acceptNewHostKeys },
+    ...(step.leaveRunning ? { leaveRunning: true } : {}),
     probe: (call) => invoke(ctx, actionDef(call as ActionCall), call.config, actionContext),
   };
   let result: ActionResult;

@@ -1,4 +1,5 @@
 import type { EngineEvent } from '../engine/events.js';
+import { type WriteFault, writeFault } from '../engine/fs-fault.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { RunReportBuilder } from './run-report.js';
@@ -15,8 +16,17 @@ export { writeReportFile } from './write-file.js';
 export interface ReportSink {
   /** Feed every engine event (live, or read back from a journal), in order. */
   add(event: EngineEvent): void;
-  /** Writes the requested files (atomically) and returns their paths, JUnit first. */
-  finish(): Promise<string[]>;
+  /**
+   * Writes the requested files (atomically), JUnit first. Never throws for a file that cannot
+   * be written: each report is written on its own, so a full disk under one does not cost
+   * the other, and the ones that failed come back with the reason.
+   */
+  finish(): Promise<WrittenReports>;
+}
+
+export interface WrittenReports {
+  written: string[];
+  failed: WriteFault[];
 }
 
 /**
@@ -32,16 +42,21 @@ export function createReportSink(paths: {
     add: (event) => builder.add(event),
     async finish() {
       const report = builder.build();
-      const written: string[] = [];
-      if (paths.junit) {
-        await writeReportFile(paths.junit, renderJunit(report));
-        written.push(paths.junit);
+      const result: WrittenReports = { written: [], failed: [] };
+      const files = [
+        { what: 'JUnit report', path: paths.junit, render: () => renderJunit(report) },
+        { what: 'JSON report', path: paths.json, render: () => renderJson(report) },
+      ];
+      for (const { what, path, render } of files) {
+        if (!path) continue;
+        try {
+          await writeReportFile(path, render());
+          result.written.push(path);
+        } catch (error) {
+          result.failed.push(writeFault(what, path, error));
+        }
       }
-      if (paths.json) {
-        await writeReportFile(paths.json, renderJson(report));
-        written.push(paths.json);
-      }
-      return written;
+      return result;
     },
   };
 }

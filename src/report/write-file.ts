@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { makeDirs } from '../engine/fs-fault.js';
 
 /**
  * Writes a report so that readers only ever see the old file or the whole new one: the text
@@ -10,7 +11,8 @@ import { basename, dirname, join } from 'node:path';
  */
 export async function writeReportFile(path: string, content: string): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
+  // One level at a time, so a read-only parent says EROFS rather than ENOENT.
+  makeDirs(dir);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const handle = await open(temp, 'w');

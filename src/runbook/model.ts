@@ -79,6 +79,11 @@ interface StepBase {
   retries: number;
   retryDelay: Duration;
   continueOnError: boolean;
+  /**
+   * Keep processes the step starts outside its process group (a daemon it launches on
+   * purpose); otherwise they are named and killed at step end.
+   */
+  leaveRunning?: boolean;
   /** Variable name that receives the step's output. */
   save?: string;
   undo?: ActionCall;

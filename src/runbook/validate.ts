@@ -256,6 +256,7 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
     };
     const step = base as Step;
     if (typeof s['description'] === 'string') step.description = s['description'];
+    if (s['leave_running'] === true) step.leaveRunning = true;
     if (s['when'] !== undefined) {
       step.when = String(s['when']);
       checkText(step.when, childPath(path, 'when'));

@@ -26,7 +26,7 @@ describe('createReportSink', () => {
     const json = join(dir, 'reports', 'drill.json');
     const sink = createReportSink({ junit, json });
     for (const e of sampleRun().events) sink.add(e);
-    expect(await sink.finish()).toEqual([junit, json]);
+    expect(await sink.finish()).toEqual({ written: [junit, json], failed: [] });
     assertValidJunit(junit);
     expect(await readFile(junit, 'utf8')).toContain('<failure message="exit 2" type="failed">');
     const parsed = JSON.parse(await readFile(json, 'utf8')) as { schemaVersion: number; status: string };
@@ -54,7 +54,7 @@ describe('createReportSink', () => {
   it('writes nothing when no file was asked for', async () => {
     const sink = createReportSink({});
     for (const e of sampleRun().events) sink.add(e);
-    expect(await sink.finish()).toEqual([]);
+    expect(await sink.finish()).toEqual({ written: [], failed: [] });
     expect(await readdir(dir)).toEqual([]);
   });
 });

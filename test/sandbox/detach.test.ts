@@ -30,6 +30,8 @@ describe('drillbook sandbox --detach / --stop', () => {
       cwd: root,
       env: process.env as Record<string, string>,
       signal: controller.signal,
+      // A drill step that starts the sandbox says leave_running: true (else it is killed at step end).
+      leaveRunning: true,
       onStdout: (t) => {
         out += t;
       },
