@@ -49,7 +49,10 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       'validate <runbooks..>',
       'Check runbooks; print file:line:column for every problem',
       (y) =>
-        plainPositional(y.positional('runbooks', { describe: 'Runbook files (.md, .yaml)', type: 'string' }), 'runbooks')
+        plainPositional(
+          y.positional('runbooks', { describe: 'Runbook files (.md, .yaml)', type: 'string' }),
+          'runbooks',
+        )
           .example('$0 validate drill.md', 'exit 0 when valid, 2 with file:line:column otherwise')
           .example('$0 validate runbooks/*.md runbooks/*.yaml', 'check many at once'),
       async (a) => {
@@ -187,8 +190,9 @@ function usageError(message: string, argv: readonly string[]): string {
  * commands' positionals (yargs still collects the words into an array: it reads `..`).
  */
 function plainPositional<T>(y: Argv<T>, key: string): Argv<T> {
-  const options = (y as unknown as { getOptions?: () => { array?: string[]; default?: Record<string, unknown> } })
-    .getOptions?.();
+  const options = (
+    y as unknown as { getOptions?: () => { array?: string[]; default?: Record<string, unknown> } }
+  ).getOptions?.();
   if (options?.array) options.array = options.array.filter((k) => k !== key);
   if (options?.default) delete options.default[key];
   return y;
