@@ -57,7 +57,7 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
           .example('$0 validate runbooks/*.md runbooks/*.yaml', 'check many at once'),
       async (a) => {
         const { validateCommand } = await import('./commands/validate.js');
-        code = await validateCommand(a.runbooks as string[], io);
+        code = await validateCommand(a.runbooks as unknown as string[], io);
       },
     )
     .command(
