@@ -37,9 +37,9 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       'Run a drill: a TUI at a terminal, headless (console + JUnit) otherwise',
       (y) =>
         runOptions(y)
-          .example('$0 run drill.md', 'the TUI at a terminal; headless (console + JUnit) otherwise')
-          .example('$0 run drill.md --headless --yes --junit junit.xml', 'in CI: approve every gate')
-          .example('$0 run drill.yaml --dry-run --var env=staging', 'walk the drill, run nothing'),
+          .example('$0 run drill.md', 'a TUI at a terminal, else headless')
+          .example('$0 run drill.md --yes --junit junit.xml', 'in CI: approve every gate, write JUnit')
+          .example('$0 run drill.yaml --dry-run', 'walk the drill, run nothing'),
       async (a) => {
         const { runCommand } = await import('./commands/run.js');
         code = await runCommand(a as unknown as RunArgs, io);
@@ -53,7 +53,7 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
           y.positional('runbooks', { describe: 'Runbook files (.md, .yaml)', type: 'string' }),
           'runbooks',
         )
-          .example('$0 validate drill.md', 'exit 0 when valid, 2 with file:line:column otherwise')
+          .example('$0 validate drill.md', 'exit 2 and file:line:column if not valid')
           .example('$0 validate runbooks/*.md runbooks/*.yaml', 'check many at once'),
       async (a) => {
         const { validateCommand } = await import('./commands/validate.js');
@@ -79,8 +79,8 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       'Continue an interrupted run from its journal (.drillbook/runs/<time>-<name>)',
       (y) =>
         gateOptions(reportOptions(y.positional('run-dir', RUN_DIR)))
-          .example('$0 resume .drillbook/runs/20260101T120000Z-failover', 'continue after a crash or kill')
-          .example('$0 resume .drillbook/runs/20260101T120000Z-failover --headless --yes', 'in CI'),
+          .example('$0 resume .drillbook/runs/<dir>', 'continue after a crash or kill')
+          .example('$0 resume .drillbook/runs/<dir> --yes', 'in CI: approve every gate'),
       async (a) => {
         const { resumeCommand } = await import('./commands/resume.js');
         code = await resumeCommand({ ...(a as unknown as ResumeArgs), runDir: a['run-dir'] as string }, io);
@@ -91,8 +91,8 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       'Rebuild JUnit/JSON reports from a run journal (also after the run was killed)',
       (y) =>
         reportOptions(y.positional('run-dir', RUN_DIR))
-          .example('$0 report .drillbook/runs/20260101T120000Z-failover', 'print the summary table')
-          .example('$0 report .drillbook/runs/20260101T120000Z-failover --junit junit.xml', 'for Jenkins'),
+          .example('$0 report .drillbook/runs/<dir>', 'print the summary table')
+          .example('$0 report <run-dir> --junit junit.xml', 'write JUnit for Jenkins'),
       async (a) => {
         const { reportCommand } = await import('./commands/report.js');
         code = await reportCommand(
@@ -110,10 +110,7 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       'Print the runbook JSON Schema (for editors: yaml-language-server, VS Code)',
       (y) =>
         y
-          .example(
-            '$0 schema > drillbook.schema.json',
-            'then: # yaml-language-server: $schema=./drillbook.schema.json',
-          )
+          .example('$0 schema > drillbook.schema.json', 'then point yaml-language-server at it')
           .example('$0 schema | jq .definitions.step', "a step's fields"),
       async () => {
         const { publishedRunbookSchema } = await import('./runbook/runbook-schema.js');
@@ -263,7 +260,7 @@ function gateOptions<T>(y: Argv<T>) {
     .option('fail-on-skip', {
       type: 'boolean',
       default: false,
-      describe: 'A gate skipped (by a person or on_timeout: skip) fails the drill (exit 1)',
+      describe: 'A gate skipped (by a person or on_timeout: skip) fails the drill',
     });
 }
 
