@@ -12,7 +12,7 @@ defaults:
   timeout: 1m
 ---
 
-# Starter drill ({name})
+# Starter drill
 
 A starter drill, written by \`drillbook init\`. It proves that the front keeps serving when
 the blue service stops, and that blue comes back. Start the practice world first with

@@ -15,7 +15,7 @@ export const STARTER_YAML = `# yaml-language-server: $schema=https://unpkg.com/d
 # Replace the steps with your own system's; keep the shape: check, break, check, restore.
 drillbook: 1
 name: {name}
-title: Starter drill ({name})
+title: Starter drill
 description: >-
   Proves that the front keeps serving when the blue service stops, and that blue comes back.
 vars:
