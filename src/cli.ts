@@ -88,7 +88,7 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
     )
     .command(
       'report <run-dir>',
-      'Rebuild JUnit/JSON reports from a run journal (also after the run was killed)',
+      "Print a run's summary, or rebuild its JUnit/JSON reports, from its journal (also after a kill)",
       (y) =>
         reportOptions(y.positional('run-dir', RUN_DIR))
           .example('$0 report .drillbook/runs/<dir>', 'print the summary table')

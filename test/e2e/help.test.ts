@@ -46,8 +46,8 @@ describe('help is consistent for every command', () => {
                                          nothing runs
         drillbook resume <run-dir>       Continue an interrupted run from its journal
                                          (.drillbook/runs/<time>-<name>)
-        drillbook report <run-dir>       Rebuild JUnit/JSON reports from a run journal (also after the run
-                                         was killed)
+        drillbook report <run-dir>       Print a run's summary, or rebuild its JUnit/JSON reports, from
+                                         its journal (also after a kill)
         drillbook schema                 Print the runbook JSON Schema (for editors: yaml-language-server,
                                          VS Code)
         drillbook init <name>            Write a commented starter runbook NAME.md or NAME.yaml (never
@@ -169,7 +169,7 @@ describe('help is consistent for every command', () => {
     expect(await help('report')).toMatchInlineSnapshot(`
       "drillbook report <run-dir>
 
-      Rebuild JUnit/JSON reports from a run journal (also after the run was killed)
+      Print a run's summary, or rebuild its JUnit/JSON reports, from its journal (also after a kill)
 
       Positionals:
         run-dir  A run directory, .drillbook/runs/<time>-<name>                        [string] [required]
