@@ -1,9 +1,10 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are shell text, not JS templates
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ShellValues } from '../../src/runbook/shell-values.js';
 import { checkRefs, renderTemplate, TemplateError, type TemplateScope } from '../../src/runbook/template.js';
+import { remoteCommand } from '../../src/ssh/command.js';
 import { drill, yamlRunbook } from '../support/drill.js';
 
 const scope = (vars: Record<string, string>, extra: Partial<TemplateScope> = {}): TemplateScope => ({
@@ -53,6 +54,17 @@ describe('the words filter', () => {
     const text = renderTemplate(ARGS, scope({ cmd: hostile }), { shell: values });
     expect(text).not.toContain('PWNED');
     expect(text).toMatch(/^printf '<%s>' "\$\{DRILLBOOK_V1\}" "\$\{DRILLBOOK_V2\}"/);
+  });
+
+  it('over SSH too: the words travel on stdin as data and arrive as separate arguments', () => {
+    const hostile = "psql -c $(touch${IFS}pwned) ';' `id`";
+    const values = new ShellValues();
+    const text = renderTemplate(ARGS, scope({ cmd: hostile }), { shell: values });
+    const remote = remoteCommand(text, {}, values.env, false);
+    expect(remote.command).not.toContain('pwned');
+    const r = spawnSync('/bin/sh', ['-c', remote.command], { input: remote.input, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe("<psql><-c><$(touch${IFS}pwned)><';'><`id`>");
   });
 
   it('property: any words, split on blanks, arrive as exactly those arguments', () => {
