@@ -90,7 +90,7 @@ describe('drillbook init', () => {
       if (format === 'yaml')
         expect(text).toMatch(/^# yaml-language-server: \$schema=\S+drillbook\.schema\.json\n/);
       const path = join(dir, file);
-      expect((await cli(['validate', path], dir)).stdout).toMatch(/valid \(6 steps\)/);
+      expect((await cli(['validate', path], dir)).stdout).toMatch(/first-drill\.(md|yaml): valid/);
       expect((await cli(['plan', path], dir)).code).toBe(0);
       const dry = await cli(['run', path, '--dry-run', '--headless'], dir);
       expect(dry.code, dry.stderr + dry.stdout).toBe(0);
