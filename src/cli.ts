@@ -7,6 +7,9 @@ import type { RunArgs } from './commands/run.js';
 export { failInternally } from './commands/internal-error.js';
 
 const ROLLBACK = ['always', 'on-failure', 'never'] as const;
+/** Every command's help wraps at this width (narrower only on a narrower terminal). */
+export const HELP_WIDTH = 100;
+const helpWidth = () => Math.min(HELP_WIDTH, process.stdout.columns ?? HELP_WIDTH);
 
 /**
  * Entry point: parses argv, runs one command, resolves with the exit code. Usage errors
@@ -32,7 +35,11 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
     .command(
       'run <runbook>',
       'Run a drill: a TUI at a terminal, headless (console + JUnit) otherwise',
-      (y) => runOptions(y),
+      (y) =>
+        runOptions(y)
+          .example('$0 run drill.md', 'a TUI at a terminal, else headless')
+          .example('$0 run drill.md --yes --junit junit.xml', 'in CI: approve every gate, write JUnit')
+          .example('$0 run drill.yaml --dry-run', 'walk the drill, run nothing'),
       async (a) => {
         const { runCommand } = await import('./commands/run.js');
         code = await runCommand(a as unknown as RunArgs, io);
@@ -41,10 +48,16 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
     .command(
       'validate <runbooks..>',
       'Check runbooks; print file:line:column for every problem',
-      (y) => y.positional('runbooks', { type: 'string', array: true, demandOption: true }),
+      (y) =>
+        plainPositional(
+          y.positional('runbooks', { describe: 'Runbook files (.md, .yaml)', type: 'string' }),
+          'runbooks',
+        )
+          .example('$0 validate drill.md', 'exit 2 and file:line:column if not valid')
+          .example('$0 validate runbooks/*.md runbooks/*.yaml', 'check many at once'),
       async (a) => {
         const { validateCommand } = await import('./commands/validate.js');
-        code = await validateCommand(a.runbooks as string[], io);
+        code = await validateCommand(a.runbooks as unknown as string[], io);
       },
     )
     .command(
@@ -52,8 +65,10 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       'Show the resolved steps, hosts, gates and timeouts in order; nothing runs',
       (y) =>
         y
-          .positional('runbook', { type: 'string', demandOption: true })
-          .option('var', { type: 'string', array: true, describe: 'Set a variable: --var name=value' }),
+          .positional('runbook', { type: 'string', demandOption: true, describe: 'A .md or .yaml runbook' })
+          .option('var', { type: 'string', array: true, describe: 'Set a variable: --var name=value' })
+          .example('$0 plan drill.md', 'every step in order, with hosts, gates and timeouts')
+          .example('$0 plan drill.yaml --var env=staging', 'as it would run with this variable'),
       async (a) => {
         const { planCommand } = await import('./commands/plan.js');
         code = await planCommand(a.runbook, a.var, io);
@@ -62,7 +77,10 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
     .command(
       'resume <run-dir>',
       'Continue an interrupted run from its journal (.drillbook/runs/<time>-<name>)',
-      (y) => gateOptions(reportOptions(y.positional('run-dir', { type: 'string', demandOption: true }))),
+      (y) =>
+        gateOptions(reportOptions(y.positional('run-dir', RUN_DIR)))
+          .example('$0 resume .drillbook/runs/<dir>', 'continue after a crash or kill')
+          .example('$0 resume .drillbook/runs/<dir> --yes', 'in CI: approve every gate'),
       async (a) => {
         const { resumeCommand } = await import('./commands/resume.js');
         code = await resumeCommand({ ...(a as unknown as ResumeArgs), runDir: a['run-dir'] as string }, io);
@@ -70,8 +88,11 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
     )
     .command(
       'report <run-dir>',
-      'Rebuild JUnit/JSON reports from a run journal (also after the run was killed)',
-      (y) => reportOptions(y.positional('run-dir', { type: 'string', demandOption: true })),
+      "Print a run's summary, or rebuild its JUnit/JSON reports, from its journal (also after a kill)",
+      (y) =>
+        reportOptions(y.positional('run-dir', RUN_DIR))
+          .example('$0 report .drillbook/runs/<dir>', 'print the summary table')
+          .example('$0 report <run-dir> --junit junit.xml', 'write JUnit for Jenkins'),
       async (a) => {
         const { reportCommand } = await import('./commands/report.js');
         code = await reportCommand(
@@ -85,6 +106,34 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       },
     )
     .command(
+      'schema',
+      'Print the runbook JSON Schema (for editors: yaml-language-server, VS Code)',
+      (y) =>
+        y
+          .example('$0 schema > drillbook.schema.json', 'then point yaml-language-server at it')
+          .example('$0 schema | jq .definitions.step', "a step's fields"),
+      async () => {
+        const { publishedRunbookSchema } = await import('./runbook/runbook-schema.js');
+        io.stdout.write(publishedRunbookSchema());
+      },
+    )
+    .command(
+      'init <name>',
+      'Write a commented starter runbook NAME.md or NAME.yaml (never overwrites a file)',
+      (y) =>
+        y
+          .positional('name', { type: 'string', demandOption: true, describe: 'Runbook name or file' })
+          .option('md', { type: 'boolean', describe: 'Write Markdown (the default)' })
+          .option('yaml', { type: 'boolean', describe: 'Write YAML' })
+          .conflicts('md', 'yaml')
+          .example('$0 init failover', 'writes failover.md')
+          .example('$0 init --yaml failover', 'writes failover.yaml'),
+      async (a) => {
+        const { initCommand } = await import('./commands/init/init.js');
+        code = initCommand({ name: a.name, format: a.yaml ? 'yaml' : 'md' }, io);
+      },
+    )
+    .command(
       'sandbox',
       'Local blue/green services and CloudWatch/Route 53 compatible endpoints for practice (see sandbox --help)',
       (y) => y.help(false).version(false).strict(false),
@@ -94,10 +143,11 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
         const inner = yargs(argv)
           .scriptName('drillbook')
           .command(sandboxCommand as never)
-          .strict();
+          .strict()
+          .wrap(helpWidth());
         const usage = await parseOrUsage(inner);
         if (usage !== undefined) {
-          io.stderr.write(`${await inner.getHelp()}\n\n${usage}\n`);
+          io.stderr.write(usageError(usage, argv));
           code = EXIT.usage;
           return;
         }
@@ -105,19 +155,51 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
         code = Number(process.exitCode ?? 0);
       },
     )
-    .demandCommand(1, 'Name a command: run, validate, plan, resume, report or sandbox')
+    .demandCommand(1, 'Name a command: run, validate, plan, resume, report, schema, init or sandbox')
     .strict()
     .recommendCommands()
+    .example('$0 init drill', 'write a starter runbook, drill.md')
+    .example('$0 run drill.md', 'run it')
     .epilogue(EXIT_CODES_HELP)
-    .wrap(Math.min(110, process.stdout.columns ?? 100));
+    .wrap(helpWidth());
   skipHelpCache(parser);
   const usage = await parseOrUsage(parser);
   if (usage !== undefined) {
-    io.stderr.write(`${await parser.getHelp()}\n\n${usage}\n`);
+    // No command at all: the help is the answer. Anything else: the one line that is wrong.
+    io.stderr.write(argv.length === 0 ? `${await parser.getHelp()}\n\n${usage}\n` : usageError(usage, argv));
     return EXIT.usage;
   }
   return code;
 }
+
+const COMMANDS = ['run', 'validate', 'plan', 'resume', 'report', 'schema', 'init', 'sandbox'];
+
+/** One line saying what is wrong, and where the help is; never the whole help. */
+function usageError(message: string, argv: readonly string[]): string {
+  const command = argv.find((a) => COMMANDS.includes(a));
+  const help = command ? `drillbook ${command} --help` : 'drillbook --help';
+  return `drillbook: ${message.replace(/\s*\n\s*/g, ' ')}\nhint: see ${help}\n`;
+}
+
+/**
+ * `<runbooks..>` already says "one or more"; yargs would also print `[array] [required]
+ * [default: []]` after the description. Show it as `[string] [required]` like the other
+ * commands' positionals (yargs still collects the words into an array: it reads `..`).
+ */
+function plainPositional<T>(y: Argv<T>, key: string): Argv<T> {
+  const options = (
+    y as unknown as { getOptions?: () => { array?: string[]; default?: Record<string, unknown> } }
+  ).getOptions?.();
+  if (options?.array) options.array = options.array.filter((k) => k !== key);
+  if (options?.default) delete options.default[key];
+  return y;
+}
+
+const RUN_DIR = {
+  type: 'string',
+  demandOption: true,
+  describe: 'A run directory, .drillbook/runs/<time>-<name>',
+} as const;
 
 /**
  * yargs renders the whole help text as soon as a command's handler starts, to have it ready
@@ -178,7 +260,7 @@ function gateOptions<T>(y: Argv<T>) {
     .option('fail-on-skip', {
       type: 'boolean',
       default: false,
-      describe: 'A gate skipped (by a person or on_timeout: skip) fails the drill (exit 1)',
+      describe: 'A gate skipped (by a person or on_timeout: skip) fails the drill',
     });
 }
 

@@ -9,7 +9,7 @@ export const EXIT = {
 
 export const EXIT_CODES_HELP = `Exit codes:
   0    every step passed, or passed with tolerated failures or skipped gates (validate: all valid)
-  1    a step failed, a stop condition tripped, the drill was aborted, or a gate was skipped with --fail-on-skip
+  1    a step failed, a stop condition tripped, the drill aborted, a gate skipped (--fail-on-skip)
   2    invalid runbook or usage (messages name file:line:column)
   130  interrupted by SIGINT (Ctrl-C); finally steps ran and reports were written
   143  terminated by SIGTERM; finally steps ran and reports were written`;

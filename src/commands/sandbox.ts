@@ -38,8 +38,8 @@ export const sandboxCommand: CommandModule<object, SandboxArgs> = {
       })
       .conflicts('stop', 'detach')
       .example('$0 sandbox', 'run in the foreground until Ctrl-C')
-      .example('$0 sandbox --detach --state .drillbook/sandbox.json', 'start for a drill step')
-      .example('$0 sandbox --stop --state .drillbook/sandbox.json', 'stop it (in finally)'),
+      .example('$0 sandbox --detach', `start in the background (state in ${DEFAULT_STATE})`)
+      .example('$0 sandbox --stop', 'stop it (in a finally step)'),
   handler: async (args) => {
     const alarmDelayMs = parseDuration(args['alarm-delay']);
     if (alarmDelayMs === undefined) {

@@ -24,6 +24,21 @@ const duration: JsonSchema = DURATION_SCHEMA;
 export const MAX_RETRIES = 100;
 const retries: JsonSchema = { type: 'integer', minimum: 0, maximum: MAX_RETRIES };
 
+/** A copy of `schema` with hover text for editors (yaml-language-server shows `description`). */
+function doc(description: string, schema: JsonSchema): JsonSchema {
+  return { ...schema, description };
+}
+
+/** Hover text for each action key; the actions' own schemas describe their fields. */
+const ACTION_DOCS: Readonly<Record<string, string>> = {
+  run: 'Run shell text locally with /bin/sh -c (a string, or { command, env, cwd }). Templates reach the shell as data.',
+  http: 'Send an HTTP request and check the response (status, body, JSON paths).',
+  wait: 'Wait until a probe (run, http, ...) succeeds, polling every `every` until `timeout`.',
+  ssh: 'Run shell text on hosts from hosts: over OpenSSH.',
+  cloudwatch_alarm: 'Check or wait for the state of a CloudWatch alarm.',
+  route53: 'Change or check a Route 53 record (failover, weights).',
+};
+
 const scalar: JsonSchema = { type: ['string', 'number', 'boolean'] };
 const idPattern = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';
 
@@ -32,7 +47,12 @@ const idPattern = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';
  * cross-references (hosts, templates, ids) are checked by validate.ts with positions.
  */
 export function runbookSchema(actionSchemas: ReadonlyMap<string, JsonSchema>): JsonSchema {
-  const actionProps = Object.fromEntries(actionSchemas);
+  const actionProps = Object.fromEntries(
+    [...actionSchemas].map(([name, schema]) => {
+      const text = ACTION_DOCS[name];
+      return [name, text === undefined || 'description' in schema ? schema : doc(text, schema)];
+    }),
+  );
   // `confirm` is both a step field (the gate) and, alone, a gate-only step; the step-level
   // schema below covers it, so it is not repeated as an action property.
   delete actionProps['confirm'];
@@ -51,10 +71,15 @@ export function runbookSchema(actionSchemas: ReadonlyMap<string, JsonSchema>): J
         additionalProperties: false,
         required: ['message'],
         properties: {
-          message: { type: 'string', minLength: 1 },
-          type: { type: 'string', minLength: 1 },
-          timeout: duration,
-          on_timeout: { enum: ['abort', 'skip'] },
+          message: doc('What the person approves.', { type: 'string', minLength: 1 }),
+          type: doc('A phrase the person must type to approve (e.g. the environment name).', {
+            type: 'string',
+            minLength: 1,
+          }),
+          timeout: doc('How long to wait for an answer.', duration),
+          on_timeout: doc('What an unanswered gate does: abort the drill, or skip the step.', {
+            enum: ['abort', 'skip'],
+          }),
         },
       },
     ],
@@ -63,41 +88,67 @@ export function runbookSchema(actionSchemas: ReadonlyMap<string, JsonSchema>): J
     type: 'object',
     additionalProperties: false,
     properties: {
-      id: { type: 'string', pattern: idPattern },
-      name: { type: 'string', minLength: 1 },
-      description: { type: 'string' },
-      confirm,
-      when: { type: ['string', 'boolean'] },
-      timeout: duration,
-      retries,
-      retry_delay: duration,
-      continue_on_error: { type: 'boolean' },
-      leave_running: { type: 'boolean' },
-      save: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
-      undo,
-      parallel: { type: 'array', minItems: 1, items: { $ref: '#/definitions/step' } },
-      fail_fast: { type: 'boolean' },
+      id: doc('Step id for --only, --from, --skip, --approve and steps.ID.output.', {
+        type: 'string',
+        pattern: idPattern,
+      }),
+      name: doc('What the step does, as shown in the TUI and reports.', { type: 'string', minLength: 1 }),
+      description: doc('Longer notes for people; not run.', { type: 'string' }),
+      confirm: doc(
+        'A gate: a person (or --yes/--approve) must approve before the action runs. A message, or { message, type, timeout, on_timeout }.',
+        confirm,
+      ),
+      when: doc('Run the step only when this is true: `a == b`, `a != b`, `!x`, or a value.', {
+        type: ['string', 'boolean'],
+      }),
+      timeout: doc('Longest time the action may take (e.g. 30s, 4m); default 5m.', duration),
+      retries: doc('How many times to retry a failed action.', retries),
+      retry_delay: doc('Pause between retries.', duration),
+      continue_on_error: doc('A failure of this step does not stop the drill (it still fails it).', {
+        type: 'boolean',
+      }),
+      leave_running: doc('Processes the step starts in the background may outlive it.', { type: 'boolean' }),
+      save: doc('Save the output (trimmed) as vars.NAME for later steps.', {
+        type: 'string',
+        pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+      }),
+      undo: doc('One action that undoes this step; runs on rollback, only if the step acted.', undo),
+      parallel: doc('Steps run at the same time, as one group.', {
+        type: 'array',
+        minItems: 1,
+        items: { $ref: '#/definitions/step' },
+      }),
+      fail_fast: doc('In a parallel group: stop the other members when one fails.', { type: 'boolean' }),
       ...actionProps,
     },
   };
   const steps: JsonSchema = { type: 'array', items: { $ref: '#/definitions/step' } };
   return {
+    title: 'drillbook runbook',
+    description: 'A disaster-recovery drill for drillbook.',
     type: 'object',
     additionalProperties: false,
     definitions: { step },
     properties: {
-      drillbook: { const: 1 },
-      name: { type: 'string', pattern: idPattern },
-      title: { type: 'string' },
-      description: { type: 'string' },
-      vars: {
+      drillbook: doc('Runbook format version; always 1.', { const: 1 }),
+      name: doc('Short machine name of the drill (run directories, JUnit suite).', {
+        type: 'string',
+        pattern: idPattern,
+      }),
+      title: doc('Human title of the drill.', { type: 'string' }),
+      description: doc('What the drill proves; not run.', { type: 'string' }),
+      vars: doc('Values for {{ vars.NAME }}; --var NAME=value overrides them.', {
         type: 'object',
         additionalProperties: scalar,
         propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
-      },
-      secrets: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } },
-      known_hosts: { type: 'string' },
+      }),
+      secrets: doc(
+        'Names of environment variables holding secrets: {{ secrets.NAME }}; redacted everywhere.',
+        { type: 'array', items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } },
+      ),
+      known_hosts: doc("known_hosts file for every host (default: OpenSSH's own).", { type: 'string' }),
       hosts: {
+        description: 'SSH hosts by name, for ssh: steps and {{ hosts.NAME.host }}.',
         type: 'object',
         propertyNames: { pattern: idPattern },
         additionalProperties: {
@@ -105,27 +156,33 @@ export function runbookSchema(actionSchemas: ReadonlyMap<string, JsonSchema>): J
           additionalProperties: false,
           required: ['host'],
           properties: {
-            host: { type: 'string', minLength: 1 },
-            user: { type: 'string' },
-            port: { anyOf: [{ type: 'integer', minimum: 1, maximum: 65535 }, { type: 'string' }] },
-            identity_file: { type: 'string' },
-            jump: { type: 'string' },
-            known_hosts: { type: 'string' },
+            host: doc('Address or name to connect to.', { type: 'string', minLength: 1 }),
+            user: doc('Login user.', { type: 'string' }),
+            port: doc('SSH port (default 22).', {
+              anyOf: [{ type: 'integer', minimum: 1, maximum: 65535 }, { type: 'string' }],
+            }),
+            identity_file: doc('Private key file.', { type: 'string' }),
+            jump: doc('A jump host (ProxyJump).', { type: 'string' }),
+            known_hosts: doc('known_hosts file for this host.', { type: 'string' }),
           },
         },
       },
       aws: {
+        description:
+          'AWS region, profile, and an endpoint (e.g. the sandbox) for cloudwatch_alarm and route53.',
         type: 'object',
         additionalProperties: false,
         properties: { region: { type: 'string' }, profile: { type: 'string' }, endpoint: { type: 'string' } },
       },
       defaults: {
+        description: 'Defaults for every step: timeout, retries, retry_delay.',
         type: 'object',
         additionalProperties: false,
         properties: { timeout: duration, retries, retry_delay: duration },
       },
-      steady_state: steps,
+      steady_state: doc('Checks that must pass before the drill starts (and are reported apart).', steps),
       stop_when: {
+        description: 'Probes polled during the drill; one failing stops it and rolls back.',
         anyOf: [
           steps,
           {
@@ -136,8 +193,12 @@ export function runbookSchema(actionSchemas: ReadonlyMap<string, JsonSchema>): J
           },
         ],
       },
-      steps: { type: 'array', minItems: 1, items: { $ref: '#/definitions/step' } },
-      finally: steps,
+      steps: doc('The drill, in order.', {
+        type: 'array',
+        minItems: 1,
+        items: { $ref: '#/definitions/step' },
+      }),
+      finally: doc('Steps that run after everything else: after success, failure, abort and signals.', steps),
     },
     required: ['steps'],
   };

@@ -1,6 +1,17 @@
 import { didYouMean } from './did-you-mean.js';
 import { quoteFor, refFor, type ShellContext, shellContexts } from './shell-context.js';
 import type { ShellValues } from './shell-values.js';
+import {
+  checkFilterTarget,
+  defaultOf,
+  hasWords,
+  splitFilters,
+  type TemplateFilter,
+  wordsDisplay,
+  wordsOf,
+  wordsReferences,
+  wordsRefusedIn,
+} from './template-filters.js';
 
 /**
  * `{{ ... }}` interpolation. A template refers to exactly one value:
@@ -10,6 +21,9 @@ import type { ShellValues } from './shell-values.js';
  *   {{ secrets.NAME }}         a secret declared under `secrets:`; its value comes from env
  *   {{ hosts.NAME.host }}      a host's address; also `.user` and `.port` (22 when unset)
  *   {{ steps.ID.output }}      the output of a step that ran earlier
+ *
+ * A reference may be followed by filters, `{{ vars.psql | words }}` and
+ * `{{ vars.x | default('text') }}` (see template-filters.ts).
  *
  * Spaces inside the braces are optional. To write a literal `{{`, use `{{ '{{' }}`: a
  * single-quoted string inside the braces is inserted as written (this form was chosen over
@@ -23,7 +37,9 @@ export interface TemplateRef {
 }
 
 /** A literal run of text, or a reference with its `{{`..`}}` span (end is exclusive). */
-export type TemplatePart = string | { ref: TemplateRef; start: number; end: number };
+export type TemplatePart =
+  | string
+  | { ref: TemplateRef; start: number; end: number; filters?: readonly TemplateFilter[] };
 
 /** A problem with a template, as data. `offset` is into the template text. */
 export class TemplateError extends Error {
@@ -72,7 +88,10 @@ export function parseTemplate(text: string): TemplatePart[] {
     const end = close + 2;
     if (literal) parts.push(literal);
     literal = '';
-    parts.push({ ref: parseRef(inner.trim(), open), start: open, end });
+    const { expr, filters } = splitFilters(inner, open);
+    const ref = parseRef(expr, open);
+    checkFilterTarget(ref, filters, open);
+    parts.push(filters.length > 0 ? { ref, start: open, end, filters } : { ref, start: open, end });
     pos = end;
   }
   literal += text.slice(pos);
@@ -167,7 +186,10 @@ export function checkRefs(
   const errors: TemplateError[] = [];
   for (const part of parts) {
     if (typeof part === 'string') continue;
-    const problem = checkRef(part.ref, known);
+    const problem =
+      part.filters && part.ref.root === 'env' && known.secrets.has(part.ref.path[0] ?? '')
+        ? { message: 'a secret takes no filter', hint: 'a secret comes whole from its environment variable' }
+        : checkRef(part.ref, known, defaultOf(part.filters) !== undefined);
     if (problem) errors.push(new TemplateError(part.start, problem.message, problem.hint));
   }
   if (options.shell) {
@@ -175,12 +197,19 @@ export function checkRefs(
     refsOf(parts).forEach((part, i) => {
       const context = contexts[i];
       if (context?.kind === 'unsupported') errors.push(new TemplateError(part.start, context.why));
+      else if (hasWords(part.filters) && wordsRefusedIn(context)) {
+        errors.push(new TemplateError(part.start, wordsRefusedIn(context) ?? ''));
+      }
     });
   }
   return errors;
 }
 
-function checkRef(ref: TemplateRef, known: KnownNames): { message: string; hint?: string } | undefined {
+function checkRef(
+  ref: TemplateRef,
+  known: KnownNames,
+  hasDefault = false,
+): { message: string; hint?: string } | undefined {
   const [name = '', field = ''] = ref.path;
   const suggest = (candidates: Iterable<string>, fallback: string): string => {
     const guess = didYouMean(name, candidates);
@@ -189,6 +218,9 @@ function checkRef(ref: TemplateRef, known: KnownNames): { message: string; hint?
   switch (ref.root) {
     case 'vars':
       if (known.vars.has(name)) return undefined;
+      // An optional var (`| default(...)`) need not be defined; one a letter or two away
+      // from a defined var is still a typo, which must not silently become the default.
+      if (hasDefault && didYouMean(name, known.vars) === undefined) return undefined;
       return {
         message: `undefined variable '${name}'`,
         hint: suggest(
@@ -288,10 +320,14 @@ export function renderTemplate(
     }
     let value: string;
     try {
-      value = lookup(part.ref, scope, part.start);
+      value = lookupOrDefault(part, scope, options.keepUnknown === true);
     } catch (error) {
       if (!(options.keepUnknown && error instanceof TemplateError)) throw error;
       out += text.slice(part.start, part.end);
+      continue;
+    }
+    if (hasWords(part.filters)) {
+      out += renderWords(value, shell, context, part, scope);
       continue;
     }
     if (shell === false) {
@@ -310,6 +346,48 @@ export function renderTemplate(
     out += shell === 'display' ? (quoteFor(context, value) ?? '') : reference(shell, context, value, part);
   }
   return out;
+}
+
+/**
+ * The value, or the `| default(...)` text when the reference has none. With `keepUnknown`
+ * (display before the run) a missing value stays written as its template instead.
+ */
+function lookupOrDefault(
+  part: Exclude<TemplatePart, string>,
+  scope: TemplateScope,
+  keepUnknown: boolean,
+): string {
+  const fallback = defaultOf(part.filters);
+  try {
+    return lookup(part.ref, scope, part.start);
+  } catch (error) {
+    if (fallback === undefined || keepUnknown || !(error instanceof TemplateError)) throw error;
+    return fallback;
+  }
+}
+
+/** `| words`: every word its own argument (see template-filters.ts). */
+function renderWords(
+  value: string,
+  shell: ShellMode,
+  context: ShellContext | undefined,
+  part: Exclude<TemplatePart, string>,
+  scope: TemplateScope,
+): string {
+  if (isSecret(part.ref, scope)) throw new TemplateError(part.start, 'a secret takes no filter (| words)');
+  if (shell === false) return wordsOf(value).join(' ');
+  const refused = context
+    ? wordsRefusedIn(context)
+    : 'internal error: a template in shell text has no context';
+  if (refused !== undefined || context === undefined) throw new TemplateError(part.start, refused ?? '');
+  if (shell === 'display') return wordsDisplay(value);
+  if (value.includes('\u0000')) {
+    throw new TemplateError(
+      part.start,
+      `the value of ${describe(part.ref)} contains a NUL byte, which no shell variable can hold`,
+    );
+  }
+  return wordsReferences(shell, context, value);
 }
 
 /** `secrets.NAME`, or `env.NAME` of a name declared under `secrets:`. */

@@ -3,7 +3,7 @@ import { basename, extname } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { slug as githubSlug } from 'github-slugger';
 import { actions } from '../actions/registry.js';
-import { ConfigProblem, type JsonSchema } from '../actions/types.js';
+import { ConfigProblem } from '../actions/types.js';
 import { checkDataShape, MAX_DATA_DEPTH, MAX_NODES } from './data-shape.js';
 import { didYouMean } from './did-you-mean.js';
 import {
@@ -18,7 +18,7 @@ import {
 import { type LoadError, RunbookError } from './errors.js';
 import type { ActionCall, ConfirmSpec, HostSpec, Runbook, Step } from './model.js';
 import { childPath, positionOf, type RawDocument } from './raw.js';
-import { runbookSchema } from './schema.js';
+import { registeredRunbookSchema } from './runbook-schema.js';
 import { compileRunbookSchema } from './schema-cache.js';
 import { schemaErrorsToLoadErrors } from './schema-errors.js';
 import { checkRefs, renderTemplate, TemplateError } from './template.js';
@@ -30,8 +30,7 @@ const DEFAULT_STOP_INTERVAL = toDuration(5000);
 let compiled: ValidateFunction | undefined;
 function schemaValidator() {
   if (!compiled) {
-    const schemas = new Map<string, JsonSchema>([...actions].map(([name, a]) => [name, a.schema]));
-    compiled = compileRunbookSchema(runbookSchema(schemas));
+    compiled = compileRunbookSchema(registeredRunbookSchema());
   }
   return compiled;
 }

@@ -1,0 +1,18 @@
+import { actions } from '../actions/registry.js';
+import type { JsonSchema } from '../actions/types.js';
+import { runbookSchema } from './schema.js';
+
+/** The runbook schema for the registered actions: what `validate` checks against. */
+export function registeredRunbookSchema(): JsonSchema {
+  return runbookSchema(new Map([...actions].map(([name, a]) => [name, a.schema])));
+}
+
+/**
+ * The same schema as a standalone document for editors (`drillbook schema`, and
+ * schema/drillbook.schema.json in the repository): only `$schema` is added, so
+ * yaml-language-server knows the draft.
+ */
+export function publishedRunbookSchema(): string {
+  const schema = { $schema: 'http://json-schema.org/draft-07/schema#', ...registeredRunbookSchema() };
+  return `${JSON.stringify(schema, null, 2)}\n`;
+}
