@@ -53,10 +53,15 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       (y) =>
         y
           .positional('runbook', { type: 'string', demandOption: true })
-          .option('var', { type: 'string', array: true, describe: 'Set a variable: --var name=value' }),
+          .option('var', { type: 'string', array: true, describe: 'Set a variable: --var name=value' })
+          .option('json', {
+            type: 'boolean',
+            describe:
+              'Print the plan as JSON: steps and, per host, how ssh reaches it (hostname, port, user, proxies, keys, known_hosts)',
+          }),
       async (a) => {
         const { planCommand } = await import('./commands/plan.js');
-        code = await planCommand(a.runbook, a.var, io);
+        code = await planCommand(a.runbook, a.var, io, a.json === true);
       },
     )
     .command(
