@@ -114,6 +114,9 @@ function readBlocks(file: string, home: string, depth: number): Block[] {
         blocks.push(...rest);
       }
       blocks.push({ patterns: current.patterns, options: [] });
+    } else if (keyword === 'proxycommand') {
+      // A command line, kept as written (quotes, `=` and all): the shell reads it, as with ssh.
+      blocks[blocks.length - 1]!.options.push([keyword, [line.trim().replace(/^\S+?(\s*=\s*|\s+)/, '')]]);
     } else blocks[blocks.length - 1]!.options.push([keyword, words]);
   }
   return blocks;

@@ -172,3 +172,34 @@ describe.runIf(sshdTestsEnabled())('reaching hosts as ssh does', () => {
       .toEqual([]);
   });
 });
+
+describe('ProxyCommand tokens are data', () => {
+  // OpenSSH's ssh -G refuses such a name itself; the built-in reader (no ssh binary) does not.
+  it.each([
+    ['ssh -G', process.env['PATH'] ?? '', /ssh -G .* failed: hostname contains invalid characters/],
+    ['the built-in reader', '', /ProxyCommand for h: %h would be 'x\$\(touch .*not running it/],
+  ])(
+    'refuses to run a ProxyCommand whose %%h would carry shell syntax (%s)',
+    async (_name, path, expected) => {
+      const home = makeHome();
+      try {
+        const marker = join(home.home, 'pwned');
+        writeFileSync(join(home.home, '.ssh', 'config'), 'Host *\n  ProxyCommand touch %h.proxy\n');
+        const t = makeRun({
+          hosts: { h: { host: `x$(touch ${marker})` } },
+          home: home.home,
+          env: { PATH: path },
+        });
+        try {
+          const result = await sshAction.run(sshAction.parse({ host: 'h', run: 'true' }), t.ctx);
+          expect(reason(result)).toMatch(expected);
+        } finally {
+          await t.close();
+        }
+        expect(() => readFileSync(marker)).toThrow();
+      } finally {
+        home.cleanup();
+      }
+    },
+  );
+});

@@ -154,17 +154,31 @@ const CASES: Case[] = [
 
 describe('plan --json agrees with ssh -G', () => {
   it.each(CASES.map((c, i) => [i + 1, c.name, c] as const))('config %i: %s', async (i, _name, c) => {
-    const config = join(dir, `config-${i}`);
-    writeFileSync(config, c.config);
-    const plan = await planJson(c, config, i);
-    for (const [name, spec] of Object.entries(c.hosts)) {
-      const got = plan.find((h) => h.name === name);
-      expect(got, name).toBeDefined();
-      const want = oracle(config, spec);
-      expect({ name, ...pick(got!) }).toEqual({ name, ...want });
-    }
+    await compare(c, i, 'openssh');
   });
 });
+
+// The fallback where no `ssh` binary exists does not evaluate `Match`; everywhere else it must
+// agree with OpenSSH just the same.
+describe('without an ssh binary, the built-in reader agrees with ssh -G on configs without Match', () => {
+  const cases = CASES.map((c, i) => [i + 1, c.name, c] as const).filter(
+    ([, , c]) => !/^Match /m.test(c.config),
+  );
+  it.each(cases)('config %i: %s', async (i, _name, c) => {
+    await compare(c, i, 'builtin');
+  });
+});
+
+async function compare(c: Case, i: number, resolver: 'openssh' | 'builtin'): Promise<void> {
+  const config = join(dir, `config-${i}`);
+  writeFileSync(config, c.config);
+  const plan = await planJson(c, config, i, resolver === 'openssh' ? process.env['PATH'] : '');
+  for (const [name, spec] of Object.entries(c.hosts)) {
+    const got = plan.find((h) => h.name === name);
+    expect(got, name).toBeDefined();
+    expect({ name, ...pick(got!) }).toEqual({ name, ...oracle(config, spec), resolver });
+  }
+}
 
 function pick(h: PlannedHost) {
   return {
@@ -180,7 +194,12 @@ function pick(h: PlannedHost) {
   };
 }
 
-async function planJson(c: Case, config: string, i: number): Promise<PlannedHost[]> {
+async function planJson(
+  c: Case,
+  config: string,
+  i: number,
+  path: string | undefined,
+): Promise<PlannedHost[]> {
   const runbook = join(dir, `runbook-${i}.yaml`);
   const hosts = Object.entries(c.hosts)
     .map(([name, h]) => `  ${JSON.stringify(name)}: ${JSON.stringify(h)}\n`)
@@ -196,7 +215,7 @@ async function planJson(c: Case, config: string, i: number): Promise<PlannedHost
       stderr: { write: (t: string) => (err += t) },
       stdin: {},
       // HOME is the account's home, as OpenSSH's own `~`; DRILLBOOK_SSH_CONFIG is `ssh -F`.
-      env: { PATH: process.env['PATH'], HOME: home, USER: userInfo().username, DRILLBOOK_SSH_CONFIG: config },
+      env: { PATH: path, HOME: home, USER: userInfo().username, DRILLBOOK_SSH_CONFIG: config },
       cwd: process.cwd(),
     },
     true,
@@ -213,7 +232,6 @@ function oracle(config: string, spec: { host: string; user?: string; port?: numb
   const command = g.get('proxycommand')?.[0];
   const strict = g.get('stricthostkeychecking')?.[0];
   return {
-    resolver: 'openssh',
     hostname: g.get('hostname')?.[0],
     port: Number(g.get('port')?.[0]),
     user: g.get('user')?.[0],
