@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { AnyAuthMethod, AuthenticationType, AuthHandlerMiddleware } from 'ssh2';
+import { askpassPassphrase } from './askpass.js';
 import { identitiesOnlyAgent } from './identities-only-agent.js';
 import { loadSsh2 } from './load-ssh2.js';
 import type { SshTarget } from './target.js';
@@ -18,7 +19,11 @@ export interface AuthPlan {
  * config that exists but cannot be used is an error that says what to do, unless the agent
  * may hold the key.
  */
-export async function planAuth(target: SshTarget, passphrase: string | undefined): Promise<AuthPlan> {
+export async function planAuth(
+  target: SshTarget,
+  passphrase: string | undefined,
+  env: Record<string, string | undefined> = {},
+): Promise<AuthPlan> {
   const plan: AuthPlan = { methods: [], skipped: [] };
   const username = target.user;
   const files: Array<{ path: string; data: Buffer }> = [];
@@ -35,7 +40,7 @@ export async function planAuth(target: SshTarget, passphrase: string | undefined
     }
   }
   if (target.agent) await addAgent(plan, target, files, username);
-  for (const { path, data } of files) await addKeyFile(plan, target, path, data, passphrase);
+  for (const { path, data } of files) await addKeyFile(plan, target, path, data, passphrase, env);
   // Nothing else to try: the missing file is the whole story, say so before connecting.
   if (plan.methods.length === 0 && unreadable)
     throw new Error(
@@ -93,13 +98,24 @@ async function addKeyFile(
   target: SshTarget,
   path: string,
   data: Buffer,
-  passphrase: string | undefined,
+  given: string | undefined,
+  env: Record<string, string | undefined>,
 ): Promise<void> {
   const { utils } = await loadSsh2();
   const explicit = target.identityFiles.find((f) => f.path === path)?.explicit ?? false;
-  const key = utils.parseKey(data, passphrase);
+  let passphrase = given;
+  let key = utils.parseKey(data, passphrase);
+  const isEncrypted = (e: Error) => /encrypted|passphrase|decrypt/i.test(e.message);
+  if (key instanceof Error && isEncrypted(key)) {
+    // As ssh without a terminal: ask the user's SSH_ASKPASS program, if there is one.
+    const asked = await askpassPassphrase(path, env);
+    if (asked !== undefined) {
+      const opened = utils.parseKey(data, asked);
+      if (!(opened instanceof Error)) [key, passphrase] = [opened, asked];
+    }
+  }
   if (key instanceof Error) {
-    const encrypted = /encrypted|passphrase|decrypt/i.test(key.message);
+    const encrypted = isEncrypted(key);
     const why = encrypted
       ? passphrase
         ? 'is encrypted and DRILLBOOK_SSH_PASSPHRASE does not open it'

@@ -76,7 +76,7 @@ async function handshake(
   proxy: ProxyProcess | undefined,
 ): Promise<Client> {
   const { Client } = await loadSsh2();
-  const plan: AuthPlan = await planAuth(target, options.passphrase);
+  const plan: AuthPlan = await planAuth(target, options.passphrase, options.env);
   for (const note of plan.skipped) options.info(`${target.name}: skipped key file ${note}\n`);
   // Ask for a key type we already know, so a host with several keys is not seen as "new".
   const known = await knownKeyTypes(target.knownHostsFiles, target.hostKeyName);

@@ -203,3 +203,37 @@ describe('ProxyCommand tokens are data', () => {
     },
   );
 });
+
+describe.runIf(sshdTestsEnabled())('encrypted key files', () => {
+  it('opens an encrypted IdentityFile with the SSH_ASKPASS program, as ssh does without a terminal', async () => {
+    const sshd = await startSshd();
+    const home = makeHome([sshd.knownHostsLine]);
+    try {
+      const locked = join(home.home, 'locked_key');
+      execFileSync('cp', [sshd.clientKey, locked]);
+      execFileSync('ssh-keygen', ['-q', '-p', '-P', '', '-N', 'open sesame', '-f', locked]);
+      const askpass = join(home.home, 'askpass.sh');
+      writeFileSync(askpass, '#!/bin/sh\necho "$1" > "$0.prompt"\necho "open sesame"\n', { mode: 0o700 });
+      writeFileSync(
+        join(home.home, '.ssh', 'config'),
+        `Host locked\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  User root\n  IdentityFile ${locked}\n`,
+      );
+      const run = async (env: Record<string, string>) => {
+        const t = makeRun({ hosts: { h: { host: 'locked' } }, home: home.home, env });
+        try {
+          return await sshAction.run(sshAction.parse({ host: 'h', run: 'true' }), t.ctx);
+        } finally {
+          await t.close();
+        }
+      };
+      expect(reason(await run({}))).toContain(
+        `key file ${locked} is encrypted and no passphrase is available`,
+      );
+      expect(reason(await run({ SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force' }))).toBe('');
+      expect(readFileSync(`${askpass}.prompt`, 'utf8')).toBe(`Enter passphrase for key '${locked}': \n`);
+    } finally {
+      await sshd.stop();
+      home.cleanup();
+    }
+  });
+});
