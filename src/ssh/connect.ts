@@ -112,6 +112,16 @@ async function handshake(
     if (options.signal.aborted) return onAbort();
     options.signal.addEventListener('abort', onAbort, { once: true });
     client.once('ready', () => finish());
+    // ssh2 does not notice a ProxyCommand that ended before the handshake began (it waits for
+    // its ready timeout): the stream's end is the end of the attempt.
+    proxy?.onClose(() =>
+      finish(
+        new Error(
+          hostKeyProblem ??
+            withProxy(`${where(target)}: the ProxyCommand ended during the SSH handshake`, proxy),
+        ),
+      ),
+    );
     client.on('error', (error: Error & { level?: string; code?: string }) => {
       finish(new Error(hostKeyProblem ?? withProxy(describeConnectError(target, error, auth, plan), proxy)));
     });

@@ -5,6 +5,8 @@ import { expandTokens } from './target.js';
 
 /** How long the ProxyCommand gets to exit on SIGTERM before its group is SIGKILLed. */
 const KILL_GRACE_MS = 2_000;
+/** How long a finished ProxyCommand's last output may take to arrive. */
+const EXIT_DRAIN_MS = 500;
 /** Token values that may stand in the command text: a host name, a user, a port, nothing a shell reads. */
 const SAFE_TOKEN = /^[A-Za-z0-9._:@[\]-]*$/;
 
@@ -15,6 +17,8 @@ export interface ProxyProcess {
   stderr(): string;
   /** SIGTERM to its process group, SIGKILL after a grace period. */
   kill(): void;
+  /** Calls `listener` once the stream has closed (at once if it already has). */
+  onClose(listener: () => void): void;
 }
 
 /**
@@ -61,8 +65,30 @@ export function startProxyCommand(target: SshTarget, env: Record<string, string 
   child.stdin.on('error', () => {});
   const sock = Duplex.from({ readable: child.stdout, writable: child.stdin });
   sock.on('close', kill);
-  child.once('close', (code, sig) => {
-    if (!killed) sock.destroy(new Error(`ProxyCommand exited (${sig ?? `status ${code}`})`));
+  // When the command exits, the connection is over: after its last output is read (or a
+  // moment later, if a grandchild still holds stdout open), end the stream with the reason.
+  let stdoutEnded = false;
+  child.stdout.once('end', () => {
+    stdoutEnded = true;
   });
-  return { sock, stderr: () => stderr.trim(), kill };
+  child.once('exit', (code, sig) => {
+    const end = () => {
+      if (!killed) sock.destroy(new Error(`ProxyCommand exited (${sig ?? `status ${code}`})`));
+    };
+    if (stdoutEnded) return end();
+    child.stdout.once('end', end);
+    setTimeout(end, EXIT_DRAIN_MS).unref();
+  });
+  // The stream may fail before ssh2 listens to it (a command that exits at once): without a
+  // listener that error would crash the process. The handshake learns of it through onClose.
+  sock.on('error', () => {});
+  let closed = false;
+  sock.once('close', () => {
+    closed = true;
+  });
+  const onClose = (listener: () => void) => {
+    if (closed) listener();
+    else sock.once('close', listener);
+  };
+  return { sock, stderr: () => stderr.trim(), kill, onClose };
 }

@@ -174,6 +174,25 @@ describe.runIf(sshdTestsEnabled())('reaching hosts as ssh does', () => {
 });
 
 describe('ProxyCommand tokens are data', () => {
+  it('a ProxyCommand that fails says why, in its own words', async () => {
+    const home = makeHome();
+    try {
+      writeFileSync(
+        join(home.home, '.ssh', 'config'),
+        'Host gone\n  ProxyCommand sh -c \'echo "An error occurred (TargetNotConnected) for %h" >&2; exit 254\'\n',
+      );
+      const t = makeRun({ hosts: { h: { host: 'gone' } }, home: home.home });
+      try {
+        const result = await sshAction.run(sshAction.parse({ host: 'h', run: 'true' }), t.ctx);
+        expect(reason(result)).toContain('which said: An error occurred (TargetNotConnected) for gone');
+      } finally {
+        await t.close();
+      }
+    } finally {
+      home.cleanup();
+    }
+  });
+
   // OpenSSH's ssh -G refuses such a name itself; the built-in reader (no ssh binary) does not.
   it.each([
     ['ssh -G', process.env['PATH'] ?? '', /ssh -G .* failed: hostname contains invalid characters/],
