@@ -10,6 +10,22 @@ const EXIT_DRAIN_MS = 500;
 /** Token values that may stand in the command text: a host name, a user, a port, nothing a shell reads. */
 const SAFE_TOKEN = /^[A-Za-z0-9._:@[\]-]*$/;
 
+/**
+ * Process groups of ProxyCommands still running. A ProxyCommand has its own group, so a
+ * drillbook that exits without closing its connections (a fatal error, process.exit) would
+ * leave it behind: on exit, every one left is SIGKILLed.
+ */
+const live = new Set<number>();
+process.once('exit', () => {
+  for (const pid of live) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  }
+});
+
 export interface ProxyProcess {
   /** The command's stdin/stdout as one stream: ssh2 speaks SSH over it. */
   sock: Duplex;
@@ -47,6 +63,7 @@ export function startProxyCommand(target: SshTarget, env: Record<string, string 
     stderr = (stderr + text).slice(-4096);
   });
   let killed = false;
+  if (child.pid !== undefined) live.add(child.pid);
   const signal = (sig: NodeJS.Signals) => {
     if (child.pid === undefined) return;
     try {
@@ -59,7 +76,10 @@ export function startProxyCommand(target: SshTarget, env: Record<string, string 
     if (killed) return;
     killed = true;
     signal('SIGTERM');
-    setTimeout(() => signal('SIGKILL'), KILL_GRACE_MS).unref();
+    setTimeout(() => {
+      signal('SIGKILL');
+      live.delete(child.pid ?? -1);
+    }, KILL_GRACE_MS).unref();
   };
   child.on('error', (error) => sock.destroy(error));
   child.stdin.on('error', () => {});
