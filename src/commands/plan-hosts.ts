@@ -15,6 +15,8 @@ export interface PlannedHost {
   proxy_jump: string[];
   proxy_command: string | null;
   identity_files: string[];
+  /** True when no IdentityFile was configured: OpenSSH's default ~/.ssh/id_* files, if present. */
+  identity_files_default: boolean;
   identities_only: boolean;
   known_hosts_files: string[];
   host_key_alias: string;
@@ -40,6 +42,7 @@ export function planHosts(runbook: Runbook, env: Record<string, string | undefin
         proxy_jump: jumpList(t),
         proxy_command: t.proxyCommand ?? null,
         identity_files: t.identityFiles.map((f) => f.path),
+        identity_files_default: t.identityFiles.every((f) => !f.explicit),
         identities_only: t.identitiesOnly,
         known_hosts_files: t.knownHostsFiles,
         host_key_alias: t.hostKeyName,
@@ -62,6 +65,7 @@ function unresolved(name: string): PlannedHost {
     proxy_jump: [],
     proxy_command: null,
     identity_files: [],
+    identity_files_default: false,
     identities_only: false,
     known_hosts_files: [],
     host_key_alias: '',
@@ -77,9 +81,8 @@ export function hostLines(hosts: PlannedHost[]): string[] {
     const parts = [`${h.user}@${h.hostname}:${h.port}`];
     if (h.proxy_jump.length > 0) parts.push(`via ${h.proxy_jump.join(' → ')}`);
     if (h.proxy_command) parts.push(`ProxyCommand ${h.proxy_command}`);
-    parts.push(
-      `keys ${h.identity_files.join(', ') || 'none'}${h.identities_only ? ' (IdentitiesOnly)' : ''}`,
-    );
+    const keys = h.identity_files_default ? 'the default ~/.ssh/id_* files' : h.identity_files.join(', ');
+    parts.push(`keys ${keys || 'none'}${h.identities_only ? ' (IdentitiesOnly)' : ''}`);
     parts.push(`known_hosts ${h.known_hosts_files.join(', ')} as ${h.host_key_alias}`);
     parts.push(`StrictHostKeyChecking ${h.strict_host_key_checking}`);
     const resolver =
