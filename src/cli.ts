@@ -67,11 +67,17 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
         y
           .positional('runbook', { type: 'string', demandOption: true, describe: 'A .md or .yaml runbook' })
           .option('var', { type: 'string', array: true, describe: 'Set a variable: --var name=value' })
+          .option('json', {
+            type: 'boolean',
+            describe:
+              'Print the plan as JSON: steps and, per host, how ssh reaches it (hostname, port, user, proxies, keys, known_hosts)',
+          })
           .example('$0 plan drill.md', 'every step in order, with hosts, gates and timeouts')
-          .example('$0 plan drill.yaml --var env=staging', 'as it would run with this variable'),
+          .example('$0 plan drill.yaml --var env=staging', 'as it would run with this variable')
+          .example('$0 plan drill.md --json', 'the same as JSON, with how each host is reached'),
       async (a) => {
         const { planCommand } = await import('./commands/plan.js');
-        code = await planCommand(a.runbook, a.var, io);
+        code = await planCommand(a.runbook, a.var, io, a.json === true);
       },
     )
     .command(

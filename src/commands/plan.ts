@@ -8,12 +8,14 @@ import type { Runbook, Step } from '../runbook/model.js';
 import type { TemplateScope } from '../runbook/template.js';
 import { EXIT } from './exit-codes.js';
 import { type CommandIo, parseVarFlags, printRunbookError } from './io.js';
+import { hostLines, type PlannedHost, planHosts } from './plan-hosts.js';
 
 /** `drillbook plan`: the resolved steps, hosts, gates and timeouts, in order. Nothing runs. */
 export async function planCommand(
   file: string,
   varFlags: string[] | undefined,
   io: CommandIo,
+  json = false,
 ): Promise<number> {
   const vars = parseVarFlags(varFlags);
   if (typeof vars === 'string') {
@@ -24,7 +26,8 @@ export async function planCommand(
     const runbook = await loadRunbook(file, { vars, env: io.env });
     // A --var or an {{ env.X }} may hold a secret's value: mask it as a run would.
     const { redact } = createRedactor(Object.values(secretsFromEnv(runbook.secrets, io.env)));
-    io.stdout.write(redact(renderPlan(runbook, io.env)));
+    const hosts = planHosts(runbook, io.env);
+    io.stdout.write(redact(json ? planJson(runbook, hosts) : renderPlan(runbook, io.env, hosts)));
     return EXIT.passed;
   } catch (error) {
     if (!(error instanceof RunbookError)) throw error;
@@ -33,7 +36,11 @@ export async function planCommand(
   }
 }
 
-export function renderPlan(runbook: Runbook, env: Record<string, string | undefined> = {}): string {
+export function renderPlan(
+  runbook: Runbook,
+  env: Record<string, string | undefined> = {},
+  resolved?: PlannedHost[],
+): string {
   // A declared secret stays written as a template, also when it is read as {{ env.NAME }}.
   const shown = Object.fromEntries(Object.entries(env).filter(([k]) => !runbook.secrets.includes(k)));
   const scope: TemplateScope = {
@@ -45,7 +52,8 @@ export function renderPlan(runbook: Runbook, env: Record<string, string | undefi
   };
   const out: string[] = [`${runbook.title} (${runbook.name}, ${runbook.file})`];
   const hosts = Object.values(runbook.hosts);
-  if (hosts.length > 0) {
+  if (resolved && resolved.length > 0) out.push('', 'Hosts:', ...hostLines(resolved));
+  else if (hosts.length > 0) {
     out.push('', 'Hosts:');
     for (const h of hosts)
       out.push(`  ${h.name}: ${h.user ? `${h.user}@` : ''}${h.host}${h.port ? `:${h.port}` : ''}`);
@@ -96,4 +104,21 @@ export function renderPlan(runbook: Runbook, env: Record<string, string | undefi
 function describe(step: Step, scope: TemplateScope): string {
   if (step.kind === 'parallel') return `parallel (${step.failFast ? 'fail fast' : 'wait for all'})`;
   return displaySummary(step.action.type, step.action.config, scope);
+}
+
+/** `plan --json`: the runbook and, for each host, how it will be reached (see PlannedHost). */
+function planJson(runbook: Runbook, hosts: PlannedHost[]): string {
+  const steps = (phase: string, list: Step[]) => list.map((s) => ({ phase, id: s.id, name: s.name }));
+  const plan = {
+    runbook: runbook.name,
+    title: runbook.title,
+    file: runbook.file,
+    hosts,
+    steps: [
+      ...steps('steady_state', runbook.steadyState),
+      ...steps('steps', runbook.steps),
+      ...steps('finally', runbook.finally),
+    ],
+  };
+  return `${JSON.stringify(plan, null, 2)}\n`;
 }

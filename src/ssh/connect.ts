@@ -1,16 +1,18 @@
+import type { Duplex } from 'node:stream';
 import type { AuthenticationType, Client, ClientChannel, ServerHostKeyAlgorithm } from 'ssh2';
 import { type AuthPlan, authHandler, planAuth } from './auth.js';
 import { describeConnectError } from './connect-errors.js';
 import { verifyHostKey } from './host-key.js';
-import { knownHostsName, knownKeyTypes } from './known-hosts.js';
+import { knownKeyTypes } from './known-hosts.js';
 import { loadSsh2 } from './load-ssh2.js';
+import { type ProxyProcess, startProxyCommand } from './proxy-command.js';
 import type { SshTarget } from './target.js';
 
 export interface ConnectOptions {
   acceptNewHostKeys: boolean;
-  /** ~/.ssh/known_hosts: where accepted new keys are appended. */
-  userKnownHosts: string;
   passphrase: string | undefined;
+  /** The run's environment, for a ProxyCommand. */
+  env: Record<string, string | undefined>;
   signal: AbortSignal;
   info(text: string): void;
 }
@@ -35,14 +37,20 @@ const DEFAULT_HOST_KEY_ALGORITHMS: ServerHostKeyAlgorithm[] = [
  */
 export async function connect(target: SshTarget, options: ConnectOptions): Promise<Client> {
   const via = target.via ? await connect(target.via, options) : undefined;
+  let proxy: ProxyProcess | undefined;
   try {
-    const sock = via ? await forward(via, target) : undefined;
-    const client = await handshake(target, options, sock);
-    // The jump connection lives exactly as long as the tunnelled one.
-    if (via) client.once('close', () => via.end());
+    if (!via && target.proxyCommand) proxy = startProxyCommand(target, options.env);
+    const sock = via ? await forward(via, target) : proxy?.sock;
+    const client = await handshake(target, options, sock, proxy);
+    // The jump connection (or the ProxyCommand) lives exactly as long as the tunnelled one.
+    client.once('close', () => {
+      via?.end();
+      proxy?.kill();
+    });
     return client;
   } catch (error) {
     via?.end();
+    proxy?.kill();
     throw error;
   }
 }
@@ -64,13 +72,14 @@ function forward(via: Client, target: SshTarget): Promise<ClientChannel> {
 async function handshake(
   target: SshTarget,
   options: ConnectOptions,
-  sock: ClientChannel | undefined,
+  sock: Duplex | undefined,
+  proxy: ProxyProcess | undefined,
 ): Promise<Client> {
   const { Client } = await loadSsh2();
-  const plan: AuthPlan = await planAuth(target, options.passphrase);
-  const name = knownHostsName(target.address, target.port);
+  const plan: AuthPlan = await planAuth(target, options.passphrase, options.env);
+  for (const note of plan.skipped) options.info(`${target.name}: skipped key file ${note}\n`);
   // Ask for a key type we already know, so a host with several keys is not seen as "new".
-  const known = await knownKeyTypes(target.knownHostsFiles, name);
+  const known = await knownKeyTypes(target.knownHostsFiles, target.hostKeyName);
   const preferred = known.flatMap((t) =>
     t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t],
   );
@@ -103,11 +112,25 @@ async function handshake(
     if (options.signal.aborted) return onAbort();
     options.signal.addEventListener('abort', onAbort, { once: true });
     client.once('ready', () => finish());
+    // ssh2 does not notice a ProxyCommand that ended before the handshake began (it waits for
+    // its ready timeout): the stream's end is the end of the attempt.
+    proxy?.onClose(() =>
+      finish(
+        new Error(
+          hostKeyProblem ??
+            withProxy(`${where(target)}: the ProxyCommand ended during the SSH handshake`, proxy),
+        ),
+      ),
+    );
     client.on('error', (error: Error & { level?: string; code?: string }) => {
-      finish(new Error(hostKeyProblem ?? describeConnectError(target, error, auth, plan)));
+      finish(new Error(hostKeyProblem ?? withProxy(describeConnectError(target, error, auth, plan), proxy)));
     });
     client.once('close', () =>
-      finish(new Error(hostKeyProblem ?? `${where(target)}: connection closed during the SSH handshake`)),
+      finish(
+        new Error(
+          hostKeyProblem ?? withProxy(`${where(target)}: connection closed during the SSH handshake`, proxy),
+        ),
+      ),
     );
     client.connect({
       host: target.address,
@@ -133,6 +156,13 @@ async function handshake(
       },
     });
   });
+}
+
+/** A ProxyCommand's stderr says why it could not reach the host (SSM, the bastion). */
+function withProxy(message: string, proxy: ProxyProcess | undefined): string {
+  if (!proxy) return message;
+  const said = proxy.stderr();
+  return `${message} (through ProxyCommand${said ? `, which said: ${said.split('\n').slice(-3).join(' / ')}` : ''})`;
 }
 
 export function where(target: SshTarget): string {

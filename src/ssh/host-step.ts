@@ -23,10 +23,13 @@ export function hostConnection(host: string, ctx: ActionContext): HostConnection
       const spec = ctx.hosts[host];
       if (!spec) throw new Error(`unknown host '${host}': add it under hosts: in the runbook`);
       const paths = sshPaths(ctx.env);
-      return new HostConnection(resolveTarget(spec, ctx.hosts, paths, ctx.cwd), {
+      // Resolved once per host per run (`ssh -G` costs a few ms), shared by every step.
+      const target = resolveTarget(spec, ctx.hosts, paths, ctx.cwd, ctx.env);
+      for (const warning of target.warnings) ctx.output('info', `warning: ${warning}\n`, host);
+      return new HostConnection(target, {
         acceptNewHostKeys: ctx.options.acceptNewHostKeys,
-        userKnownHosts: paths.knownHosts,
         passphrase: ctx.env['DRILLBOOK_SSH_PASSPHRASE'] || undefined,
+        env: ctx.env,
       });
     },
     (connection) => connection.dispose(),

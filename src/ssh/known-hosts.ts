@@ -6,7 +6,7 @@ import { matchesPatternList } from './host-pattern.js';
 /** What the known_hosts files say about the key a server presented. */
 export type HostKeyVerdict =
   | { kind: 'known' }
-  | { kind: 'unknown' }
+  | { kind: 'unknown'; certAuthority?: string }
   | { kind: 'changed'; where: string }
   | { kind: 'revoked'; where: string };
 
@@ -41,7 +41,8 @@ export async function checkHostKey(
   name: string,
   keyBlob: Buffer,
 ): Promise<HostKeyVerdict> {
-  const entries = (await readEntries(files)).filter((e) => hostMatches(e.hosts, name));
+  // OpenSSH files and hashes host names in lower case (`ssh -G` prints them so, too).
+  const entries = (await readEntries(files)).filter((e) => hostMatches(e.hosts, name.toLowerCase()));
   const same = (e: Entry) => e.key.equals(keyBlob);
   const revoked = entries.find((e) => e.marker === '@revoked' && same(e));
   if (revoked) return { kind: 'revoked', where: revoked.where };
@@ -50,14 +51,21 @@ export async function checkHostKey(
   // A different key of the same type is a changed key. Keys of other types only are not:
   // OpenSSH then treats the host as new, and `preferredHostKeyTypes` avoids that case.
   const other = plain.find((e) => e.keyType === keyType(keyBlob));
-  return other ? { kind: 'changed', where: other.where } : { kind: 'unknown' };
+  if (other) return { kind: 'changed', where: other.where };
+  // drillbook does not negotiate host certificates, so a CA entry cannot vouch for the key.
+  const ca = entries.find((e) => e.marker === '@cert-authority');
+  return ca ? { kind: 'unknown', certAuthority: ca.where } : { kind: 'unknown' };
 }
 
 /** Key types already known for `name`, so the handshake can ask the server for one of them. */
 export async function knownKeyTypes(files: readonly string[], name: string): Promise<string[]> {
   const entries = await readEntries(files);
   return [
-    ...new Set(entries.filter((e) => e.marker === '' && hostMatches(e.hosts, name)).map((e) => e.keyType)),
+    ...new Set(
+      entries
+        .filter((e) => e.marker === '' && hostMatches(e.hosts, name.toLowerCase()))
+        .map((e) => e.keyType),
+    ),
   ];
 }
 

@@ -11,6 +11,8 @@ import { isAbsolute, join, resolve } from 'node:path';
  */
 export interface SshPaths {
   home: string;
+  /** The account's home from the password database: where OpenSSH itself expands `~`. */
+  accountHome: string;
   localUser: string;
   config: string | undefined;
   knownHosts: string;
@@ -22,11 +24,20 @@ export function sshPaths(env: Record<string, string | undefined>): SshPaths {
   const config = env['DRILLBOOK_SSH_CONFIG'] || join(home, '.ssh', 'config');
   return {
     home,
+    accountHome: safeAccountHome(home),
     localUser: env['USER'] || env['LOGNAME'] || userInfo().username,
     config: config === 'none' ? undefined : config,
     knownHosts: env['DRILLBOOK_KNOWN_HOSTS'] || join(home, '.ssh', 'known_hosts'),
     agent: env['SSH_AUTH_SOCK'] || undefined,
   };
+}
+
+function safeAccountHome(fallback: string): string {
+  try {
+    return userInfo().homedir;
+  } catch {
+    return fallback;
+  }
 }
 
 /** `~/x` → home/x; relative paths resolve against `base`. */

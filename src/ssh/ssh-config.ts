@@ -1,16 +1,32 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { HostConfig, HostQuery } from './host-config.js';
 import { matchesPatternList } from './host-pattern.js';
+import { strictness } from './openssh-config.js';
 import { resolvePath } from './paths.js';
 
-/** What ~/.ssh/config says about one host (the keywords drillbook honours). */
-export interface SshConfigHost {
-  hostName?: string;
-  user?: string;
-  port?: number;
-  identityFiles: string[];
-  proxyJump?: string;
-}
+/** The keywords drillbook's built-in reader honours; the first value wins. */
+const FIRST_WINS = new Set([
+  'hostname',
+  'user',
+  'port',
+  'proxyjump',
+  'proxycommand',
+  'userknownhostsfile',
+  'globalknownhostsfile',
+  'hostkeyalias',
+  'stricthostkeychecking',
+  'identitiesonly',
+]);
+const DEFAULT_IDENTITIES = [
+  'id_rsa',
+  'id_ecdsa',
+  'id_ecdsa_sk',
+  'id_ed25519',
+  'id_ed25519_sk',
+  'id_xmss',
+  'id_dsa',
+];
 
 interface Block {
   /** undefined = a `Match` block, which drillbook does not evaluate (skipped unless `Match all`). */
@@ -19,31 +35,54 @@ interface Block {
 }
 
 /**
- * Looks `host` up in an OpenSSH client config: `Host` blocks (wildcards, negation), `Include`,
- * first value wins, `IdentityFile` accumulates. A missing file is an empty config.
+ * The fallback where no `ssh` binary exists: looks `host` up in an OpenSSH client config
+ * (`Host` blocks matched case-sensitively as OpenSSH does, wildcards, negation, `Include`),
+ * first value wins, `IdentityFile` accumulates without duplicates, OpenSSH's defaults fill
+ * the rest. `Match` blocks other than `Match all` are not evaluated. A missing file is an
+ * empty config.
  */
-export function lookupSshConfig(file: string | undefined, host: string, home: string): SshConfigHost {
-  const result: SshConfigHost = { identityFiles: [] };
-  if (file === undefined) return result;
-  const seen = new Set<string>();
-  for (const block of readBlocks(file, home, 0)) {
-    if (block.patterns === undefined || !matchesPatternList(host, block.patterns)) continue;
+export function builtinHostConfig(
+  file: string | undefined,
+  query: HostQuery,
+  home: string,
+  localUser: string,
+): HostConfig {
+  const found = new Map<string, string[]>();
+  const identityFiles: string[] = [];
+  const blocks = file === undefined ? [] : readBlocks(file, home, 0);
+  for (const block of blocks) {
+    if (block.patterns === undefined || !matchesPatternList(query.host, block.patterns, true)) continue;
     for (const [keyword, args] of block.options) {
-      const value = args[0];
-      if (value === undefined) continue;
+      if (args[0] === undefined) continue;
       if (keyword === 'identityfile') {
-        result.identityFiles.push(value);
-        continue;
-      }
-      if (seen.has(keyword)) continue;
-      seen.add(keyword);
-      if (keyword === 'hostname') result.hostName = value.replace(/%h/g, host).replace(/%%/g, '%');
-      else if (keyword === 'user') result.user = value;
-      else if (keyword === 'port' && /^\d+$/.test(value)) result.port = Number(value);
-      else if (keyword === 'proxyjump') result.proxyJump = value;
+        if (!identityFiles.includes(args[0])) identityFiles.push(args[0]);
+      } else if (FIRST_WINS.has(keyword) && !found.has(keyword)) found.set(keyword, args);
     }
   }
-  return result;
+  const one = (k: string) => found.get(k)?.[0];
+  const port = one('port');
+  const config: HostConfig = {
+    // OpenSSH lower-cases the host name; known_hosts entries (hashed ones too) are written so.
+    hostName: (one('hostname') ?? query.host).replace(/%h/g, query.host).replace(/%%/g, '%').toLowerCase(),
+    port: query.port ?? (port && /^\d+$/.test(port) ? Number(port) : 22),
+    user: query.user ?? one('user') ?? localUser,
+    identityFiles: identityFiles.length > 0 ? identityFiles : DEFAULT_IDENTITIES.map((f) => `~/.ssh/${f}`),
+    identitiesOnly: one('identitiesonly')?.toLowerCase() === 'yes',
+    userKnownHostsFiles: found.get('userknownhostsfile') ?? ['~/.ssh/known_hosts', '~/.ssh/known_hosts2'],
+    globalKnownHostsFiles: found.get('globalknownhostsfile') ?? [
+      '/etc/ssh/ssh_known_hosts',
+      '/etc/ssh/ssh_known_hosts2',
+    ],
+    strictHostKeyChecking: strictness(one('stricthostkeychecking')),
+    resolver: 'builtin',
+  };
+  const jump = one('proxyjump');
+  if (jump && jump !== 'none') config.proxyJump = jump;
+  const command = found.get('proxycommand')?.join(' ');
+  if (command && command !== 'none') config.proxyCommand = command;
+  const alias = one('hostkeyalias');
+  if (alias) config.hostKeyAlias = alias.toLowerCase();
+  return config;
 }
 
 function readBlocks(file: string, home: string, depth: number): Block[] {
@@ -75,6 +114,9 @@ function readBlocks(file: string, home: string, depth: number): Block[] {
         blocks.push(...rest);
       }
       blocks.push({ patterns: current.patterns, options: [] });
+    } else if (keyword === 'proxycommand') {
+      // A command line, kept as written (quotes, `=` and all): the shell reads it, as with ssh.
+      blocks[blocks.length - 1]!.options.push([keyword, [line.trim().replace(/^\S+?(\s*=\s*|\s+)/, '')]]);
     } else blocks[blocks.length - 1]!.options.push([keyword, words]);
   }
   return blocks;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sshPaths } from '../../src/ssh/paths.js';
-import { lookupSshConfig } from '../../src/ssh/ssh-config.js';
+import { builtinHostConfig } from '../../src/ssh/ssh-config.js';
 import { resolveTarget } from '../../src/ssh/target.js';
 
 const home = mkdtempSync(join(tmpdir(), 'drillbook-sshconfig-'));
@@ -44,14 +44,19 @@ writeFileSync(
   'Host green\n  HostName 52.11.79.9\n  Port 2200\n',
 );
 
-describe('~/.ssh/config lookup', () => {
+const lookupSshConfig = (file: string, host: string, h: string) => builtinHostConfig(file, { host }, h, 'me');
+/** No `ssh` on PATH: drillbook's built-in reader (the fallback) answers. */
+const noSsh = { PATH: '' };
+
+describe('built-in ~/.ssh/config reader (the fallback where no ssh binary exists)', () => {
   it('first value wins, IdentityFile accumulates, key=value and quotes are read', () => {
-    expect(lookupSshConfig(config, 'blue', home)).toEqual({
+    expect(lookupSshConfig(config, 'blue', home)).toMatchObject({
       hostName: '54.213.54.171',
       user: 'ubuntu',
       port: 2222,
       proxyJump: 'bastion',
       identityFiles: ['~/.ssh/blue_ed25519', '~/.ssh/with space'],
+      resolver: 'builtin',
     });
   });
 
@@ -66,7 +71,11 @@ describe('~/.ssh/config lookup', () => {
   });
 
   it('a missing file, or DRILLBOOK_SSH_CONFIG=none, is an empty config', () => {
-    expect(lookupSshConfig(join(home, 'absent'), 'blue', home)).toEqual({ identityFiles: [] });
+    expect(lookupSshConfig(join(home, 'absent'), 'blue', home)).toMatchObject({
+      hostName: 'blue',
+      user: 'me',
+      port: 22,
+    });
     expect(sshPaths({ HOME: home, DRILLBOOK_SSH_CONFIG: 'none' }).config).toBeUndefined();
   });
 });
@@ -75,7 +84,7 @@ describe('resolving a runbook host', () => {
   const paths = sshPaths({ HOME: home, USER: 'me' });
 
   it('runbook fields win over the config; the config fills the rest; jump hosts resolve the same way', () => {
-    const target = resolveTarget({ name: 'blue', host: 'blue', port: 22 }, {}, paths, '/runbooks');
+    const target = resolveTarget({ name: 'blue', host: 'blue', port: 22 }, {}, paths, '/runbooks', noSsh);
     expect(target).toMatchObject({
       name: 'blue',
       address: '54.213.54.171',
@@ -85,7 +94,12 @@ describe('resolving a runbook host', () => {
         { path: join(home, '.ssh', 'blue_ed25519'), explicit: true },
         { path: join(home, '.ssh', 'with space'), explicit: true },
       ],
-      knownHostsFiles: [join(home, '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts'],
+      knownHostsFiles: [
+        join(home, '.ssh', 'known_hosts'),
+        join(home, '.ssh', 'known_hosts2'),
+        '/etc/ssh/ssh_known_hosts',
+        '/etc/ssh/ssh_known_hosts2',
+      ],
       via: { name: 'bastion', address: '10.0.0.1', user: 'jump', port: 22 },
     });
   });
@@ -96,10 +110,11 @@ describe('resolving a runbook host', () => {
       {},
       paths,
       '/runbooks',
+      noSsh,
     );
     expect(t.identityFiles).toEqual([{ path: '/runbooks/keys/id', explicit: true }]);
     expect(t.knownHostsFiles).toContain('/runbooks/fleet_known_hosts');
-    const viaConfig = resolveTarget({ name: 'api', host: 'api.prod' }, {}, paths, '/runbooks');
+    const viaConfig = resolveTarget({ name: 'api', host: 'api.prod' }, {}, paths, '/runbooks', noSsh);
     expect(viaConfig.identityFiles[0]).toEqual({ path: join(home, '.ssh', 'prod_ops'), explicit: true });
   });
 
@@ -109,6 +124,7 @@ describe('resolving a runbook host', () => {
       { inner: { name: 'inner', host: '10.0.0.9', user: 'hop' } },
       sshPaths({ HOME: home, USER: 'me', DRILLBOOK_SSH_CONFIG: 'none' }),
       '/runbooks',
+      noSsh,
     );
     expect(t.via).toMatchObject({ name: 'inner', address: '10.0.0.9', user: 'hop' });
     expect(t.via?.via).toMatchObject({ address: '198.51.100.7', port: 2022, user: 'edge' });

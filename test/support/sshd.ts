@@ -57,7 +57,8 @@ export interface Sshd {
   stop(): Promise<void>;
 }
 
-export async function startSshd(): Promise<Sshd> {
+/** `extraConfig`: more sshd_config lines (e.g. `MaxAuthTries 3`). */
+export async function startSshd(options: { extraConfig?: string[] } = {}): Promise<Sshd> {
   if (!haveSshd) throw new Error(`${SSHD_BIN} is missing: apt-get install -y openssh-server openssh-client`);
   // Privilege separation directory; a fresh container does not have it.
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
@@ -72,7 +73,7 @@ export async function startSshd(): Promise<Sshd> {
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     try {
-      const child = await launch(dir, port);
+      const child = await launch(dir, port, options.extraConfig ?? []);
       return handle(dir, port, child, `[127.0.0.1]:${port} ${hostPub[0]} ${hostPub[1]}`, fingerprint);
     } catch (error) {
       // Another process may have taken the port between probe and bind: try another.
@@ -96,7 +97,7 @@ function freePort(): Promise<number> {
   });
 }
 
-function launch(dir: string, port: number): Promise<ChildProcess> {
+function launch(dir: string, port: number, extraConfig: string[]): Promise<ChildProcess> {
   const config = join(dir, 'sshd_config');
   writeFileSync(
     config,
@@ -117,6 +118,7 @@ function launch(dir: string, port: number): Promise<ChildProcess> {
       // Debian's bash sources ~/.bashrc for ssh commands at shell level 1; the machine's
       // root dotfiles (pyenv init here: seconds) are not what these tests measure.
       'SetEnv SHLVL=1',
+      ...extraConfig,
       '',
     ].join('\n'),
   );
