@@ -135,10 +135,13 @@ describe('help is consistent for every command', () => {
         --help     Show help                                                                     [boolean]
         --version  Show version number                                                           [boolean]
         --var      Set a variable: --var name=value                                                [array]
+        --json     Print the plan as JSON: steps and, per host, how ssh reaches it (hostname, port, user,
+                   proxies, keys, known_hosts)                                                   [boolean]
 
       Examples:
         drillbook plan drill.md                      every step in order, with hosts, gates and timeouts
         drillbook plan drill.yaml --var env=staging  as it would run with this variable
+        drillbook plan drill.md --json               the same as JSON, with how each host is reached
       "
     `);
     expect(await help('resume')).toMatchInlineSnapshot(`
