@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { describeLeftovers } from '../engine/leftovers.js';
 import { runInProcessGroup } from '../engine/process-group.js';
+import { READ_LARGE_VALUES, shellAssignments, splitBySize } from '../runbook/large-values.js';
 import type { ActionDefinition } from './types.js';
 
 export interface RunConfig {
@@ -36,11 +37,17 @@ export const runAction: ActionDefinition<RunConfig> = {
   },
   summary: (c) => `sh: ${firstLine(c.command)}`,
   async run(config, ctx) {
+    // The values of the command's templates: the text only refers to them by name. Most go
+    // in the environment; one too large for it arrives on stdin as an unexported variable.
+    const { small, large } = splitBySize(ctx.shellValues);
+    const env: Record<string, string> = { ...ctx.env, ...config.env, ...small };
+    for (const name of Object.keys(large)) delete env[name];
+    const input = Object.keys(large).length > 0 ? shellAssignments(large) : undefined;
     const result = await runInProcessGroup({
-      command: config.command,
+      command: input === undefined ? config.command : `${READ_LARGE_VALUES}${config.command}`,
       cwd: config.cwd ? resolve(ctx.cwd, config.cwd) : ctx.cwd,
-      // The values of the command's templates: the text only refers to them by name.
-      env: { ...ctx.env, ...config.env, ...ctx.shellValues },
+      env,
+      ...(input === undefined ? {} : { input }),
       signal: ctx.signal,
       onStdout: (t) => ctx.output('stdout', t),
       onStderr: (t) => ctx.output('stderr', t),
