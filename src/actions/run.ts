@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { describeLeftovers } from '../engine/leftovers.js';
-import { runInProcessGroup } from '../engine/process-group.js';
+import { type GroupResult, runInProcessGroup } from '../engine/process-group.js';
 import { READ_LARGE_VALUES, shellAssignments, splitBySize } from '../runbook/large-values.js';
+import { tooLargeToStart } from './spawn-limits.js';
 import type { ActionDefinition } from './types.js';
 
 export interface RunConfig {
@@ -43,16 +44,24 @@ export const runAction: ActionDefinition<RunConfig> = {
     const env: Record<string, string> = { ...ctx.env, ...config.env, ...small };
     for (const name of Object.keys(large)) delete env[name];
     const input = Object.keys(large).length > 0 ? shellAssignments(large) : undefined;
-    const result = await runInProcessGroup({
-      command: input === undefined ? config.command : `${READ_LARGE_VALUES}${config.command}`,
-      cwd: config.cwd ? resolve(ctx.cwd, config.cwd) : ctx.cwd,
-      env,
-      ...(input === undefined ? {} : { input }),
-      signal: ctx.signal,
-      onStdout: (t) => ctx.output('stdout', t),
-      onStderr: (t) => ctx.output('stderr', t),
-      ...(ctx.leaveRunning ? { leaveRunning: true } : {}),
-    });
+    const command = input === undefined ? config.command : `${READ_LARGE_VALUES}${config.command}`;
+    let result: GroupResult;
+    try {
+      result = await runInProcessGroup({
+        command,
+        cwd: config.cwd ? resolve(ctx.cwd, config.cwd) : ctx.cwd,
+        env,
+        ...(input === undefined ? {} : { input }),
+        signal: ctx.signal,
+        onStdout: (t) => ctx.output('stdout', t),
+        onStderr: (t) => ctx.output('stderr', t),
+        ...(ctx.leaveRunning ? { leaveRunning: true } : {}),
+      });
+    } catch (error) {
+      const reason = tooLargeToStart(error, command, env);
+      if (reason === undefined) throw error;
+      return { ok: false, reason };
+    }
     if (result.leftovers.length > 0)
       ctx.output('info', describeLeftovers(result.leftovers, !ctx.leaveRunning));
     if (result.aborted)

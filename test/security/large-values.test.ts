@@ -71,6 +71,25 @@ describe('values too large for the environment', () => {
     expect(r.end.status).toBe('passed');
     expectIntact(r.output('use'));
   }, 60_000);
+
+  it('an env: variable over 128 KiB fails its step naming the variable, never "spawn E2BIG" alone', async () => {
+    const file = join(dir, 'env.yaml');
+    const doc = {
+      name: 'large-env',
+      steps: [
+        { id: 'gen', run: `head -c ${SIZE} /dev/zero | tr '\\0' b`, save: 'big' },
+        { id: 'env', run: { command: 'true', env: { BODY: '{{ vars.big }}' } } },
+      ],
+    };
+    writeFileSync(file, JSON.stringify(doc));
+    const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin' };
+    const r = await drill(await loadRunbook(file, { env }), { env });
+    expect(r.end.status).toBe('failed');
+    const reason = r.ends.get('env')?.reason ?? '';
+    expect(reason).toMatch(/E2BIG\): environment variable BODY holds 300006 bytes/);
+    expect(reason).toContain('at most 128 KiB');
+    expect(reason).not.toContain('bbbb');
+  }, 60_000);
 });
 
 describe.runIf(sshdTestsEnabled())('values too large for the environment, over SSH', () => {
