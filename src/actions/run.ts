@@ -3,7 +3,7 @@ import { describeLeftovers } from '../engine/leftovers.js';
 import { type GroupResult, runInProcessGroup } from '../engine/process-group.js';
 import { READ_LARGE_VALUES, shellAssignments, splitBySize } from '../runbook/large-values.js';
 import { tooLargeToStart } from './spawn-limits.js';
-import type { ActionDefinition } from './types.js';
+import { type ActionDefinition, ConfigProblem } from './types.js';
 
 export interface RunConfig {
   command: string;
@@ -33,7 +33,13 @@ export const runAction: ActionDefinition<RunConfig> = {
   parse(raw) {
     if (typeof raw === 'string') return { command: raw, env: {} };
     const r = raw as { command: string; env?: Record<string, unknown>; cwd?: string };
-    const env = Object.fromEntries(Object.entries(r.env ?? {}).map(([k, v]) => [k, String(v)]));
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(r.env ?? {})) {
+      // As ssh: does: `A=B: x` would set A, not a variable called "A=B".
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+        throw new ConfigProblem(`env.${k}`, `'${k}' is not a valid environment variable name`);
+      env[k] = String(v);
+    }
     return r.cwd === undefined ? { command: r.command, env } : { command: r.command, env, cwd: r.cwd };
   },
   summary: (c) => `sh: ${firstLine(c.command)}`,
