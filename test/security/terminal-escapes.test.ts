@@ -52,6 +52,14 @@ describe('a value or a name never drives the terminal', () => {
     expect(r.stdout).toContain('/\\u001B[2J\\u001B]0;pwned\\u0007\\u202Eevil\\r\\n');
   });
 
+  it('a malformed --var is quoted with its escapes visible', async () => {
+    const file = workspace().write('rb.yaml', RUNBOOK);
+    const r = await plan(file, [HOSTILE]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--var expects name=value, got "\\u001B[2J');
+    expect(r.stderr.trimEnd()).not.toMatch(RAW);
+  });
+
   it('the console escapes titles, names, reasons and its own lines, with or without colour', async () => {
     const dir = workspace().dir;
     const file = join(dir, 'rb.yaml');
