@@ -16,7 +16,9 @@ steps:
     );
     expect(error).toBeInstanceOf(RunbookError);
     const problems = (error as RunbookError).errors;
-    expect(problems.map((p) => p.message).join('\n')).toMatch(/'A=B' is not a valid environment variable name/);
+    expect(problems.map((p) => p.message).join('\n')).toMatch(
+      /'A=B' is not a valid environment variable name/,
+    );
     expect(problems[0]?.line).toBeGreaterThan(0);
     expect(problems[0]?.column).toBeGreaterThan(0);
   });
