@@ -7,11 +7,19 @@ import { workspace } from '../support/cli.js';
 import { drill } from '../support/drill.js';
 
 /** A value with CR/LF in a header never smuggles a header or a second request: refused, not sent. */
-describe('http: a value in a header', () => {
+describe('http: values in headers and bodies', () => {
   const seen: IncomingHttpHeaders[] = [];
+  const bodies = new Map<string, string>();
   const server = createServer((req, res) => {
-    seen.push(req.headers);
-    res.end('ok');
+    let body = '';
+    req.setEncoding('utf8').on('data', (t: string) => {
+      body += t;
+    });
+    req.on('end', () => {
+      if (req.url?.startsWith('/json')) bodies.set(req.url, body);
+      else seen.push(req.headers);
+      res.end('ok');
+    });
   });
   let url = '';
   beforeAll(async () => {
@@ -45,5 +53,25 @@ describe('http: a value in a header', () => {
     expect(r.ends.get('good')?.status).toBe('passed');
     expect(seen.map((h) => h['x-value'])).toEqual(['it\'s "fine"']);
     expect(seen.some((h) => 'x-injected' in h)).toBe(false);
+  });
+
+  it('a value in a YAML body is a JSON string value, never JSON structure', async () => {
+    const values = ['x","admin":true,"y":"\\', '"}]', '\u2028\n\t\'"', '{{ vars.other }}'];
+    const steps = values.map((_, i) => ({
+      id: `json${i}`,
+      http: {
+        url: `${url}/json${i}`,
+        method: 'POST',
+        body: { name: `{{ vars.v${i} }}`, list: [`<{{ vars.v${i} }}>`], n: 1 },
+      },
+    }));
+    const file = workspace().write('json.yaml', JSON.stringify({ name: 'json-values', steps }));
+    const vars = Object.fromEntries(values.map((v, i) => [`v${i}`, v]));
+    const runbook = await loadRunbook(file, { vars, env: {} });
+    const r = await drill(runbook, { gate: createPolicyGate({ yes: true, approve: [] }) });
+    expect(r.end.status).toBe('passed');
+    values.forEach((v, i) => {
+      expect(JSON.parse(bodies.get(`/json${i}`) ?? 'null')).toEqual({ name: v, list: [`<${v}>`], n: 1 });
+    });
   });
 });
