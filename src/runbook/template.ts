@@ -418,7 +418,7 @@ export function renderDeep<T>(
   }
   const out: Record<string, unknown> = {};
   for (const [key, child] of Object.entries(value)) {
-    out[key] = walk(child, scope, shellKeys.includes(key) && shell, key);
+    setOwn(out, key, walk(child, scope, shellKeys.includes(key) && shell, key));
   }
   return out as T;
 }
@@ -430,11 +430,16 @@ function walk(value: unknown, scope: TemplateScope, shell: ShellMode, path: stri
     if (isRenderLater(value)) return value;
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(value)) {
-      out[key] = walk(child, scope, shell, path ? `${path}.${key}` : key);
+      setOwn(out, key, walk(child, scope, shell, path ? `${path}.${key}` : key));
     }
     return out;
   }
   return value;
+}
+
+/** `target[key] = value` as an own property, also for `__proto__` (data, never a prototype). */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function renderAt(text: string, scope: TemplateScope, shell: ShellMode, path: string): string {

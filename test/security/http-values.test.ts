@@ -74,4 +74,22 @@ describe('http: values in headers and bodies', () => {
       expect(JSON.parse(bodies.get(`/json${i}`) ?? 'null')).toEqual({ name: v, list: [`<${v}>`], n: 1 });
     });
   });
+
+  it('keys named __proto__ or constructor in a body are sent as keys like any other', async () => {
+    const file = workspace().write(
+      'proto.yaml',
+      `name: proto-keys
+steps:
+  - id: a
+    http:
+      url: ${url}/json-proto
+      method: POST
+      body: { __proto__: { polluted: "{{ vars.v }}" }, constructor: 1, name: n }
+`,
+    );
+    const runbook = await loadRunbook(file, { vars: { v: 'x' }, env: {} });
+    const r = await drill(runbook, { gate: createPolicyGate({ yes: true, approve: [] }) });
+    expect(r.end.status).toBe('passed');
+    expect(bodies.get('/json-proto')).toBe('{"__proto__":{"polluted":"x"},"constructor":1,"name":"n"}');
+  });
 });
