@@ -1,9 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planCommand } from '../../src/commands/plan.js';
 import { createPolicyGate } from '../../src/engine/policy-gate.js';
 import { createConsoleReporter } from '../../src/report/console.js';
+import { terminalSafe } from '../../src/report/terminal-safe.js';
 import { loadRunbook } from '../../src/runbook/load.js';
 import { workspace } from '../support/cli.js';
 import { drill } from '../support/drill.js';
@@ -79,4 +81,19 @@ describe('a value or a name never drives the terminal', () => {
       expect(visible).toMatch(/failed \(tolerated\)\s+quoted/);
     }
   }, 30_000);
+
+  it('terminalSafe leaves no control, bidi or invisible character but newlines, and keeps the lines', () => {
+    const UNSAFE =
+      /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]/;
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        const safe = terminalSafe(text);
+        expect(safe).not.toMatch(UNSAFE);
+        expect(safe.split('\n').length).toBe(text.split('\n').length);
+        // No lone surrogate half either (they are escaped as \uD800 and so on).
+        expect(safe).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
