@@ -460,8 +460,8 @@ const FALSY = new Set(['', 'false', '0', 'no', 'off', 'null']);
  *                        quotes, '...' or "...", is dropped from each side)
  *   `!x`, `not x`        negation
  *   `x`                  false when empty, false, 0, no, off or null (any case); else true
- * The condition is rendered before it is evaluated, so a value containing `==` takes part
- * in the comparison; compare values you control.
+ * All of `rendered` counts as syntax here; the engine evaluates `when:` with
+ * `evaluateWhenTemplate` (when.ts), where a value's `==`, `!` or quotes are data.
  */
 export function evaluateWhen(rendered: string): boolean {
   const text = rendered.trim();
