@@ -20,6 +20,11 @@ export interface HttpConfig {
   method: string;
   headers: Record<string, string>;
   body?: string;
+  /**
+   * A body written as YAML/JSON data, sent as JSON. Kept as data until the request, so its
+   * templates are filled into string values and a value can never become JSON structure.
+   */
+  jsonBody?: unknown;
   /** Per request. */
   timeout: Duration;
   expect: {
@@ -125,7 +130,6 @@ function parseHttp(raw: unknown): HttpConfig {
   let body: string | undefined;
   if (typeof r.body === 'string') body = r.body;
   else if (r.body !== undefined) {
-    body = JSON.stringify(r.body);
     if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) {
       headers['content-type'] = 'application/json';
     }
@@ -149,6 +153,7 @@ function parseHttp(raw: unknown): HttpConfig {
     interval: durationAt(r.interval, 'interval', POLL_INTERVAL) ?? DEFAULT_INTERVAL,
   };
   if (body !== undefined) config.body = body;
+  else if (r.body !== undefined) config.jsonBody = r.body;
   if (statusRaw !== undefined) config.expect.status = Array.isArray(statusRaw) ? statusRaw : [statusRaw];
   if (r.expect?.body_contains !== undefined) config.expect.bodyContains = r.expect.body_contains;
   const within = durationAt(r.within, 'within');
@@ -230,6 +235,7 @@ async function request(config: HttpConfig, abort: AbortSignal): Promise<Seen> {
       method: config.method,
       headers: config.headers,
       ...(config.body === undefined ? {} : { body: config.body }),
+      ...(config.jsonBody === undefined ? {} : { body: JSON.stringify(config.jsonBody) }),
       redirect: wantsRedirect ? 'manual' : 'follow',
       signal,
     });

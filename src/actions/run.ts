@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { describeLeftovers } from '../engine/leftovers.js';
-import { runInProcessGroup } from '../engine/process-group.js';
-import type { ActionDefinition } from './types.js';
+import { type GroupResult, runInProcessGroup } from '../engine/process-group.js';
+import { READ_LARGE_VALUES, shellAssignments, splitBySize } from '../runbook/large-values.js';
+import { tooLargeToStart } from './spawn-limits.js';
+import { type ActionDefinition, ConfigProblem } from './types.js';
 
 export interface RunConfig {
   command: string;
@@ -31,21 +33,41 @@ export const runAction: ActionDefinition<RunConfig> = {
   parse(raw) {
     if (typeof raw === 'string') return { command: raw, env: {} };
     const r = raw as { command: string; env?: Record<string, unknown>; cwd?: string };
-    const env = Object.fromEntries(Object.entries(r.env ?? {}).map(([k, v]) => [k, String(v)]));
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(r.env ?? {})) {
+      // As ssh: does: `A=B: x` would set A, not a variable called "A=B".
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+        throw new ConfigProblem(`env.${k}`, `'${k}' is not a valid environment variable name`);
+      env[k] = String(v);
+    }
     return r.cwd === undefined ? { command: r.command, env } : { command: r.command, env, cwd: r.cwd };
   },
   summary: (c) => `sh: ${firstLine(c.command)}`,
   async run(config, ctx) {
-    const result = await runInProcessGroup({
-      command: config.command,
-      cwd: config.cwd ? resolve(ctx.cwd, config.cwd) : ctx.cwd,
-      // The values of the command's templates: the text only refers to them by name.
-      env: { ...ctx.env, ...config.env, ...ctx.shellValues },
-      signal: ctx.signal,
-      onStdout: (t) => ctx.output('stdout', t),
-      onStderr: (t) => ctx.output('stderr', t),
-      ...(ctx.leaveRunning ? { leaveRunning: true } : {}),
-    });
+    // The values of the command's templates: the text only refers to them by name. Most go
+    // in the environment; one too large for it arrives on stdin as an unexported variable.
+    const { small, large } = splitBySize(ctx.shellValues);
+    const env: Record<string, string> = { ...ctx.env, ...config.env, ...small };
+    for (const name of Object.keys(large)) delete env[name];
+    const input = Object.keys(large).length > 0 ? shellAssignments(large) : undefined;
+    const command = input === undefined ? config.command : `${READ_LARGE_VALUES}${config.command}`;
+    let result: GroupResult;
+    try {
+      result = await runInProcessGroup({
+        command,
+        cwd: config.cwd ? resolve(ctx.cwd, config.cwd) : ctx.cwd,
+        env,
+        ...(input === undefined ? {} : { input }),
+        signal: ctx.signal,
+        onStdout: (t) => ctx.output('stdout', t),
+        onStderr: (t) => ctx.output('stderr', t),
+        ...(ctx.leaveRunning ? { leaveRunning: true } : {}),
+      });
+    } catch (error) {
+      const reason = tooLargeToStart(error, command, env);
+      if (reason === undefined) throw error;
+      return { ok: false, reason };
+    }
     if (result.leftovers.length > 0)
       ctx.output('info', describeLeftovers(result.leftovers, !ctx.leaveRunning));
     if (result.aborted)

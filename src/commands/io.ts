@@ -1,4 +1,5 @@
 import { formatLoadError, type RunbookError } from '../runbook/errors.js';
+import { escapeUnsafe } from '../runbook/escape.js';
 
 /** Streams and environment a command works with; tests pass their own. */
 export interface CommandIo {
@@ -40,7 +41,7 @@ export function parseVarFlags(values: string[] | undefined): Record<string, stri
   const vars: Record<string, string> = Object.create(null);
   for (const v of values ?? []) {
     const eq = v.indexOf('=');
-    if (eq <= 0) return `--var expects name=value, got "${v}"`;
+    if (eq <= 0) return `--var expects name=value, got "${escapeUnsafe(v)}"`;
     vars[v.slice(0, eq)] = v.slice(eq + 1);
   }
   return vars;

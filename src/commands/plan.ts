@@ -3,6 +3,7 @@ import { createRedactor } from '../engine/redact.js';
 import { secretsFromEnv } from '../engine/secret-values.js';
 import { formatDuration } from '../runbook/duration.js';
 import { RunbookError } from '../runbook/errors.js';
+import { escapeUnsafe } from '../runbook/escape.js';
 import { loadRunbook } from '../runbook/load.js';
 import type { Runbook, Step } from '../runbook/model.js';
 import type { TemplateScope } from '../runbook/template.js';
@@ -27,7 +28,7 @@ export async function planCommand(
     // A --var or an {{ env.X }} may hold a secret's value: mask it as a run would.
     const { redact } = createRedactor(Object.values(secretsFromEnv(runbook.secrets, io.env)));
     const hosts = planHosts(runbook, io.env);
-    io.stdout.write(redact(json ? planJson(runbook, hosts) : renderPlan(runbook, io.env, hosts)));
+    io.stdout.write(json ? redact(planJson(runbook, hosts)) : renderPlan(runbook, io.env, hosts, redact));
     return EXIT.passed;
   } catch (error) {
     if (!(error instanceof RunbookError)) throw error;
@@ -40,6 +41,7 @@ export function renderPlan(
   runbook: Runbook,
   env: Record<string, string | undefined> = {},
   resolved?: PlannedHost[],
+  redact: (text: string) => string = (text) => text,
 ): string {
   // A declared secret stays written as a template, also when it is read as {{ env.NAME }}.
   const shown = Object.fromEntries(Object.entries(env).filter(([k]) => !runbook.secrets.includes(k)));
@@ -98,7 +100,10 @@ export function renderPlan(
     );
   section('Steps', runbook.steps);
   section('Finally (always run)', runbook.finally);
-  return `${out.join('\n')}\n`;
+  // Each entry is one line of the plan: a value's newline or escape sequence is shown as
+  // `\n`/`\u001B`, so a value can neither forge a line of the plan nor drive the terminal.
+  // Masked first, so a secret holding such a character is still found.
+  return `${out.map((line) => escapeUnsafe(redact(line))).join('\n')}\n`;
 }
 
 function describe(step: Step, scope: TemplateScope): string {

@@ -34,6 +34,8 @@ export interface GroupOptions {
   graceMs?: number;
   /** Keep processes the command started outside its group (a daemon it launched on purpose). */
   leaveRunning?: boolean;
+  /** Written to the shell's stdin, then closed; without it stdin is /dev/null. */
+  input?: string;
 }
 
 /**
@@ -52,9 +54,15 @@ export function runInProcessGroup(options: GroupOptions): Promise<GroupResult> {
       cwd: options.cwd,
       env: { ...options.env, [STEP_TOKEN_VAR]: token },
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // Typed as all pipes for stdout/stderr; stdin is null when ignored (checked below).
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] as ['pipe', 'pipe', 'pipe'],
     });
     live.add(child);
+    if (options.input !== undefined && child.stdin) {
+      // A shell that exits before reading it all closes the pipe: EPIPE is its choice, not ours.
+      child.stdin.on('error', () => {});
+      child.stdin.end(options.input);
+    }
     const out = new OutputBatch(options.onStdout);
     const err = new OutputBatch(options.onStderr);
     child.stdout.on('data', (b: Buffer) => out.push(b));

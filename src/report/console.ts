@@ -12,6 +12,7 @@ import { paint, renderSummary } from './console-summary.js';
 import { displayName, statusWord } from './describe.js';
 import { LineBuffer } from './line-buffer.js';
 import { RunReportBuilder } from './run-report.js';
+import { terminalSafeEvent } from './terminal-safe.js';
 import { consoleWriter, prefixLines } from './text-writer.js';
 
 export { shouldUseColor } from './color.js';
@@ -156,8 +157,10 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
   };
 
   return (event) => {
-    summary.add(event);
-    write(render(event));
+    // Names, reasons and messages may quote a value: never let one drive the terminal.
+    const safe = terminalSafeEvent(event);
+    summary.add(safe);
+    write(render(safe));
   };
 }
 

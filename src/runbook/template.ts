@@ -496,7 +496,7 @@ export function renderDeep<T>(
   }
   const out: Record<string, unknown> = {};
   for (const [key, child] of Object.entries(value)) {
-    out[key] = walk(child, scope, shellKeys.includes(key) && shell, key);
+    setOwn(out, key, walk(child, scope, shellKeys.includes(key) && shell, key));
   }
   return out as T;
 }
@@ -508,11 +508,16 @@ function walk(value: unknown, scope: TemplateScope, shell: ShellMode, path: stri
     if (isRenderLater(value)) return value;
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(value)) {
-      out[key] = walk(child, scope, shell, path ? `${path}.${key}` : key);
+      setOwn(out, key, walk(child, scope, shell, path ? `${path}.${key}` : key));
     }
     return out;
   }
   return value;
+}
+
+/** `target[key] = value` as an own property, also for `__proto__` (data, never a prototype). */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function renderAt(text: string, scope: TemplateScope, shell: ShellMode, path: string): string {
@@ -533,8 +538,8 @@ const FALSY = new Set(['', 'false', '0', 'no', 'off', 'null']);
  *                        quotes, '...' or "...", is dropped from each side)
  *   `!x`, `not x`        negation
  *   `x`                  false when empty, false, 0, no, off or null (any case); else true
- * The condition is rendered before it is evaluated, so a value containing `==` takes part
- * in the comparison; compare values you control.
+ * All of `rendered` counts as syntax here; the engine evaluates `when:` with
+ * `evaluateWhenTemplate` (when.ts), where a value's `==`, `!` or quotes are data.
  */
 export function evaluateWhen(rendered: string): boolean {
   const text = rendered.trim();

@@ -1,3 +1,5 @@
+import { shellAssignments, splitBySize } from '../runbook/large-values.js';
+
 /** `'…'` with embedded quotes escaped: safe for any POSIX shell. */
 export function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
@@ -46,8 +48,14 @@ export function remoteCommand(
   sudo: boolean,
 ): RemoteInvocation {
   const assign = (k: string, v: string) => `${k}=${shellQuote(v)}; export ${k}\n`;
-  // env: first, so a value variable always means the template it was made for.
-  const assignments = [...Object.entries(env), ...Object.entries(values)].map(([k, v]) => assign(k, v));
+  // env: first, so a value variable always means the template it was made for. A value too
+  // large for the environment stays a variable of this shell only (see large-values.ts).
+  const { small, large } = splitBySize(values);
+  const assignments = [
+    ...[...Object.entries(env), ...Object.entries(small)].map(([k, v]) => assign(k, v)),
+    ...Object.keys(large).map((k) => `unset ${k}\n`),
+    shellAssignments(large),
+  ];
   const script = Buffer.from(`unset __drillbook_n __drillbook_p\n${assignments.join('')}${run}${END_MARK}`);
   const input = Buffer.concat([Buffer.from(`${script.length}\n`), script]);
   return { command: sudo ? SUDO_COMMAND : COMMAND, input };

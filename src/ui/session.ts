@@ -1,5 +1,7 @@
 import type { EventListener, RunEndEvent } from '../engine/events.js';
 import type { Gate } from '../engine/gate.js';
+import { terminalSafe, terminalSafeEvent } from '../report/terminal-safe.js';
+import { terminalSafeGate } from './safe-gate.js';
 import { RunStore } from './state/run-store.js';
 import { TuiGate } from './tui-gate.js';
 
@@ -32,7 +34,7 @@ export class TuiSession {
   readonly gate: TuiGate;
 
   constructor(private readonly options: SessionOptions) {
-    this.store = new RunStore(options.title, options.flushMs);
+    this.store = new RunStore(terminalSafe(options.title), options.flushMs);
     this.gate = new TuiGate();
   }
 
@@ -66,8 +68,9 @@ export class TuiSession {
     const unsubscribe = this.gate.subscribe(() => this.store.flush());
     try {
       const end = await this.options.start(
-        this.gate,
-        this.store.push,
+        terminalSafeGate(this.gate),
+        // Names, reasons and messages may quote a value: never let one drive the terminal.
+        (event) => this.store.push(terminalSafeEvent(event)),
         this.controller.signal,
         this.force.signal,
       );

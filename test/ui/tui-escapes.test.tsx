@@ -1,0 +1,66 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runDrill } from '../../src/engine/runner.js';
+import { loadRunbook } from '../../src/runbook/load.js';
+import { App } from '../../src/ui/App.js';
+import { TuiSession } from '../../src/ui/session.js';
+import { type Rendered, render } from '../support/render.js';
+
+/** Clears the screen, sets the window title, reverses what follows. */
+const HOSTILE = '\u001b[2J\u001b]0;pwned\u0007\u202Eevil';
+/** What is left of it once the test strips ANSI styling from frames: the bidi override. */
+const RAW = /[\u0007\u202A-\u202E]/;
+
+const runbookYaml = `drillbook: 1
+name: tui-escapes
+title: "Title \\e[2J\\u202E"
+steps:
+  - id: gated
+    name: "Gated \\e]0;x\\a\\u202E"
+    confirm: "Go {{ vars.v }}?"
+    run: "true"
+  - id: fails
+    name: Fails
+    http: { url: "http://127.0.0.1:9/{{ vars.v }}", timeout: 2s }
+    continue_on_error: true
+`;
+
+let dir: string | undefined;
+let ui: Rendered | undefined;
+afterEach(async () => {
+  ui?.unmount();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('TUI and terminal escapes', () => {
+  it('shows escapes in titles, names, gate messages and reasons visibly, never raw', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'drillbook-tui-'));
+    const file = join(dir, 'drill.yaml');
+    await writeFile(file, runbookYaml);
+    const runbook = await loadRunbook(file, { vars: { v: HOSTILE }, env: {} });
+    const session = new TuiSession({
+      title: runbook.title,
+      start: (gate, onEvent, signal, forceSignal) =>
+        runDrill({
+          runbook,
+          gate,
+          signal,
+          forceSignal,
+          onEvent,
+          rollback: 'on-failure',
+          acceptNewHostKeys: false,
+        }),
+      finish: async () => [],
+    });
+    ui = render(<App session={session} />);
+    const done = session.run();
+    const gate = await ui.waitForFrame('Go \\u001B[2J', 15_000);
+    await ui.press('a');
+    await done;
+    const last = await ui.waitForFrame('Drill passed');
+    for (const frame of [gate, last]) expect(frame).not.toMatch(RAW);
+    expect(last).toContain('\\u202E');
+  }, 30_000);
+});
