@@ -529,33 +529,3 @@ function renderAt(text: string, scope: TemplateScope, shell: ShellMode, path: st
     throw error;
   }
 }
-
-const FALSY = new Set(['', 'false', '0', 'no', 'off', 'null']);
-
-/**
- * Evaluates a rendered `when:` condition. The whole language:
- *   `a == b`, `a != b`   string comparison of the trimmed sides (one pair of surrounding
- *                        quotes, '...' or "...", is dropped from each side)
- *   `!x`, `not x`        negation
- *   `x`                  false when empty, false, 0, no, off or null (any case); else true
- * All of `rendered` counts as syntax here; the engine evaluates `when:` with
- * `evaluateWhenTemplate` (when.ts), where a value's `==`, `!` or quotes are data.
- */
-export function evaluateWhen(rendered: string): boolean {
-  const text = rendered.trim();
-  const op = /==|!=/.exec(text);
-  if (op) {
-    const left = unquote(text.slice(0, op.index));
-    const right = unquote(text.slice(op.index + 2));
-    return op[0] === '==' ? left === right : left !== right;
-  }
-  const negated = /^(?:!|not\s+)(.*)$/is.exec(text);
-  if (negated) return !evaluateWhen(negated[1] ?? '');
-  return !FALSY.has(unquote(text).toLowerCase());
-}
-
-function unquote(side: string): string {
-  const s = side.trim();
-  const m = /^'(.*)'$|^"(.*)"$/s.exec(s);
-  return m ? (m[1] ?? m[2] ?? '') : s;
-}

@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are shell text, not JS templates
+
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ShellValues } from '../../src/runbook/shell-values.js';
 import {
   checkRefs,
-  evaluateWhen,
   type KnownNames,
   parseTemplate,
   renderDeep,
@@ -17,6 +17,7 @@ import {
   TemplateError,
   type TemplateScope,
 } from '../../src/runbook/template.js';
+import { evaluateWhenTemplate } from '../../src/runbook/when.js';
 
 function parseError(text: string): TemplateError {
   try {
@@ -420,7 +421,8 @@ describe('renderDeep', () => {
   });
 });
 
-describe('evaluateWhen', () => {
+describe('when: conditions (evaluateWhenTemplate)', () => {
+  const evaluateWhen = (text: string) => evaluateWhenTemplate(text, scope);
   it('treats empty, false, 0, no, off and null as false in any case', () => {
     for (const v of ['', '  ', 'false', 'FALSE', '0', 'no', 'No', 'off', 'null', "''", '""']) {
       expect(evaluateWhen(v), JSON.stringify(v)).toBe(false);
@@ -449,6 +451,6 @@ describe('evaluateWhen', () => {
 
   it('works on a rendered template', () => {
     const when = "{{ steps.find-live.output }} == 'green'";
-    expect(evaluateWhen(renderTemplate(when, scope, { shell: false }))).toBe(true);
+    expect(evaluateWhenTemplate(when, scope)).toBe(true);
   });
 });
