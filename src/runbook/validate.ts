@@ -362,8 +362,8 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
 }
 
 /**
- * The engine decides `confirm`, `when` and `undo` for each action step; a parallel group has
- * none of its own. Accepting them would run the members without the gate or the condition,
+ * The engine decides `confirm`, `when` and `undo` (and timeout, retries, output) for each
+ * action step; a parallel group has none of its own. Accepting them would run the members without the gate or the condition,
  * and leave rollback without the undo, so they are refused where they are written.
  */
 const GROUP_KEYS: Array<[key: string, why: string, hint: string]> = [
@@ -377,6 +377,16 @@ const GROUP_KEYS: Array<[key: string, why: string, hint: string]> = [
     'undo',
     'rollback undoes each member that acted, with its own undo',
     'put `undo` on the members that need one',
+  ], // The group only waits for its members: each runs with its own timeout and retries, and
+  // has an output of its own. Accepted here they would silently do nothing.
+  ['timeout', 'each member runs with its own timeout', 'put `timeout` on each member'],
+  ['retries', 'each member retries on its own', 'put `retries` on the members to retry'],
+  ['retry_delay', 'each member retries on its own', 'put `retry_delay` on the members that retry'],
+  ['save', 'a group has no output of its own to save', 'put `save` on the member whose output you need'],
+  [
+    'leave_running',
+    'each member runs its own processes',
+    'put `leave_running` on the member that starts the daemon',
   ],
 ];
 
