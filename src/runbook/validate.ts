@@ -148,7 +148,7 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
   };
 
   // Step ids are unique across every list; templates may only name steps that run earlier.
-  const ids = new Map<string, string>();
+  const ids = new Map<string, { id: string; path: string }>();
   const earlierSteps = new Set<string>();
   const allSteps = collectIds(raw);
   const knownVars = new Set(Object.keys(vars));
@@ -231,18 +231,22 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
     const name = (s['name'] as string | undefined) ?? (s['id'] as string | undefined);
     const id =
       (s['id'] as string | undefined) ?? (name ? slug(name) : `${type ?? 'parallel'}-${fallbackIndex + 1}`);
-    const previous = ids.get(id);
+    // Ids that differ only in case are one id to a person typing `--approve` or a link to a
+    // heading anchor (GitHub lowercases them), so they count as duplicates.
+    const previous = ids.get(id.toLowerCase());
     if (previous !== undefined) {
-      const first = positionOf(doc, previous);
+      const first = positionOf(doc, previous.path);
       report(
         s['id'] ? childPath(path, 'id') : path,
-        `duplicate step id "${id}"`,
+        previous.id === id
+          ? `duplicate step id "${id}"`
+          : `duplicate step id "${id}": it differs from "${previous.id}" only in case`,
         s['id']
           ? `first used at line ${first.line}; ids must be unique`
           : `first used at line ${first.line}; ids must be unique: give one of the steps an id of its own, e.g. ${doc.format === 'markdown' ? '```sh {id=...}' : '`id: ...`'}`,
       );
     }
-    ids.set(id, path);
+    ids.set(id.toLowerCase(), { id, path });
 
     const base = {
       id,
