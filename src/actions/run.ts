@@ -7,6 +7,12 @@ export interface RunConfig {
   command: string;
   env: Record<string, string>;
   cwd?: string;
+  /**
+   * `bash` runs the command with bash instead of `/bin/sh` (dash on Debian): a ```bash block
+   * means bash, and under dash `[[ $x != ok ]]` is "command not found", a false condition
+   * that would let a check on a broken system pass.
+   */
+  shell?: 'bash';
 }
 
 /** `run:` a local command through `/bin/sh -c`, in its own process group. */
@@ -23,6 +29,7 @@ export const runAction: ActionDefinition<RunConfig> = {
           command: { type: 'string', minLength: 1 },
           env: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
           cwd: { type: 'string' },
+          shell: { enum: ['sh', 'bash'] },
         },
       },
     ],
@@ -30,11 +37,14 @@ export const runAction: ActionDefinition<RunConfig> = {
   shellKeys: ['command'],
   parse(raw) {
     if (typeof raw === 'string') return { command: raw, env: {} };
-    const r = raw as { command: string; env?: Record<string, unknown>; cwd?: string };
+    const r = raw as { command: string; env?: Record<string, unknown>; cwd?: string; shell?: 'sh' | 'bash' };
     const env = Object.fromEntries(Object.entries(r.env ?? {}).map(([k, v]) => [k, String(v)]));
-    return r.cwd === undefined ? { command: r.command, env } : { command: r.command, env, cwd: r.cwd };
+    const config: RunConfig = { command: r.command, env };
+    if (r.cwd !== undefined) config.cwd = r.cwd;
+    if (r.shell === 'bash') config.shell = 'bash';
+    return config;
   },
-  summary: (c) => `sh: ${firstLine(c.command)}`,
+  summary: (c) => `${c.shell ?? 'sh'}: ${firstLine(c.command)}`,
   async run(config, ctx) {
     const result = await runInProcessGroup({
       command: config.command,
@@ -45,6 +55,7 @@ export const runAction: ActionDefinition<RunConfig> = {
       onStdout: (t) => ctx.output('stdout', t),
       onStderr: (t) => ctx.output('stderr', t),
       ...(ctx.leaveRunning ? { leaveRunning: true } : {}),
+      ...(config.shell ? { shell: config.shell } : {}),
     });
     if (result.leftovers.length > 0)
       ctx.output('info', describeLeftovers(result.leftovers, !ctx.leaveRunning));
