@@ -302,7 +302,6 @@ describe('parseMarkdown: shell blocks', () => {
         '```yaml',
         'run: no',
         '```',
-        '    indented code',
         '```sh',
         'yes',
         '```',
