@@ -1,6 +1,7 @@
 import { formatDuration } from '../runbook/duration.js';
 import type { ActionStep, ParallelStep, Runbook, Step } from '../runbook/model.js';
-import { evaluateWhen, parseTemplate, renderTemplate, type TemplateScope } from '../runbook/template.js';
+import { parseTemplate, renderTemplate, type TemplateScope } from '../runbook/template.js';
+import { evaluateWhenTemplate } from '../runbook/when.js';
 import { displaySummary } from './display-summary.js';
 import type { RunContext } from './run-context.js';
 
@@ -44,7 +45,7 @@ export function dryRunGroupReason(step: ParallelStep): string {
 function judgeWhen(when: string, runbook: Runbook, scope: TemplateScope): string {
   if (dependsOnRun(when, runbook)) return 'decided at run time (it depends on values the run produces)';
   try {
-    return evaluateWhen(renderTemplate(when, scope, { shell: false }))
+    return evaluateWhenTemplate(when, (t) => renderTemplate(t, scope, { shell: false }))
       ? 'holds now'
       : 'does not hold now: the step would be skipped';
   } catch {

@@ -4,7 +4,8 @@ import type { ActionContext, ActionDefinition, ActionResult } from '../actions/t
 import { formatDuration } from '../runbook/duration.js';
 import type { ActionCall, ActionStep, ParallelStep, Phase, Step } from '../runbook/model.js';
 import { ShellValues } from '../runbook/shell-values.js';
-import { evaluateWhen, renderDeep, renderTemplate } from '../runbook/template.js';
+import { renderDeep, renderTemplate } from '../runbook/template.js';
+import { evaluateWhenTemplate } from '../runbook/when.js';
 import { linkedController, reasonText } from './abort.js';
 import { dryRunGroupReason, dryRunView } from './dry-run.js';
 import type { StepPart, StepStatus } from './events.js';
@@ -82,7 +83,7 @@ async function runActionStep(
   if (step.when !== undefined) {
     let holds: boolean;
     try {
-      holds = evaluateWhen(renderTemplate(step.when, ctx.scope, { shell: false }));
+      holds = evaluateWhenTemplate(step.when, (t) => renderTemplate(t, ctx.scope, { shell: false }));
     } catch (error) {
       return end('failed', `when: ${errorText(error)}`);
     }

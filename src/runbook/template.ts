@@ -449,14 +449,19 @@ function renderAt(text: string, scope: TemplateScope, shell: ShellMode, path: st
 
 const FALSY = new Set(['', 'false', '0', 'no', 'off', 'null']);
 
+/** A single value as a `when:` reads it: false when empty, false, 0, no, off or null. */
+export function isTruthyValue(value: string): boolean {
+  return !FALSY.has(value.toLowerCase());
+}
+
 /**
  * Evaluates a rendered `when:` condition. The whole language:
  *   `a == b`, `a != b`   string comparison of the trimmed sides (one pair of surrounding
  *                        quotes, '...' or "...", is dropped from each side)
  *   `!x`, `not x`        negation
  *   `x`                  false when empty, false, 0, no, off or null (any case); else true
- * The condition is rendered before it is evaluated, so a value containing `==` takes part
- * in the comparison; compare values you control.
+ * This reads already-rendered text; the engine uses `evaluateWhenTemplate` (when.ts), which
+ * finds the operator before values are filled in, so a value never takes part in it.
  */
 export function evaluateWhen(rendered: string): boolean {
   const text = rendered.trim();
