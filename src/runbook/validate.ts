@@ -276,9 +276,16 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
 
     let result: Step | undefined;
     if (isParallel) {
+      const hidden: Visible = { steps: [], vars: [] };
       const members = (s['parallel'] as Raw[])
-        .map((m, i) => buildStep(m, childPath(childPath(path, 'parallel'), i), i))
+        .map((m, i) => buildMember(m, childPath(childPath(path, 'parallel'), i), i, hidden))
         .filter((m): m is Step => m !== undefined);
+      // Only after the whole group do its members' outputs and saved vars exist.
+      // Logged in `added` too, so an enclosing group hides them from its own members.
+      for (const name of hidden.steps) earlierSteps.add(name);
+      for (const name of hidden.vars) knownVars.add(name);
+      added.steps.push(...hidden.steps);
+      added.vars.push(...hidden.vars);
       result = {
         ...step,
         kind: 'parallel',
@@ -290,13 +297,34 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
       if (action) result = { ...step, kind: 'action', action };
     }
     // Later steps may use this step's output and saved var.
+    if (!earlierSteps.has(id)) added.steps.push(id);
     earlierSteps.add(id);
     if (typeof s['save'] === 'string') {
       step.save = s['save'];
+      if (!knownVars.has(s['save'])) added.vars.push(s['save']);
       knownVars.add(s['save']);
       if (result) result.save = s['save'];
     }
     return result;
+  };
+
+  // Members of a parallel group run side by side: a sibling's output or saved var may not
+  // exist yet when a member starts (validate used to pass a runbook that fails at run time,
+  // or reads an empty value, depending on timing). Each member's additions are hidden from
+  // its siblings until the group ends. `added` logs what buildStep made visible, in order.
+  const added: Visible = { steps: [], vars: [] };
+  const buildMember = (m: Raw, path: string, index: number, hidden: Visible): Step | undefined => {
+    const from = { steps: added.steps.length, vars: added.vars.length };
+    const member = buildStep(m, path, index);
+    for (const name of added.steps.splice(from.steps)) {
+      earlierSteps.delete(name);
+      hidden.steps.push(name);
+    }
+    for (const name of added.vars.splice(from.vars)) {
+      knownVars.delete(name);
+      hidden.vars.push(name);
+    }
+    return member;
   };
 
   const buildConfirm = (c: unknown, path: string): ConfirmSpec => {
@@ -402,6 +430,12 @@ function refuseGroupKeys(
   for (const [key, why, hint] of GROUP_KEYS)
     if (s[key] !== undefined)
       report(childPath(path, key), `\`${key}\` cannot go on a parallel group: ${why}`, hint);
+}
+
+/** Step ids and saved var names a template may refer to. */
+interface Visible {
+  steps: string[];
+  vars: string[];
 }
 
 /** Every explicit step id, so a template naming a later step gets a precise message. */
