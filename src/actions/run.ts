@@ -9,6 +9,12 @@ export interface RunConfig {
   command: string;
   env: Record<string, string>;
   cwd?: string;
+  /**
+   * `bash` runs the command with bash instead of `/bin/sh` (dash on Debian): a ```bash block
+   * means bash, and under dash `[[ $x != ok ]]` is "command not found", a false condition
+   * that would let a check on a broken system pass.
+   */
+  shell?: 'bash';
 }
 
 /** `run:` a local command through `/bin/sh -c`, in its own process group. */
@@ -25,6 +31,7 @@ export const runAction: ActionDefinition<RunConfig> = {
           command: { type: 'string', minLength: 1 },
           env: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
           cwd: { type: 'string' },
+          shell: { enum: ['sh', 'bash'] },
         },
       },
     ],
@@ -32,7 +39,7 @@ export const runAction: ActionDefinition<RunConfig> = {
   shellKeys: ['command'],
   parse(raw) {
     if (typeof raw === 'string') return { command: raw, env: {} };
-    const r = raw as { command: string; env?: Record<string, unknown>; cwd?: string };
+    const r = raw as { command: string; env?: Record<string, unknown>; cwd?: string; shell?: 'sh' | 'bash' };
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(r.env ?? {})) {
       // As ssh: does: `A=B: x` would set A, not a variable called "A=B".
@@ -40,9 +47,12 @@ export const runAction: ActionDefinition<RunConfig> = {
         throw new ConfigProblem(`env.${k}`, `'${k}' is not a valid environment variable name`);
       env[k] = String(v);
     }
-    return r.cwd === undefined ? { command: r.command, env } : { command: r.command, env, cwd: r.cwd };
+    const config: RunConfig = { command: r.command, env };
+    if (r.cwd !== undefined) config.cwd = r.cwd;
+    if (r.shell === 'bash') config.shell = 'bash';
+    return config;
   },
-  summary: (c) => `sh: ${firstLine(c.command)}`,
+  summary: (c) => `${c.shell ?? 'sh'}: ${firstLine(c.command)}`,
   async run(config, ctx) {
     // The values of the command's templates: the text only refers to them by name. Most go
     // in the environment; one too large for it arrives on stdin as an unexported variable.
@@ -62,6 +72,7 @@ export const runAction: ActionDefinition<RunConfig> = {
         onStdout: (t) => ctx.output('stdout', t),
         onStderr: (t) => ctx.output('stderr', t),
         ...(ctx.leaveRunning ? { leaveRunning: true } : {}),
+        ...(config.shell ? { shell: config.shell } : {}),
       });
     } catch (error) {
       const reason = tooLargeToStart(error, command, env);

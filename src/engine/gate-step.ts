@@ -2,6 +2,7 @@ import { formatDuration } from '../runbook/duration.js';
 import type { ActionStep } from '../runbook/model.js';
 import { renderTemplate } from '../runbook/template.js';
 import { linkedController, reasonText } from './abort.js';
+import type { DecidedBy } from './events.js';
 import type { ConfirmDecision } from './gate.js';
 import type { RunContext } from './run-context.js';
 import type { DrillControl, StepPlacement } from './step-runner.js';
@@ -9,6 +10,8 @@ import type { DrillControl, StepPlacement } from './step-runner.js';
 export interface GateOutcome {
   outcome: 'approved' | 'skipped' | 'refused' | 'aborted';
   note: string;
+  /** Who decided: `policy` is headless drillbook refusing for want of an approval. */
+  by: DecidedBy;
 }
 
 /**
@@ -89,5 +92,5 @@ export async function runGate(
     note: ctx.redact(decision.note),
   });
   if (decision.decision === 'abort') drill.abort(decision.by === 'timeout' ? 'gate timed out' : 'user');
-  return { outcome: recorded[decision.decision], note: decision.note };
+  return { outcome: recorded[decision.decision], note: decision.note, by: decision.by };
 }

@@ -36,10 +36,12 @@ export interface GroupOptions {
   leaveRunning?: boolean;
   /** Written to the shell's stdin, then closed; without it stdin is /dev/null. */
   input?: string;
+  /** `bash` for a ```bash block: `[[ ]]`, arrays and pipefail mean something else to `sh`. */
+  shell?: 'bash';
 }
 
 /**
- * Runs `/bin/sh -c command` as the leader of its own process group, so a timeout or abort
+ * Runs `/bin/sh -c command` (or `bash -c`) as the leader of its own process group, so a timeout or abort
  * can kill the whole tree (`kill(-pgid)`), grandchildren included.
  */
 export function runInProcessGroup(options: GroupOptions): Promise<GroupResult> {
@@ -50,7 +52,7 @@ export function runInProcessGroup(options: GroupOptions): Promise<GroupResult> {
       return;
     }
     const token = newStepToken();
-    const child = spawn('/bin/sh', ['-c', options.command], {
+    const child = spawn(options.shell ?? '/bin/sh', ['-c', options.command], {
       cwd: options.cwd,
       env: { ...options.env, [STEP_TOKEN_VAR]: token },
       detached: true,

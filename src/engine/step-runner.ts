@@ -101,6 +101,17 @@ async function runActionStep(
         continueOnError: false,
         acted: [],
       });
+    if (gate.outcome === 'refused' && gate.by === 'policy')
+      // continue_on_error tolerates the action failing; headless, a gate nobody approved
+      // is a pipeline missing its --approve, and the step never ran: not a pass of any colour.
+      // (A person who refuses at the TUI chose to go on without it; that stays tolerated.)
+      return endStep(ctx, at, started, {
+        status: 'failed',
+        reason: gate.note,
+        attempts,
+        continueOnError: false,
+        acted: [],
+      });
     if (gate.outcome !== 'approved') return end(gate.outcome === 'refused' ? 'failed' : 'skipped', gate.note);
   }
 

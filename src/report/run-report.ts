@@ -26,6 +26,11 @@ interface Entry {
   open: boolean;
   /** Saw a step-start: the engine reports steps it never started as a bare skipped step-end. */
   started: boolean;
+  /**
+   * Attempts the step-ends reported: a step-start says attempt 1 before its gate is asked, so
+   * a refused or skipped gate must not count as an attempt of an action that never ran.
+   */
+  endedAttempts: number;
   /** '' is the step's own output; other keys are labels (ssh hosts). */
   buffers: Map<string, BoundedText>;
 }
@@ -185,14 +190,17 @@ export class RunReportBuilder {
     step.endedAt = event.time;
     step.startedAt ??= event.time - event.durationMs;
     step.durationMs = event.durationMs;
-    step.attempts = Math.max(step.attempts, event.attempts);
+    entry.endedAttempts = Math.max(entry.endedAttempts, event.attempts);
+    step.attempts = entry.endedAttempts;
     step.tolerated = event.tolerated === true;
     if (event.reason !== undefined) step.reason = event.reason;
     else delete step.reason;
     if (event.saved) step.saved = { ...event.saved };
     if (event.group !== undefined) step.group = event.group;
     step.parts = (event.parts ?? []).map((part) => ({ ...part }));
-    step.notRun = !entry.started && event.status === 'skipped' && event.attempts === 0;
+    // A dry run walks a step without running it: as in a run, that step was not run.
+    step.notRun =
+      (!entry.started || this.start?.dryRun === true) && event.status === 'skipped' && event.attempts === 0;
     if (this.keepOutput) this.mergeJournalOutput(entry, event);
   }
 
@@ -271,7 +279,7 @@ export class RunReportBuilder {
         output: [],
       };
       if (planned?.group !== undefined) step.group = planned.group;
-      entry = { step, open: false, started: false, buffers: new Map() };
+      entry = { step, open: false, started: false, endedAttempts: 0, buffers: new Map() };
       this.entries.set(key, entry);
       this.order.push(entry);
     }

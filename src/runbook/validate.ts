@@ -147,7 +147,7 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
   };
 
   // Step ids are unique across every list; templates may only name steps that run earlier.
-  const ids = new Map<string, string>();
+  const ids = new Map<string, { id: string; path: string }>();
   const earlierSteps = new Set<string>();
   const allSteps = collectIds(raw);
   const knownVars = new Set(Object.keys(vars));
@@ -230,18 +230,22 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
     const name = (s['name'] as string | undefined) ?? (s['id'] as string | undefined);
     const id =
       (s['id'] as string | undefined) ?? (name ? slug(name) : `${type ?? 'parallel'}-${fallbackIndex + 1}`);
-    const previous = ids.get(id);
+    // Ids that differ only in case are one id to a person typing `--approve` or a link to a
+    // heading anchor (GitHub lowercases them), so they count as duplicates.
+    const previous = ids.get(id.toLowerCase());
     if (previous !== undefined) {
-      const first = positionOf(doc, previous);
+      const first = positionOf(doc, previous.path);
       report(
         s['id'] ? childPath(path, 'id') : path,
-        `duplicate step id "${id}"`,
+        previous.id === id
+          ? `duplicate step id "${id}"`
+          : `duplicate step id "${id}": it differs from "${previous.id}" only in case`,
         s['id']
           ? `first used at line ${first.line}; ids must be unique`
           : `first used at line ${first.line}; ids must be unique: give one of the steps an id of its own, e.g. ${doc.format === 'markdown' ? '```sh {id=...}' : '`id: ...`'}`,
       );
     }
-    ids.set(id, path);
+    ids.set(id.toLowerCase(), { id, path });
 
     const base = {
       id,
@@ -271,9 +275,16 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
 
     let result: Step | undefined;
     if (isParallel) {
+      const hidden: Visible = { steps: [], vars: [] };
       const members = (s['parallel'] as Raw[])
-        .map((m, i) => buildStep(m, childPath(childPath(path, 'parallel'), i), i))
+        .map((m, i) => buildMember(m, childPath(childPath(path, 'parallel'), i), i, hidden))
         .filter((m): m is Step => m !== undefined);
+      // Only after the whole group do its members' outputs and saved vars exist.
+      // Logged in `added` too, so an enclosing group hides them from its own members.
+      for (const name of hidden.steps) earlierSteps.add(name);
+      for (const name of hidden.vars) knownVars.add(name);
+      added.steps.push(...hidden.steps);
+      added.vars.push(...hidden.vars);
       result = {
         ...step,
         kind: 'parallel',
@@ -285,13 +296,34 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
       if (action) result = { ...step, kind: 'action', action };
     }
     // Later steps may use this step's output and saved var.
+    if (!earlierSteps.has(id)) added.steps.push(id);
     earlierSteps.add(id);
     if (typeof s['save'] === 'string') {
       step.save = s['save'];
+      if (!knownVars.has(s['save'])) added.vars.push(s['save']);
       knownVars.add(s['save']);
       if (result) result.save = s['save'];
     }
     return result;
+  };
+
+  // Members of a parallel group run side by side: a sibling's output or saved var may not
+  // exist yet when a member starts (validate used to pass a runbook that fails at run time,
+  // or reads an empty value, depending on timing). Each member's additions are hidden from
+  // its siblings until the group ends. `added` logs what buildStep made visible, in order.
+  const added: Visible = { steps: [], vars: [] };
+  const buildMember = (m: Raw, path: string, index: number, hidden: Visible): Step | undefined => {
+    const from = { steps: added.steps.length, vars: added.vars.length };
+    const member = buildStep(m, path, index);
+    for (const name of added.steps.splice(from.steps)) {
+      earlierSteps.delete(name);
+      hidden.steps.push(name);
+    }
+    for (const name of added.vars.splice(from.vars)) {
+      knownVars.delete(name);
+      hidden.vars.push(name);
+    }
+    return member;
   };
 
   const buildConfirm = (c: unknown, path: string): ConfirmSpec => {
@@ -361,8 +393,8 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
 }
 
 /**
- * The engine decides `confirm`, `when` and `undo` for each action step; a parallel group has
- * none of its own. Accepting them would run the members without the gate or the condition,
+ * The engine decides `confirm`, `when` and `undo` (and timeout, retries, output) for each
+ * action step; a parallel group has none of its own. Accepting them would run the members without the gate or the condition,
  * and leave rollback without the undo, so they are refused where they are written.
  */
 const GROUP_KEYS: Array<[key: string, why: string, hint: string]> = [
@@ -376,6 +408,16 @@ const GROUP_KEYS: Array<[key: string, why: string, hint: string]> = [
     'undo',
     'rollback undoes each member that acted, with its own undo',
     'put `undo` on the members that need one',
+  ], // The group only waits for its members: each runs with its own timeout and retries, and
+  // has an output of its own. Accepted here they would silently do nothing.
+  ['timeout', 'each member runs with its own timeout', 'put `timeout` on each member'],
+  ['retries', 'each member retries on its own', 'put `retries` on the members to retry'],
+  ['retry_delay', 'each member retries on its own', 'put `retry_delay` on the members that retry'],
+  ['save', 'a group has no output of its own to save', 'put `save` on the member whose output you need'],
+  [
+    'leave_running',
+    'each member runs its own processes',
+    'put `leave_running` on the member that starts the daemon',
   ],
 ];
 
@@ -387,6 +429,12 @@ function refuseGroupKeys(
   for (const [key, why, hint] of GROUP_KEYS)
     if (s[key] !== undefined)
       report(childPath(path, key), `\`${key}\` cannot go on a parallel group: ${why}`, hint);
+}
+
+/** Step ids and saved var names a template may refer to. */
+interface Visible {
+  steps: string[];
+  vars: string[];
 }
 
 /** Every explicit step id, so a template naming a later step gets a precise message. */

@@ -1,4 +1,4 @@
-import type { Blockquote, Nodes, Root } from 'mdast';
+import type { Blockquote, Definition, Nodes, Paragraph, Root } from 'mdast';
 import { didYouMean } from '../did-you-mean.js';
 import { inlineText } from './prose.js';
 import type { MarkdownSource, Problems } from './source.js';
@@ -22,11 +22,48 @@ const LOOSE_MARKER = /^[ \t]*\[[ \t]*!?[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*\]/;
  */
 export function checkCallouts(tree: Root, src: MarkdownSource, problems: Problems): void {
   // A stack, not recursion: quotes nested thousands deep must not overflow the call stack.
-  const stack: Nodes[] = [tree];
-  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+  const stack: Array<[node: Nodes, inQuote: boolean]> = [[tree, false]];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [node, inQuote] = top;
     if (node.type === 'blockquote') checkQuote(node, src, problems);
-    if ('children' in node) for (const child of node.children) stack.push(child);
+    if (node.type === 'definition') checkDefinition(node, src, problems);
+    if (node.type === 'paragraph' && !inQuote) checkBareMarker(node, src, problems);
+    if ('children' in node)
+      for (const child of node.children) stack.push([child, inQuote || node.type === 'blockquote']);
   }
+}
+
+/**
+ * `> [!CONFIRM]: go?` (a colon after the marker) is, to Markdown, a link reference
+ * definition: it renders as nothing at all, on GitHub too, and the quote holds no callout.
+ * The gate its author meant would silently be gone, so any `[!WORD]:` definition is refused.
+ */
+function checkDefinition(node: Definition, src: MarkdownSource, problems: Problems): void {
+  const word = /^!\s*([A-Za-z][A-Za-z0-9_-]*)\s*$/.exec(node.label ?? '')?.[1];
+  if (word === undefined) return;
+  const line = node.position?.start.line ?? 1;
+  const text = src.line(line);
+  problems.add(
+    src.pos(line, Math.max(text.indexOf('['), 0) + 1),
+    `\`[!${word}]:\` is read as a link definition, not a callout: the colon makes it invisible on GitHub${isConfirmLike(word) ? ' and it would not stop the step' : ''}`,
+    `drop the colon and put the marker alone on its line: \`> [!${closest(word) ?? word.toUpperCase()}]\`, then the ${isConfirmLike(word) ? 'question' : 'text'} on the next \`>\` line`,
+  );
+}
+
+/**
+ * `[!CONFIRM]` outside a quote (the `>` forgotten) is plain text on GitHub and to drillbook:
+ * the step would run without the gate its author wrote, so it is refused.
+ */
+function checkBareMarker(node: Paragraph, src: MarkdownSource, problems: Problems): void {
+  const first = inlineText(node.children, true).split('\n')[0] ?? '';
+  const word = (MARKER.exec(first) ?? LOOSE_MARKER.exec(first))?.[1];
+  if (word === undefined || !isConfirmLike(word)) return;
+  const line = node.position?.start.line ?? 1;
+  problems.add(
+    src.pos(line, node.position?.start.column ?? 1),
+    `this \`[!${word}]\` is not in a quote, so it is not a callout and would not stop the step`,
+    'start the line with `> `: `> [!CONFIRM]`, then the question on the next `>` line',
+  );
 }
 
 /**

@@ -3,7 +3,7 @@ import type { SourcePos } from '../errors.js';
 import { blocksText } from './prose.js';
 import type { MarkdownSource } from './source.js';
 
-const MARKER = /^\s*\[!confirm\]\s*/i;
+const MARKER = /^\s*\[!confirm\]:?\s*/i;
 const OPTION = /^(type|timeout|on[ _-]?timeout)\s*:\s*(.*)$/i;
 
 export interface Callout {

@@ -47,6 +47,7 @@ export function addShellBlock(draft: Draft, code: Code, src: MarkdownSource, pro
     const { key, config, parts } = shellAction(
       prompts.command,
       attrs.filter((a) => ACTION_ATTRS.has(a.key)),
+      (code.lang ?? '').toLowerCase() === 'bash',
     );
     const body = src.pos(start.line + 1, start.column);
     if (undo && undo.value !== false) {
@@ -81,6 +82,7 @@ export function addShellBlock(draft: Draft, code: Code, src: MarkdownSource, pro
 function shellAction(
   command: string,
   parts: Attribute[],
+  bash: boolean,
 ): { key: 'run' | 'ssh'; config: unknown; parts: Attribute[] } {
   const options: Record<string, unknown> = {};
   for (const a of parts) options[a.key] = a.key === 'env' ? readEnv(a) : a.value;
@@ -91,6 +93,8 @@ function shellAction(
     const target = names ? (names.length === 1 ? names[0] : names) : host;
     return { key: 'ssh', config: { host: target, run: command, ...rest }, parts };
   }
+  // A ```bash block runs with bash, as Runme runs it: `/bin/sh` may be dash.
+  if (bash) rest['shell'] = 'bash';
   if (Object.keys(rest).length === 0) return { key: 'run', config: command, parts };
   return { key: 'run', config: { command, ...rest }, parts };
 }

@@ -61,6 +61,9 @@ export function readBody(
   for (const node of nodes) {
     if (refused.has(node)) {
       runnable++;
+    } else if (node.type === 'code' && draft.noun === 'step' && isIndentedCode(node, src)) {
+      runnable++;
+      refuseIndentedCode(node, src, problems);
     } else if (node.type === 'code') {
       const kind = blockKind(node);
       if (kind !== 'doc') runnable++;
@@ -75,6 +78,25 @@ export function readBody(
     }
   }
   return { prose, runnable };
+}
+
+/** A code block made by indenting four spaces: no fence, so no language and no attributes. */
+function isIndentedCode(code: Code, src: MarkdownSource): boolean {
+  const start = code.position!.start;
+  return !/^[ \t]*(```|~~~)/.test(src.line(start.line).slice(start.column - 1));
+}
+
+/**
+ * An indented block looks like a command on GitHub, but it has no language to say it runs.
+ * Running it would guess; ignoring it would let a reader believe it ran. It is refused.
+ */
+function refuseIndentedCode(code: Code, src: MarkdownSource, problems: Problems): void {
+  const start = code.position!.start;
+  problems.add(
+    src.pos(start.line, start.column),
+    'this indented code block never runs: only a ```sh fence (or ```yaml drillbook) at the top level of a step runs',
+    'fence it as ```sh to run it, or as ```console / ```text to show it',
+  );
 }
 
 function shellOrStray(draft: Draft, code: Code, src: MarkdownSource, problems: Problems): void {
