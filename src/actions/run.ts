@@ -31,7 +31,11 @@ export const runAction: ActionDefinition<RunConfig> = {
           command: { type: 'string', minLength: 1 },
           env: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
           cwd: { type: 'string' },
-          shell: { enum: ['sh', 'bash'] },
+          shell: {
+            enum: ['sh', 'bash'],
+            description:
+              'The shell that runs the command: sh (/bin/sh, the default) or bash (what a ```bash block means)',
+          },
         },
       },
     ],
