@@ -12,7 +12,9 @@ export function GatePrompt({ prompt, view }: { prompt: Prompt; view: ViewState }
           ✘ {r.stepName} failed after {r.attempts} attempt{r.attempts === 1 ? '' : 's'}
         </Text>
         <Text wrap="truncate-end">{r.reason}</Text>
-        <Text dimColor>r retry · c/Enter continue (the step stays failed) · q abort · ? help</Text>
+        <Text dimColor wrap="truncate-end">
+          r retry · c accept the failure: roll back and run finally · i ignore and go on · q abort · ? help
+        </Text>
       </Box>
     );
   }

@@ -133,7 +133,13 @@ describe('TUI frames and keys', () => {
     const { ui, done } = mount(run);
     const failed = await ui.waitForFrame('Deploy to blue failed after 1 attempt');
     expect(failed).toContain('command exited with status 1');
-    expect(failed).toContain('r retry · c/Enter continue');
+    expect(failed).toContain(
+      'r retry · c accept the failure: roll back and run finally · i ignore and go on',
+    );
+    // While the person decides, the step is already failed: ✘, clock stopped, counted.
+    expect(failed).toMatch(/✘ Deploy to blue/);
+    expect(failed).toMatch(/✘ 1 failed/);
+    expect(failed).not.toMatch(/▶ Deploy to blue/);
     expect(failed).toContain('restarting gunicorn');
     await ui.press('r');
     await done;
@@ -153,10 +159,12 @@ describe('TUI frames and keys', () => {
     expect(run.decisions).toEqual([]);
   });
 
-  it('c continues after a failure: the step stays failed and the drill fails with exit 1', async () => {
+  it('c accepts the failure: the step stays failed, later steps never run, exit 1; Enter decides nothing', async () => {
     const run = fakeEngine([{ id: 'deploy-blue', failures: Number.POSITIVE_INFINITY }, { id: 'next' }]);
     const { ui, done } = mount(run);
     await ui.waitForFrame('r retry');
+    await ui.press(keys.enter);
+    expect(run.decisions).toEqual([]);
     await ui.press('c');
     const end = await done;
     expect(run.decisions).toEqual([{ decision: 'fail', by: 'person', note: 'failure accepted in the TUI' }]);

@@ -140,6 +140,14 @@ export function applyEvents(state: RunState, events: readonly RunStateEvent[]): 
         };
         if (event.kind === 'confirm')
           update(next, event.stepId, undefined, undefined, (s) => ({ ...s, status: 'waiting' }));
+        // The step has failed while the person decides: ✘, its clock stopped, counted as failed.
+        else
+          update(next, event.stepId, undefined, undefined, (s) => ({
+            ...s,
+            status: 'failed',
+            reason: event.message,
+            ...(s.startedAt === undefined ? {} : { durationMs: Math.max(0, event.time - s.startedAt) }),
+          }));
         break;
       case 'gate-decision':
         if (next.gate?.stepId === event.stepId) next.gate = undefined;
@@ -154,7 +162,8 @@ export function applyEvents(state: RunState, events: readonly RunStateEvent[]): 
           stream: 'info',
           text: `retrying in ${Math.round(event.delayMs / 100) / 10}s: ${event.reason}\n`,
         });
-        update(next, event.stepId, undefined, undefined, (s) => ({
+        // The clock a failure stopped runs again: the step is live.
+        update(next, event.stepId, undefined, undefined, ({ durationMs: _d, ...s }) => ({
           ...s,
           status: 'retrying',
           reason: event.reason,

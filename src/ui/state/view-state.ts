@@ -42,6 +42,13 @@ export interface KeyResult {
 
 const by = 'person' as const;
 
+/** The keys of the after-failure question, each with what the engine records. */
+const failureKeys: Record<string, Omit<FailureDecision, 'by'> | undefined> = {
+  r: { decision: 'retry', note: 'retry chosen in the TUI' },
+  c: { decision: 'fail', note: 'failure accepted in the TUI' },
+  i: { decision: 'ignore', note: 'failure ignored in the TUI (as continue_on_error)' },
+};
+
 /**
  * Maps one key press to a new view state and the decisions it makes. Pure, so every key
  * binding is tested without a terminal; the input hook only performs the effects.
@@ -97,20 +104,9 @@ export function handleKey(
     }
   }
   if (prompt?.kind === 'failed') {
-    if (input === 'r') {
-      return {
-        view,
-        effects: [{ type: 'failed', decision: { decision: 'retry', by, note: 'retry chosen in the TUI' } }],
-      };
-    }
-    if (input === 'c' || key.return) {
-      return {
-        view,
-        effects: [
-          { type: 'failed', decision: { decision: 'fail', by, note: 'failure accepted in the TUI' } },
-        ],
-      };
-    }
+    // No Enter here: after a failure every choice has a different outcome, so each has its own key.
+    const decision = failureKeys[input];
+    if (decision) return { view, effects: [{ type: 'failed', decision: { ...decision, by } }] };
   }
   if (input === 'j' || key.downArrow) return { view: select(view, run, +1), effects: [] };
   if (input === 'k' || key.upArrow) return { view: select(view, run, -1), effects: [] };
