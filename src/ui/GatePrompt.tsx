@@ -1,14 +1,16 @@
 import { Box, Text } from 'ink';
 import type { ViewState } from './state/view-state.js';
 import type { Prompt } from './tui-gate.js';
+import { usePalette } from './use-palette.js';
 
 /** The question the engine is waiting on, with exactly what approving will do. */
 export function GatePrompt({ prompt, view }: { prompt: Prompt; view: ViewState }) {
+  const palette = usePalette();
   if (prompt.kind === 'failed') {
     const r = prompt.request;
     return (
-      <Box flexDirection="column" borderStyle="round" borderColor="red" paddingX={1}>
-        <Text bold color="red" wrap="truncate-end">
+      <Box flexDirection="column" borderStyle="round" borderColor={palette.bad} paddingX={1}>
+        <Text bold color={palette.bad} wrap="truncate-end">
           ✘ {r.stepName} failed after {r.attempts} attempt{r.attempts === 1 ? '' : 's'}
         </Text>
         <Text wrap="truncate-end">{r.reason}</Text>
@@ -20,8 +22,8 @@ export function GatePrompt({ prompt, view }: { prompt: Prompt; view: ViewState }
   }
   const r = prompt.request;
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
-      <Text bold color="yellow" wrap="truncate-end">
+    <Box flexDirection="column" borderStyle="round" borderColor={palette.warn} paddingX={1}>
+      <Text bold color={palette.warn} wrap="truncate-end">
         ? {r.stepName}
       </Text>
       <Text wrap="truncate-end">{r.message}</Text>
@@ -43,6 +45,7 @@ export function GatePrompt({ prompt, view }: { prompt: Prompt; view: ViewState }
 }
 
 function PhraseInput({ phrase, view }: { phrase: string; view: ViewState }) {
+  const palette = usePalette();
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
@@ -53,7 +56,7 @@ function PhraseInput({ phrase, view }: { phrase: string; view: ViewState }) {
         {view.phrase}
         {view.phraseKeys ? '' : <Text inverse> </Text>}
       </Text>
-      {view.phraseError ? <Text color="red">{view.phraseError}</Text> : null}
+      {view.phraseError ? <Text color={palette.bad}>{view.phraseError}</Text> : null}
       <Text dimColor>
         {view.phraseKeys
           ? 's skip · q abort · ? help · a/Enter/Esc back to typing'

@@ -121,13 +121,37 @@ describe('run-state reducer', () => {
     expect(countSteps(s)).toMatchObject({ failed: 1, remaining: 2 });
   });
 
-  it('appends steps the plan did not list (undo) and marks resumed steps passed', () => {
+  it('lists undo rows (not in the plan) before finally, in the order they run; resumed steps passed', () => {
     const s = applyEvents(initialRunState('x'), [
       { ...runStart, resumed: { from: 'old', passed: ['deploy'] } } as EngineEvent,
-      { ...start('undo-deploy'), phase: 'undo' } as EngineEvent,
+      { ...start('undo-blackhole'), name: 'Undo: Blackhole blue', phase: 'undo' } as EngineEvent,
+      { ...start('undo-deploy'), name: 'Undo: Deploy to blue', phase: 'undo' } as EngineEvent,
     ]);
     expect(s.steps[0]!.status).toBe('passed');
-    expect(s.steps.at(-1)).toMatchObject({ id: 'undo-deploy', phase: 'undo', status: 'running' });
+    expect(s.steps.map((x) => [x.id, x.phase])).toEqual([
+      ['deploy', 'main'],
+      ['blackhole', 'main'],
+      ['undo-blackhole', 'undo'],
+      ['undo-deploy', 'undo'],
+      ['restore', 'finally'],
+    ]);
+    expect(s.steps[3]).toMatchObject({ name: 'Undo: Deploy to blue', status: 'running' });
+  });
+
+  it('a failure waiting for a decision is failed at once with its clock stopped; a retry restarts it', () => {
+    let s = applyEvents(initialRunState('x'), [
+      runStart,
+      start('deploy'),
+      { type: 'gate-request', time: t + 2010, stepId: 'deploy', kind: 'failed', message: 'exit 1' },
+    ]);
+    expect(s.steps[0]).toMatchObject({ status: 'failed', durationMs: 2000, reason: 'exit 1' });
+    expect(countSteps(s).failed).toBe(1);
+    s = applyEvents(s, [
+      { type: 'step-retry', time: t + 3000, stepId: 'deploy', attempt: 2, reason: 'exit 1', delayMs: 0 },
+    ]);
+    expect(s.steps[0]!.status).toBe('retrying');
+    expect(s.steps[0]!.durationMs).toBeUndefined();
+    expect(countSteps(s).failed).toBe(0);
   });
 
   it('joins partial lines, strips escape sequences, keeps the last state of \\r progress, labels hosts', () => {

@@ -225,7 +225,11 @@ function update(
     state.steps[index] = change(state.steps[index]!);
     return;
   }
-  state.steps.push(change({ id, name: name ?? id, phase: phase ?? 'main', status: 'pending', attempt: 0 }));
+  const added = change({ id, name: name ?? id, phase: phase ?? 'main', status: 'pending', attempt: 0 });
+  // Rollback runs before finally: its rows go before the finally rows, in the order they ran.
+  const finallyAt = state.steps.findIndex((s) => s.phase === 'finally');
+  if (added.phase === 'undo' && finallyAt >= 0) state.steps.splice(finallyAt, 0, added);
+  else state.steps.push(added);
 }
 
 export interface Counts {
