@@ -13,6 +13,7 @@ import { displayName, statusWord } from './describe.js';
 import { LineBuffer } from './line-buffer.js';
 import { RunReportBuilder } from './run-report.js';
 import { consoleWriter, prefixLines } from './text-writer.js';
+import { type TimestampStyle, timestamped } from './timestamped.js';
 
 export { shouldUseColor } from './color.js';
 
@@ -25,6 +26,8 @@ export interface ConsoleReporterOptions {
   verbose?: boolean;
   /** How output lines are marked: `  │ ` under the step line (default) or `[step-id] `. */
   prefix?: 'bar' | 'step-id';
+  /** `--timestamps`: every line begins with the wall-clock time or the time since the start. */
+  timestamps?: TimestampStyle;
 }
 
 const WIDTH = 7;
@@ -44,7 +47,9 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
   /** `[i/n]` and name per step id: from the plan at first, from step-start once it runs. */
   const tags = new Map<string, { tag: string; name: string }>();
   const prefixes = new Map<string, string>();
-  const out = consoleWriter(options.out);
+  const out = consoleWriter(
+    options.timestamps === undefined ? options.out : timestamped(options.out, options.timestamps),
+  );
   const write = (text: string) => {
     if (text !== '') out.text(text);
   };
@@ -61,14 +66,16 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
     return keys.map((k) => prefixLines(prefixes.get(k) ?? '', flushed.get(k) ?? '')).join('');
   };
 
+  /** stderr lines are marked (`  ! ` instead of `  │ `, `[id] ! `), so a log shows which stream said what. */
   const prefixFor = (key: string, event: OutputEvent): string => {
     let prefix = prefixes.get(key);
     if (prefix === undefined) {
       const host = event.label ? `[${event.label}] ` : '';
+      const stderr = event.stream === 'stderr';
       prefix =
         options.prefix === 'step-id'
-          ? colors.dim(`[${event.stepId}${event.label ? ` ${event.label}` : ''}] `)
-          : `${colors.dim('  │ ')}${host}`;
+          ? `${colors.dim(`[${event.stepId}${event.label ? ` ${event.label}` : ''}] `)}${stderr ? colors.red('! ') : ''}`
+          : `${stderr ? colors.red('  ! ') : colors.dim('  │ ')}${host}`;
       prefixes.set(key, prefix);
     }
     return prefix;
@@ -133,7 +140,9 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
       case 'step-start':
         return onStart(event);
       case 'output': {
-        const key = event.label === undefined ? `${event.stepId}\0` : `${event.stepId}\0${event.label}`;
+        // Per stream too: a partial stdout line never takes in stderr text.
+        const stream = event.stream === 'stderr' ? 'stderr' : 'stdout';
+        const key = `${event.stepId}\0${stream}\0${event.label ?? ''}`;
         // Lines come back unprefixed; the writer adds the prefix (fast for byte streams).
         out.lines(prefixFor(key, event), lines.push(key, '', event.text));
         return '';

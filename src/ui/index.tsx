@@ -1,4 +1,6 @@
 import { clearOnResize } from './clear-on-resize.js';
+import { exitSummary } from './exit-summary.js';
+import { disableStyling } from './palette.js';
 import { type SessionOptions, TuiSession } from './session.js';
 import { allLines } from './state/line-buffer.js';
 import { captureStrayOutput } from './stray-output.js';
@@ -20,6 +22,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
   // user never wants it. Set before React loads (hence the dynamic import below).
   process.env['NODE_ENV'] ??= 'production';
   const { mount } = await import('./mount.js');
+  if (options.color === false) disableStyling();
   const stdin = options.stdin ?? process.stdin;
   const stdout = options.stdout ?? process.stdout;
   const session = new TuiSession(options);
@@ -49,11 +52,19 @@ export async function runTui(options: TuiOptions): Promise<number> {
     stopClearing();
     restoreOutput();
     replayMessages(session);
+    leaveSummary(session, stdout);
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
     process.off('exit', restoreTerminal);
     restoreTerminal();
   }
+}
+
+/** The verdict, step table and report paths stay in the scrollback once the TUI is gone. */
+function leaveSummary(session: TuiSession, stdout: NodeJS.WriteStream): void {
+  session.store.flush();
+  const text = exitSummary(session.store.getSnapshot());
+  if (text !== '') stdout.write(`\n${text}`);
 }
 
 /** Stray stderr lines were only glimpsed in the TUI; once it is gone they go where they belong. */
