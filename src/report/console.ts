@@ -12,6 +12,7 @@ import { paint, renderSummary } from './console-summary.js';
 import { displayName, statusWord } from './describe.js';
 import { LineBuffer } from './line-buffer.js';
 import { RunReportBuilder } from './run-report.js';
+import { describeCount, numberSteps, type StepNumbers, stepKey } from './step-numbers.js';
 import { consoleWriter, prefixLines } from './text-writer.js';
 import { type TimestampStyle, timestamped } from './timestamped.js';
 
@@ -47,6 +48,8 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
   /** `[i/n]` and name per step id: from the plan at first, from step-start once it runs. */
   const tags = new Map<string, { tag: string; name: string }>();
   const prefixes = new Map<string, string>();
+  /** The one step count (main steps; finally, steady state, undo apart), from the plan. */
+  let numbers: StepNumbers | undefined;
   const out = consoleWriter(
     options.timestamps === undefined ? options.out : timestamped(options.out, options.timestamps),
   );
@@ -89,7 +92,7 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
   const onStart = (event: StepStartEvent): string => {
     tags.set(event.stepId, {
       // Undo steps run only when the drill fails, so they have no place in the plan.
-      tag: event.index > 0 ? `[${event.index}/${event.total}]` : `[${event.phase}]`,
+      tag: `[${numbers?.tags.get(stepKey(event.phase, event.stepId)) ?? event.phase}]`,
       name: displayName({ name: event.name, phase: event.phase }),
     });
     const attempt = event.attempt > 1 ? ` (attempt ${event.attempt})` : '';
@@ -128,14 +131,15 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
   const render = (event: EngineEvent): string => {
     switch (event.type) {
       case 'run-start': {
-        event.plan.forEach((p, i) => {
-          tags.set(p.id, { tag: `[${i + 1}/${event.plan.length}]`, name: displayName(p) });
-        });
+        numbers = numberSteps(event.plan);
+        for (const p of event.plan) {
+          tags.set(p.id, { tag: `[${numbers.tags.get(stepKey(p.phase, p.id))}]`, name: displayName(p) });
+        }
         const resumed = event.resumed
           ? `, resuming ${event.resumed.from} (${event.resumed.passed.length} passed before)`
           : '';
         const title = colors.bold(`${event.runbook.title} (${event.runbook.name})`);
-        return `drillbook: ${title}: ${event.plan.length} steps, run ${event.runId}${resumed}\n`;
+        return `drillbook: ${title}: ${describeCount(numbers)}, run ${event.runId}${resumed}\n`;
       }
       case 'step-start':
         return onStart(event);
@@ -160,7 +164,7 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
       case 'stop-tripped':
         return `${colors.red('[stop]')} stop condition ${event.probeId} tripped: ${indentRest(event.reason)}\n`;
       case 'run-end':
-        return `${flushLines()}\n${renderSummary(summary.build(), colors)}`;
+        return `${flushLines()}\n${renderSummary(summary.build(), colors, numbers?.tags)}`;
     }
   };
 

@@ -30,11 +30,14 @@ export function StepList({ steps, focused, now, height }: Props) {
     shown = steps.slice(start, start + slots);
   }
   const below = steps.length - (start + shown.length);
+  // Main steps carry their number (`3/11`, as validate, plan and headless count them) in a
+  // column of one width; other rows leave it blank and say what they are by name.
+  const tagWidth = Math.max(0, ...steps.map((s) => (s.phase === 'main' ? (s.tag?.length ?? 0) : 0)));
   return (
     <Box flexDirection="column">
       {start > 0 ? <Text dimColor> ↑ {start} more</Text> : null}
       {shown.map((step) => (
-        <StepRow key={step.id} step={step} focused={step.id === focused} now={now} />
+        <StepRow key={step.id} step={step} focused={step.id === focused} now={now} tagWidth={tagWidth} />
       ))}
       {below > 0 ? <Text dimColor> ↓ {below} more</Text> : null}
     </Box>
@@ -46,8 +49,9 @@ const phaseLabel: Record<StepView['phase'], string> = {
   main: '',
   undo: '',
   finally: 'finally: ',
-  'steady-state-before': 'steady state: ',
-  'steady-state-after': 'steady state: ',
+  // Their names already say "Steady state (before): …".
+  'steady-state-before': '',
+  'steady-state-after': '',
 };
 
 export function stepDuration(step: StepView, now: number): string {
@@ -56,7 +60,17 @@ export function stepDuration(step: StepView, now: number): string {
   return live && step.startedAt !== undefined ? formatDuration(now - step.startedAt) : '';
 }
 
-function StepRow({ step, focused, now }: { step: StepView; focused: boolean; now: number }) {
+function StepRow({
+  step,
+  focused,
+  now,
+  tagWidth,
+}: {
+  step: StepView;
+  focused: boolean;
+  now: number;
+  tagWidth: number;
+}) {
   const palette = usePalette();
   const { icon, role, dim } = icons[step.status];
   const duration = stepDuration(step, now);
@@ -68,9 +82,11 @@ function StepRow({ step, focused, now }: { step: StepView; focused: boolean; now
     // (a squeezed Text wraps, making the row taller than the list's budget).
     <Box>
       <Box flexShrink={0}>
-        <Text color={focused ? palette.accent : undefined}>
-          {focused ? '›' : ' '} {indent}
-        </Text>
+        <Text color={focused ? palette.accent : undefined}>{focused ? '›' : ' '} </Text>
+        {tagWidth > 0 ? (
+          <Text dimColor>{(step.phase === 'main' ? (step.tag ?? '') : '').padStart(tagWidth)} </Text>
+        ) : null}
+        <Text>{indent}</Text>
         <Text color={role ? palette[role] : undefined} dimColor={dim === true}>
           {icon}{' '}
         </Text>

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { formatDuration } from './format.js';
-import { countSteps, type RunState } from './state/run-state.js';
+import { countSteps, describeApart, type RunState } from './state/run-state.js';
 import { verdictNotes } from './state/verdict-notes.js';
 import { usePalette } from './use-palette.js';
 
@@ -22,6 +22,7 @@ export function Summary({ run }: { run: RunState }) {
         Drill {notes?.headline ?? end.status}
         {took} · {c.passed} passed, {c.failed} failed, {c.skipped} skipped · exit {end.exitCode}
       </Text>
+      {describeApart(run) ? <Text dimColor>{describeApart(run)}</Text> : null}
       {end.reason ? <Text wrap="truncate-end">{end.reason}</Text> : null}
       {notes?.tolerated.map((s) => (
         <Text key={`t:${s.id}`} color={palette.warn} wrap="truncate-end">

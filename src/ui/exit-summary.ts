@@ -1,6 +1,6 @@
 import { formatDuration, icons } from './format.js';
 import { stepDuration } from './StepList.js';
-import { countSteps, type RunState, type StepView } from './state/run-state.js';
+import { countSteps, describeApart, type RunState, type StepView } from './state/run-state.js';
 import { verdictNotes } from './state/verdict-notes.js';
 
 /**
@@ -18,6 +18,7 @@ export function exitSummary(run: RunState): string {
   const lines = [
     `drillbook · ${run.title}`,
     `Drill ${notes?.headline ?? end.status}${took} · ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped · exit ${end.exitCode}`,
+    ...(describeApart(run) ? [describeApart(run)] : []),
     ...(end.reason ? [end.reason] : []),
     ...run.steps.map((s) => row(s, width, end.time)),
     ...(run.reportPaths && run.reportPaths.length > 0

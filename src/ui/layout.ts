@@ -49,5 +49,5 @@ export function layout({
 
 /** The end summary box: border, headline, reason, verdict notes, report lines. */
 function summaryRows(run: RunState): number {
-  return 5 + (run.reportPaths?.length ?? 0);
+  return 6 + (run.reportPaths?.length ?? 0);
 }

@@ -75,3 +75,31 @@ describe('headless --timestamps and stderr marks', () => {
     );
   });
 });
+
+describe('one step count', () => {
+  it('numbers main steps 1..N (members n.m), finally, steady state and undo apart', async () => {
+    const { numberSteps, describeCount } = await import('../../src/report/step-numbers.js');
+    const n = numberSteps([
+      { id: 'ok', phase: 'steady-state-before' },
+      { id: 'a', phase: 'main' },
+      { id: 'g', phase: 'main' },
+      { id: 'g1', phase: 'main', group: 'g' },
+      { id: 'g2', phase: 'main', group: 'g' },
+      { id: 'b', phase: 'main' },
+      { id: 'clean', phase: 'finally' },
+      { id: 'ok', phase: 'steady-state-after' },
+    ]);
+    expect([...n.tags.values()]).toEqual([
+      'before 1/1',
+      '1/3',
+      '2/3',
+      '2.1/3',
+      '2.2/3',
+      '3/3',
+      'finally 1/1',
+      'after 1/1',
+    ]);
+    expect(describeCount(n)).toBe('3 steps (+1 finally, 1 steady-state check)');
+    expect(describeCount({ main: 1, finally: 0, steadyState: 0 })).toBe('1 step');
+  });
+});

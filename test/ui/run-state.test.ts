@@ -3,6 +3,7 @@ import type { EngineEvent } from '../../src/engine/events.js';
 import { allLines } from '../../src/ui/state/line-buffer.js';
 import {
   applyEvents,
+  countApart,
   countSteps,
   initialRunState,
   OUTPUT_LINES_PER_STEP,
@@ -53,7 +54,10 @@ describe('run-state reducer', () => {
       ['blackhole', 'pending'],
       ['restore', 'pending'],
     ]);
-    expect(countSteps(s)).toEqual({ passed: 0, failed: 0, skipped: 0, remaining: 3, total: 3 });
+    // Main steps only, as validate and headless count them; finally is counted apart.
+    expect(countSteps(s)).toEqual({ passed: 0, failed: 0, skipped: 0, remaining: 2, total: 2 });
+    expect(countApart(s)).toEqual({ passed: 0, failed: 0, skipped: 0, remaining: 1, total: 1 });
+    expect(s.steps.map((x) => x.tag)).toEqual(['1/2', '2/2', 'finally 1/1']);
   });
 
   it('follows step-start, gate-request, gate-decision in the engine order', () => {
@@ -118,7 +122,7 @@ describe('run-state reducer', () => {
     expect(lines(s, 'deploy')).toEqual(['first try', 'retrying in 5s: exit 1', '── attempt 2 ──']);
     expect(s.stopReason).toBe('api-up: HTTP 503');
     expect(s.end?.exitCode).toBe(1);
-    expect(countSteps(s)).toMatchObject({ failed: 1, remaining: 2 });
+    expect(countSteps(s)).toMatchObject({ failed: 1, remaining: 1 });
   });
 
   it('lists undo rows (not in the plan) before finally, in the order they run; resumed steps passed', () => {

@@ -1,4 +1,5 @@
 import type { EngineEvent, RunEndEvent, StepStatus } from '../../engine/events.js';
+import { numberSteps, stepKey } from '../../report/step-numbers.js';
 import type { Phase } from '../../runbook/model.js';
 import { appendChunks, type Chunk, emptyBuffer, type LineBuffer } from './line-buffer.js';
 
@@ -15,6 +16,8 @@ export interface StepView {
   phase: Phase;
   group?: string;
   status: StepState;
+  /** The step's number as every view prints it: `3/11`, `2.1/11`, `finally 1/2`, `undo`. */
+  tag?: string;
   /** 0 until the step starts; then the attempt in progress or the last one. */
   attempt: number;
   startedAt?: number;
@@ -91,19 +94,22 @@ export function applyEvents(state: RunState, events: readonly RunStateEvent[]): 
   };
   for (const event of events) {
     switch (event.type) {
-      case 'run-start':
+      case 'run-start': {
         next.title = event.runbook.title || next.title;
         next.startedAt = event.time;
+        const numbers = numberSteps(event.plan);
         next.steps = event.plan.map((p) => ({
           id: p.id,
           name: p.name,
           phase: p.phase,
+          tag: numbers.tags.get(stepKey(p.phase, p.id)) ?? '',
           ...(p.group === undefined ? {} : { group: p.group }),
           status: event.resumed?.passed.includes(p.id) ? 'passed' : 'pending',
           attempt: 0,
           ...(event.resumed?.passed.includes(p.id) ? { reason: 'passed in the interrupted run' } : {}),
         }));
         break;
+      }
       case 'step-start': {
         // The same step again (retry) keeps its earlier output, with a marker line.
         if (event.attempt > 1)
@@ -226,6 +232,7 @@ function update(
     return;
   }
   const added = change({ id, name: name ?? id, phase: phase ?? 'main', status: 'pending', attempt: 0 });
+  if (added.phase === 'undo') added.tag = 'undo';
   // Rollback runs before finally: its rows go before the finally rows, in the order they ran.
   const finallyAt = state.steps.findIndex((s) => s.phase === 'finally');
   if (added.phase === 'undo' && finallyAt >= 0) state.steps.splice(finallyAt, 0, added);
@@ -240,9 +247,22 @@ export interface Counts {
   total: number;
 }
 
+/**
+ * The header's and summary's counts: the drill's own top-level steps only, the count
+ * validate, plan and headless `[n/N]` use. Finally, undo and steady state: `countApart`.
+ */
 export function countSteps(state: RunState): Counts {
-  const counts: Counts = { passed: 0, failed: 0, skipped: 0, remaining: 0, total: state.steps.length };
-  for (const step of state.steps) {
+  return tally(state.steps.filter((s) => s.phase === 'main' && s.group === undefined));
+}
+
+/** Finally, undo and steady-state rows, counted apart from the drill's steps. */
+export function countApart(state: RunState): Counts {
+  return tally(state.steps.filter((s) => s.phase !== 'main' && s.group === undefined));
+}
+
+function tally(steps: readonly StepView[]): Counts {
+  const counts: Counts = { passed: 0, failed: 0, skipped: 0, remaining: 0, total: steps.length };
+  for (const step of steps) {
     if (step.status === 'passed') counts.passed++;
     else if (step.status === 'failed' || step.status === 'interrupted') counts.failed++;
     else if (step.status === 'skipped') counts.skipped++;
@@ -258,4 +278,16 @@ export function isFinished(step: StepView): boolean {
     step.status === 'skipped' ||
     step.status === 'interrupted'
   );
+}
+
+/** `finally, undo, steady state: 3 passed, 1 failed`, or '' when there are none. */
+export function describeApart(state: RunState): string {
+  const c = countApart(state);
+  if (c.total === 0) return '';
+  const parts = [
+    `${c.passed} passed`,
+    `${c.failed} failed`,
+    ...(c.skipped > 0 ? [`${c.skipped} skipped`] : []),
+  ];
+  return `finally, undo, steady state: ${parts.join(', ')}`;
 }
