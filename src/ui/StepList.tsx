@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { formatDuration, icons } from './format.js';
+import { icons, stepDuration } from './format.js';
 import type { StepView } from './state/run-state.js';
 import { usePalette } from './use-palette.js';
 
@@ -53,12 +53,6 @@ const phaseLabel: Record<StepView['phase'], string> = {
   'steady-state-before': '',
   'steady-state-after': '',
 };
-
-export function stepDuration(step: StepView, now: number): string {
-  const live = step.status === 'running' || step.status === 'waiting' || step.status === 'retrying';
-  if (step.durationMs !== undefined) return formatDuration(step.durationMs);
-  return live && step.startedAt !== undefined ? formatDuration(now - step.startedAt) : '';
-}
 
 function StepRow({
   step,

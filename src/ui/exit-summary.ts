@@ -1,5 +1,4 @@
-import { formatDuration, icons } from './format.js';
-import { stepDuration } from './StepList.js';
+import { formatDuration, icons, stepDuration } from './format.js';
 import { countSteps, describeApart, type RunState, type StepView } from './state/run-state.js';
 import { verdictNotes } from './state/verdict-notes.js';
 
@@ -30,9 +29,9 @@ export function exitSummary(run: RunState): string {
 }
 
 function label(step: StepView): string {
-  const phase =
-    step.phase === 'finally' ? 'finally: ' : step.phase.startsWith('steady') ? 'steady state: ' : '';
-  return `${step.group === undefined ? '' : '  '}${phase}${step.name}`;
+  // Main steps by their number (as validate, plan and headless count); others by their phase.
+  const number = step.phase === 'main' ? `${step.tag ?? ''} ` : step.phase === 'finally' ? 'finally: ' : '';
+  return `${step.group === undefined ? '' : '  '}${number.trimStart()}${step.name}`;
 }
 
 function row(step: StepView, width: number, now: number): string {

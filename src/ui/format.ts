@@ -1,5 +1,5 @@
 import type { Palette } from './palette.js';
-import type { StepState } from './state/run-state.js';
+import type { StepState, StepView } from './state/run-state.js';
 
 /** `850ms`, `12.3s`, `2m05s`, `1h02m`: short enough for a step row. */
 export function formatDuration(ms: number): string {
@@ -29,3 +29,10 @@ export const icons: Record<StepState, { icon: string; role?: keyof Palette; dim?
   skipped: { icon: '↷', dim: true },
   interrupted: { icon: '■', role: 'bad' },
 };
+
+/** A step's time: final once it ended (or failed and waits for a decision), live while it runs. */
+export function stepDuration(step: StepView, now: number): string {
+  const live = step.status === 'running' || step.status === 'waiting' || step.status === 'retrying';
+  if (step.durationMs !== undefined) return formatDuration(step.durationMs);
+  return live && step.startedAt !== undefined ? formatDuration(now - step.startedAt) : '';
+}
