@@ -62,11 +62,13 @@ export function numberSteps(plan: readonly Pick<PlannedStep, 'id' | 'phase' | 'g
   };
 }
 
-/** `11 steps`, `11 steps (+2 finally, 3 steady-state checks)`. */
+/** `11 steps`, `11 steps + 2 finally + 3 steady-state checks`. */
 export function describeCount(n: Pick<StepNumbers, 'main' | 'finally' | 'steadyState'>): string {
-  const apart = [
-    n.finally > 0 ? `+${n.finally} finally` : '',
+  return [
+    `${n.main} step${n.main === 1 ? '' : 's'}`,
+    n.finally > 0 ? `${n.finally} finally` : '',
     n.steadyState > 0 ? `${n.steadyState} steady-state check${n.steadyState === 1 ? '' : 's'}` : '',
-  ].filter((x) => x !== '');
-  return `${n.main} step${n.main === 1 ? '' : 's'}${apart.length > 0 ? ` (${apart.join(', ')})` : ''}`;
+  ]
+    .filter((x) => x !== '')
+    .join(' + ');
 }

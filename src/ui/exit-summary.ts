@@ -7,16 +7,25 @@ import { verdictNotes } from './state/verdict-notes.js';
  * step and the full report paths. Plain text written once after Ink unmounts, so nothing
  * is cut to the window's width (a long path wraps instead) and NO_COLOR has nothing to strip.
  */
-export function exitSummary(run: RunState): string {
+export function exitSummary(run: RunState, columns = 80): string {
   const end = run.end;
   if (!end) return '';
   const c = countSteps(run);
   const notes = verdictNotes(run);
   const took = run.startedAt === undefined ? '' : ` in ${formatDuration(end.time - run.startedAt)}`;
-  const width = Math.min(60, Math.max(...run.steps.map((s) => label(s).length), 0));
+  // Rows fit the window (icon, name, duration); only notes and report paths may wrap.
+  const room = Math.max(10, columns - 14);
+  const width = Math.min(60, room, Math.max(...run.steps.map((s) => label(s).length), 0));
   const lines = [
-    `drillbook · ${run.title}`,
-    `Drill ${notes?.headline ?? end.status}${took} · ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped · exit ${end.exitCode}`,
+    ...wrapSegments([`drillbook: ${run.title}`], columns),
+    ...wrapSegments(
+      [
+        `Drill ${notes?.headline ?? end.status}${took}`,
+        `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`,
+        `exit ${end.exitCode}`,
+      ],
+      columns,
+    ),
     ...(describeApart(run) ? [describeApart(run)] : []),
     ...(end.reason ? [end.reason] : []),
     ...run.steps.map((s) => row(s, width, end.time)),
@@ -26,6 +35,17 @@ export function exitSummary(run: RunState): string {
     ...(run.reportError ? [`Reports not written: ${run.reportError}`] : []),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** Joins segments with ` · `, starting a new line where the next one would not fit. */
+function wrapSegments(segments: readonly string[], columns: number): string[] {
+  const lines: string[] = [];
+  for (const segment of segments) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last]!.length + 3 + segment.length <= columns) lines[last] += ` · ${segment}`;
+    else lines.push(segment);
+  }
+  return lines;
 }
 
 function label(step: StepView): string {

@@ -80,7 +80,7 @@ async function withoutStyling<T>(off: boolean, load: () => Promise<T>): Promise<
 /** The verdict, step table and report paths stay in the scrollback once the TUI is gone. */
 function leaveSummary(session: TuiSession, stdout: NodeJS.WriteStream): void {
   session.store.flush();
-  const text = exitSummary(session.store.getSnapshot());
+  const text = exitSummary(session.store.getSnapshot(), stdout.columns || 80);
   if (text !== '') stdout.write(`\n${text}`);
 }
 

@@ -102,7 +102,9 @@ describe.skipIf(missing !== undefined)('TUI in a real terminal (tmux): stopping 
     const done = await pane.waitForScreen(/EXIT=\d+/);
     expect(done).toMatch(/Drill passed .*3 passed/);
     const joined = await pane.capture({ join: true });
-    expect(linesWiderThan(joined, 60)).toEqual([]);
+    // Below the last frame, the summary left for the scrollback fits too; only the full
+    // report paths in it may wrap (a path cut to the window could not be copied).
+    expect(linesWiderThan(joined, 60).filter((l) => !l.trim().startsWith('/'))).toEqual([]);
     // One frame on screen, not pieces of the wide frames drawn before the resize.
     expect(joined.match(/drillbook · /g)).toHaveLength(1);
     expect((await pane.waitForExit()).code).toBe(0);

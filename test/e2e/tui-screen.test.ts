@@ -81,7 +81,8 @@ describe.skipIf(missing !== undefined)('TUI screen in a real terminal (tmux)', (
     expect(terminalRestored(exit)).toEqual({ echo: true, icanon: true, cursor: true });
     // After exit, the verdict, one row per step and the full report path stay in the scrollback.
     const history = await pane.capture({ history: true, join: true });
-    expect(history).toMatch(/Drill passed in .* · 40 passed, 0 failed, 0 skipped · exit 0/);
+    expect(history).toMatch(/^Drill passed in .* · 40 passed, 0 failed, 0 skipped\n(.* · )?exit 0$/m);
+    expect(history).toContain('drillbook: Forty steps');
     expect(history).toMatch(/^ {2}✔ 39\/40 Dump ten thousand lines +\S+$/m);
     expect(history).toMatch(/^ {2}✔ 1\/40 Quick step 1 /m);
     expect(history).toMatch(/^ {2}✔ finally: cleanup /m);

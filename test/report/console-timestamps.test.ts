@@ -99,7 +99,7 @@ describe('one step count', () => {
       'finally 1/1',
       'after 1/1',
     ]);
-    expect(describeCount(n)).toBe('3 steps (+1 finally, 1 steady-state check)');
+    expect(describeCount(n)).toBe('3 steps + 1 finally + 1 steady-state check');
     expect(describeCount({ main: 1, finally: 0, steadyState: 0 })).toBe('1 step');
   });
 });

@@ -41,7 +41,7 @@ describe('console reporter', () => {
     const { text } = consoleOf(smallRun().events);
     expect(text).toBe(
       [
-        'drillbook: Bookstore Reliability Stage 4 (bookstore-stage4): 3 steps (+1 finally), run run-1',
+        'drillbook: Bookstore Reliability Stage 4 (bookstore-stage4): 3 steps + 1 finally, run run-1',
         '[1/3] start   Check health',
         '  │ HTTP 200',
         '  │ all good',
