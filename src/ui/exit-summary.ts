@@ -17,7 +17,7 @@ export function exitSummary(run: RunState, columns = 80): string {
   const room = Math.max(10, columns - 14);
   const width = Math.min(60, room, Math.max(...run.steps.map((s) => label(s).length), 0));
   const lines = [
-    ...wrapSegments([`drillbook: ${run.title}`], columns),
+    cut(`drillbook: ${run.title}`, columns),
     ...wrapSegments(
       [
         `Drill ${notes?.headline ?? end.status}${took}`,
@@ -35,6 +35,10 @@ export function exitSummary(run: RunState, columns = 80): string {
     ...(run.reportError ? [`Reports not written: ${run.reportError}`] : []),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+function cut(text: string, columns: number): string {
+  return text.length > columns ? `${text.slice(0, Math.max(1, columns - 1))}…` : text;
 }
 
 /** Joins segments with ` · `, starting a new line where the next one would not fit. */
