@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { exitSummary } from '../../src/ui/exit-summary.js';
-import { applyEvents, initialRunState } from '../../src/ui/state/run-state.js';
+import { applyEvents, initialRunState, type RunStateEvent } from '../../src/ui/state/run-state.js';
 
 const t = 1_000;
-const events: EngineEvent[] = [
+const events: RunStateEvent[] = [
   {
     type: 'run-start',
     time: t,
