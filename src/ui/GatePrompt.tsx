@@ -14,8 +14,12 @@ export function GatePrompt({ prompt, view }: { prompt: Prompt; view: ViewState }
           ✘ {r.stepName} failed after {r.attempts} attempt{r.attempts === 1 ? '' : 's'}
         </Text>
         <Text wrap="truncate-end">{r.reason}</Text>
+        {/* Two short lines, so a 60-column window still shows every choice. */}
         <Text dimColor wrap="truncate-end">
-          r retry · c accept the failure: roll back and run finally · i ignore and go on · q abort · ? help
+          r retry · i ignore and go on (as continue_on_error)
+        </Text>
+        <Text dimColor wrap="truncate-end">
+          c accept the failure: roll back, run finally · q abort · ? help
         </Text>
       </Box>
     );

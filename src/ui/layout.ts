@@ -36,7 +36,7 @@ export function layout({
       ? prompt.kind === 'confirm' && prompt.request.phrase !== undefined
         ? 10
         : prompt.kind === 'failed'
-          ? 5
+          ? 6
           : 7
       : 1;
   const free = Math.max(6, rows - 1 - headerRows - messageRows - bottomRows - (view.askingAbort ? 1 : 0));

@@ -133,9 +133,8 @@ describe('TUI frames and keys', () => {
     const { ui, done } = mount(run);
     const failed = await ui.waitForFrame('Deploy to blue failed after 1 attempt');
     expect(failed).toContain('command exited with status 1');
-    expect(failed).toContain(
-      'r retry · c accept the failure: roll back and run finally · i ignore and go on',
-    );
+    expect(failed).toContain('r retry · i ignore and go on (as continue_on_error)');
+    expect(failed).toContain('c accept the failure: roll back, run finally · q abort');
     // While the person decides, the step is already failed: ✘, clock stopped, counted.
     expect(failed).toMatch(/✘ Deploy to blue/);
     expect(failed).toMatch(/✘ 1 failed/);
