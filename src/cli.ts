@@ -266,7 +266,19 @@ function gateOptions<T>(y: Argv<T>) {
     .option('fail-on-skip', {
       type: 'boolean',
       default: false,
-      describe: 'A gate skipped (by a person or on_timeout: skip) fails the drill',
+      describe: 'A gate skipped (by a person or on_timeout: skip) fails the drill (exit 1)',
+    })
+    .option('color', {
+      type: 'boolean',
+      default: true,
+      describe: 'Colours and styling in the TUI and console; --no-color (or NO_COLOR=1) turns them off',
+    })
+    .option('timestamps', {
+      type: 'string',
+      choices: ['iso', 'elapsed'],
+      coerce: (value: string) => (value === '' ? 'iso' : value),
+      describe:
+        'Headless: begin every line with the time (iso, the default) or the time since the start (elapsed)',
     });
 }
 

@@ -41,6 +41,10 @@ function varsForMeta(
 export interface ExecuteOptions {
   runbook: Runbook;
   headless: boolean;
+  /** False for --no-color; NO_COLOR in the environment turns colour off as well. */
+  color?: boolean;
+  /** Headless: each line begins with the wall-clock time or the time since the start. */
+  timestamps?: 'iso' | 'elapsed';
   junit?: string | undefined;
   json?: string | undefined;
   yes: boolean;
@@ -213,8 +217,10 @@ async function runWithUi(
   if (isInteractive({ headless: options.headless, stdin: io.stdin, stdout: io.stdout, env: io.env })) {
     const { runTui } = await import('../ui/index.js');
     const policy = { yes: options.yes, approve: options.approve, env: io.env['DRILLBOOK_APPROVE'] };
+    const noColor = io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '';
     return await runTui({
       title: options.runbook.title,
+      color: options.color !== false && !noColor,
       start: (gate, onEvent, signal, force) => start(withPreApprovals(policy, gate), onEvent, signal, force),
       finish,
     });
@@ -229,6 +235,7 @@ async function runHeadless(
   finish: () => Promise<string[]>,
 ): Promise<number> {
   const { createConsoleReporter, shouldUseColor } = await import('../report/index.js');
+  const { timestamped } = await import('../report/timestamped.js');
   // A closed stdout (`| head`, a log pipe that died) must not crash the drill mid-step:
   // rollback, finally, the reports and the process-group cleanup still have to run. Left
   // attached to the end, as a failed write reports its error asynchronously.
@@ -236,7 +243,11 @@ async function runHeadless(
     io.stdout.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
     });
-  const console = createConsoleReporter({ out: io.stdout, color: shouldUseColor(io.stdout, io.env) });
+  const console = createConsoleReporter({
+    out: io.stdout,
+    color: options.color !== false && shouldUseColor(io.stdout, io.env),
+    ...(options.timestamps === undefined ? {} : { timestamps: options.timestamps }),
+  });
   const gate = createPolicyGate({
     yes: options.yes,
     approve: options.approve,
@@ -262,7 +273,8 @@ async function runHeadless(
   try {
     const end = await start(gate, console, controller.signal, force.signal);
     const written = await finish();
-    for (const path of written) io.stdout.write(`report: ${path}\n`);
+    const stamped = options.timestamps ? timestamped(io.stdout, options.timestamps) : io.stdout;
+    for (const path of written) stamped.write(`report: ${path}\n`);
     return end.exitCode;
   } finally {
     process.off('SIGINT', sigint);

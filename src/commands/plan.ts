@@ -1,6 +1,8 @@
 import { displaySummary, fillKnown } from '../engine/display-summary.js';
+import { planSteps } from '../engine/plan.js';
 import { createRedactor } from '../engine/redact.js';
 import { secretsFromEnv } from '../engine/secret-values.js';
+import { describeCount, numberSteps } from '../report/step-numbers.js';
 import { formatDuration } from '../runbook/duration.js';
 import { RunbookError } from '../runbook/errors.js';
 import { escapeUnsafe } from '../runbook/escape.js';
@@ -52,7 +54,9 @@ export function renderPlan(
     hosts: runbook.hosts,
     steps: {},
   };
-  const out: string[] = [`${runbook.title} (${runbook.name}, ${runbook.file})`];
+  // The same count as validate and run: main steps, with finally and steady state apart.
+  const count = describeCount(numberSteps(planSteps(runbook)));
+  const out: string[] = [`${runbook.title} (${runbook.name}, ${runbook.file}): ${count}`];
   const hosts = Object.values(runbook.hosts);
   if (resolved && resolved.length > 0) out.push('', 'Hosts:', ...hostLines(resolved));
   else if (hosts.length > 0) {
@@ -71,7 +75,11 @@ export function renderPlan(
   let n = 0;
   const section = (title: string, steps: Step[], depth = 0) => {
     if (steps.length === 0) return;
-    if (depth === 0) out.push('', `${title}:`);
+    // Each section is numbered from 1, as run numbers steps: finally 1/2 is "1." under Finally.
+    if (depth === 0) {
+      out.push('', `${title}:`);
+      n = 0;
+    }
     for (const s of steps) {
       const pad = '  '.repeat(depth + 1);
       out.push(`${pad}${depth === 0 ? `${++n}. ` : '- '}${s.name} [${s.id}]`);

@@ -15,6 +15,9 @@ export interface ResumeArgs {
   yes: boolean;
   approve?: string[];
   failOnSkip?: boolean;
+  /** --no-color sets it false. */
+  color?: boolean;
+  timestamps?: 'iso' | 'elapsed';
 }
 
 /**
@@ -64,6 +67,8 @@ export async function resumeCommand(args: ResumeArgs, io: CommandIo): Promise<nu
     {
       runbook,
       headless: args.headless,
+      color: args.color !== false,
+      ...(args.timestamps === undefined ? {} : { timestamps: args.timestamps }),
       junit: args.junit,
       json: args.json,
       yes: args.yes,

@@ -17,6 +17,9 @@ export interface RunArgs {
   skip?: string[];
   dryRun: boolean;
   failOnSkip?: boolean;
+  /** --no-color sets it false. */
+  color?: boolean;
+  timestamps?: 'iso' | 'elapsed';
   rollback: 'always' | 'on-failure' | 'never';
   acceptNewHostKeys: boolean;
 }
@@ -39,6 +42,8 @@ export async function runCommand(args: RunArgs, io: CommandIo): Promise<number> 
     {
       runbook,
       headless: args.headless,
+      color: args.color !== false,
+      ...(args.timestamps === undefined ? {} : { timestamps: args.timestamps }),
       junit: args.junit,
       json: args.json,
       yes: args.yes,

@@ -1,3 +1,5 @@
+import { planSteps } from '../engine/plan.js';
+import { describeCount, numberSteps } from '../report/step-numbers.js';
 import { RunbookError } from '../runbook/errors.js';
 import { escapeUnsafe } from '../runbook/escape.js';
 import { loadRunbook } from '../runbook/load.js';
@@ -10,8 +12,9 @@ export async function validateCommand(files: string[], io: CommandIo): Promise<n
   for (const file of files) {
     try {
       const runbook = await loadRunbook(file, { env: io.env });
-      const count = runbook.steps.length + runbook.finally.length;
-      io.stdout.write(`${escapeUnsafe(file)}: valid (${count} step${count === 1 ? '' : 's'})\n`);
+      // The same count as plan and run: main steps, with finally and steady state apart.
+      const count = describeCount(numberSteps(planSteps(runbook)));
+      io.stdout.write(`${escapeUnsafe(file)}: valid (${count})\n`);
     } catch (error) {
       if (!(error instanceof RunbookError)) throw error;
       bad++;

@@ -90,7 +90,7 @@ export interface GateDecisionEvent {
    * For a confirm gate: approved, skipped, refused or aborted. After a failure: retry,
    * `failed` (the person let the failure stand) or aborted.
    */
-  decision: 'approved' | 'skipped' | 'refused' | 'retry' | 'failed' | 'aborted';
+  decision: 'approved' | 'skipped' | 'refused' | 'retry' | 'failed' | 'ignored' | 'aborted';
   by: DecidedBy;
   /** Human words for the report: "approved by --yes", "no approval: pass --yes or --approve ID". */
   note: string;

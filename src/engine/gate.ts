@@ -31,7 +31,15 @@ export interface FailureRequest {
   attempts: number;
 }
 
-export type FailureDecision = { decision: 'retry' | 'fail' | 'abort'; by: DecidedBy; note: string };
+/**
+ * `fail` accepts the failure (the drill fails: rollback and finally run); `ignore` lets the
+ * drill go on as `continue_on_error` would (the failure stays visible as tolerated).
+ */
+export type FailureDecision = {
+  decision: 'retry' | 'fail' | 'ignore' | 'abort';
+  by: DecidedBy;
+  note: string;
+};
 
 export interface Gate {
   /**

@@ -166,8 +166,29 @@ async function runActionStep(
       });
       continue;
     }
+    // Ignored by a person: tolerated as continue_on_error would, so the verdict still shows it.
+    if (decision === 'ignore') return endIgnored(ctx, at, started, reason, attempts, step, attempt.result);
     return end('failed', reason, partsOf(attempt.result));
   }
+}
+
+function endIgnored(
+  ctx: RunContext,
+  at: StepPlacement,
+  started: number,
+  reason: string,
+  attempts: number,
+  step: ActionStep,
+  result: ActionResult,
+): StepOutcome {
+  return endStep(ctx, at, started, {
+    status: 'failed',
+    reason,
+    attempts,
+    continueOnError: true,
+    extra: partsOf(result),
+    acted: [step],
+  });
 }
 
 /** `--dry-run`: shows what the step would do, runs nothing, judges no run-time value. */
@@ -222,7 +243,7 @@ async function askAfterFailure(
   drill: DrillControl,
   reason: string,
   attempts: number,
-): Promise<'retry' | 'fail'> {
+): Promise<'retry' | 'fail' | 'ignore'> {
   // A step allowed to fail goes on without asking, as it does headless.
   if (step.continueOnError) return 'fail';
   const asks = ctx.gate.interactive !== false;
@@ -235,7 +256,7 @@ async function askAfterFailure(
     return 'fail';
   }
   if (asks) {
-    const recorded = { retry: 'retry', fail: 'failed', abort: 'aborted' } as const;
+    const recorded = { retry: 'retry', fail: 'failed', ignore: 'ignored', abort: 'aborted' } as const;
     ctx.emit({
       type: 'gate-decision',
       time: Date.now(),
@@ -246,7 +267,7 @@ async function askAfterFailure(
     });
   }
   if (decision.decision === 'abort') drill.abort('user');
-  return decision.decision === 'retry' ? 'retry' : 'fail';
+  return decision.decision === 'abort' ? 'fail' : decision.decision;
 }
 
 interface Attempt {

@@ -6,11 +6,24 @@ import { describeVerdictStep, verdictOf } from './verdict.js';
 
 const MAX_NAME = 48;
 
-/** The table printed at the end of a headless run, then the verdict line. */
-export function renderSummary(report: RunReport, colors: Palette): string {
+/**
+ * The table printed at the end of a headless run, then the verdict line. `tags` are the
+ * console's step numbers by `${phase}:${id}` (see step-numbers.ts).
+ */
+export function renderSummary(
+  report: RunReport,
+  colors: Palette,
+  tags?: ReadonlyMap<string, string>,
+): string {
   const header = ['#', 'step', 'status', 'duration', 'attempts'];
   const rows = report.steps.map((step) => [
-    step.index !== undefined && step.total !== undefined ? `${step.index}/${step.total}` : '-',
+    // The console's step numbers (main steps counted apart from finally, undo, steady state).
+    tags?.get(step.key) ??
+      (step.phase === 'undo'
+        ? 'undo'
+        : step.index !== undefined && step.total !== undefined
+          ? `${step.index}/${step.total}`
+          : '-'),
     truncate(displayName(step), MAX_NAME),
     statusWord(step),
     step.notRun ? '-' : formatDuration(step.durationMs),

@@ -12,8 +12,10 @@ import { paint, renderSummary } from './console-summary.js';
 import { displayName, statusWord } from './describe.js';
 import { LineBuffer } from './line-buffer.js';
 import { RunReportBuilder } from './run-report.js';
+import { describeCount, numberSteps, type StepNumbers, stepKey } from './step-numbers.js';
 import { terminalSafeEvent } from './terminal-safe.js';
 import { consoleWriter, prefixLines } from './text-writer.js';
+import { type TimestampStyle, timestamped } from './timestamped.js';
 
 export { shouldUseColor } from './color.js';
 
@@ -26,6 +28,8 @@ export interface ConsoleReporterOptions {
   verbose?: boolean;
   /** How output lines are marked: `  │ ` under the step line (default) or `[step-id] `. */
   prefix?: 'bar' | 'step-id';
+  /** `--timestamps`: every line begins with the wall-clock time or the time since the start. */
+  timestamps?: TimestampStyle;
 }
 
 const WIDTH = 7;
@@ -45,7 +49,11 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
   /** `[i/n]` and name per step id: from the plan at first, from step-start once it runs. */
   const tags = new Map<string, { tag: string; name: string }>();
   const prefixes = new Map<string, string>();
-  const out = consoleWriter(options.out);
+  /** The one step count (main steps; finally, steady state, undo apart), from the plan. */
+  let numbers: StepNumbers | undefined;
+  const out = consoleWriter(
+    options.timestamps === undefined ? options.out : timestamped(options.out, options.timestamps),
+  );
   const write = (text: string) => {
     if (text !== '') out.text(text);
   };
@@ -62,14 +70,16 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
     return keys.map((k) => prefixLines(prefixes.get(k) ?? '', flushed.get(k) ?? '')).join('');
   };
 
+  /** stderr lines are marked (`  ! ` instead of `  │ `, `[id] ! `), so a log shows which stream said what. */
   const prefixFor = (key: string, event: OutputEvent): string => {
     let prefix = prefixes.get(key);
     if (prefix === undefined) {
       const host = event.label ? `[${event.label}] ` : '';
+      const stderr = event.stream === 'stderr';
       prefix =
         options.prefix === 'step-id'
-          ? colors.dim(`[${event.stepId}${event.label ? ` ${event.label}` : ''}] `)
-          : `${colors.dim('  │ ')}${host}`;
+          ? `${colors.dim(`[${event.stepId}${event.label ? ` ${event.label}` : ''}] `)}${stderr ? colors.red('! ') : ''}`
+          : `${stderr ? colors.red('  ! ') : colors.dim('  │ ')}${host}`;
       prefixes.set(key, prefix);
     }
     return prefix;
@@ -83,7 +93,7 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
   const onStart = (event: StepStartEvent): string => {
     tags.set(event.stepId, {
       // Undo steps run only when the drill fails, so they have no place in the plan.
-      tag: event.index > 0 ? `[${event.index}/${event.total}]` : `[${event.phase}]`,
+      tag: `[${numbers?.tags.get(stepKey(event.phase, event.stepId)) ?? event.phase}]`,
       name: displayName({ name: event.name, phase: event.phase }),
     });
     const attempt = event.attempt > 1 ? ` (attempt ${event.attempt})` : '';
@@ -122,19 +132,22 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
   const render = (event: EngineEvent): string => {
     switch (event.type) {
       case 'run-start': {
-        event.plan.forEach((p, i) => {
-          tags.set(p.id, { tag: `[${i + 1}/${event.plan.length}]`, name: displayName(p) });
-        });
+        numbers = numberSteps(event.plan);
+        for (const p of event.plan) {
+          tags.set(p.id, { tag: `[${numbers.tags.get(stepKey(p.phase, p.id))}]`, name: displayName(p) });
+        }
         const resumed = event.resumed
           ? `, resuming ${event.resumed.from} (${event.resumed.passed.length} passed before)`
           : '';
         const title = colors.bold(`${event.runbook.title} (${event.runbook.name})`);
-        return `drillbook: ${title}: ${event.plan.length} steps, run ${event.runId}${resumed}\n`;
+        return `drillbook: ${title}: ${describeCount(numbers)}, run ${event.runId}${resumed}\n`;
       }
       case 'step-start':
         return onStart(event);
       case 'output': {
-        const key = event.label === undefined ? `${event.stepId}\0` : `${event.stepId}\0${event.label}`;
+        // Per stream too: a partial stdout line never takes in stderr text.
+        const stream = event.stream === 'stderr' ? 'stderr' : 'stdout';
+        const key = `${event.stepId}\0${stream}\0${event.label ?? ''}`;
         // Lines come back unprefixed; the writer adds the prefix (fast for byte streams).
         out.lines(prefixFor(key, event), lines.push(key, '', event.text));
         return '';
@@ -152,7 +165,7 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
       case 'stop-tripped':
         return `${colors.red('[stop]')} stop condition ${event.probeId} tripped: ${indentRest(event.reason)}\n`;
       case 'run-end':
-        return `${flushLines()}\n${renderSummary(summary.build(), colors)}`;
+        return `${flushLines()}\n${renderSummary(summary.build(), colors, numbers?.tags)}`;
     }
   };
 

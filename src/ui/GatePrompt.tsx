@@ -1,25 +1,33 @@
 import { Box, Text } from 'ink';
 import type { ViewState } from './state/view-state.js';
 import type { Prompt } from './tui-gate.js';
+import { usePalette } from './use-palette.js';
 
 /** The question the engine is waiting on, with exactly what approving will do. */
 export function GatePrompt({ prompt, view }: { prompt: Prompt; view: ViewState }) {
+  const palette = usePalette();
   if (prompt.kind === 'failed') {
     const r = prompt.request;
     return (
-      <Box flexDirection="column" borderStyle="round" borderColor="red" paddingX={1}>
-        <Text bold color="red" wrap="truncate-end">
+      <Box flexDirection="column" borderStyle="round" borderColor={palette.bad} paddingX={1}>
+        <Text bold color={palette.bad} wrap="truncate-end">
           ✘ {r.stepName} failed after {r.attempts} attempt{r.attempts === 1 ? '' : 's'}
         </Text>
         <Text wrap="truncate-end">{r.reason}</Text>
-        <Text dimColor>r retry · c/Enter continue (the step stays failed) · q abort · ? help</Text>
+        {/* Two short lines, so a 60-column window still shows every choice. */}
+        <Text dimColor wrap="truncate-end">
+          r retry · i ignore and go on (as continue_on_error)
+        </Text>
+        <Text dimColor wrap="truncate-end">
+          c accept the failure: roll back, run finally · q abort · ? help
+        </Text>
       </Box>
     );
   }
   const r = prompt.request;
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
-      <Text bold color="yellow" wrap="truncate-end">
+    <Box flexDirection="column" borderStyle="round" borderColor={palette.warn} paddingX={1}>
+      <Text bold color={palette.warn} wrap="truncate-end">
         ? {r.stepName}
       </Text>
       <Text wrap="truncate-end">{r.message}</Text>
@@ -41,6 +49,7 @@ export function GatePrompt({ prompt, view }: { prompt: Prompt; view: ViewState }
 }
 
 function PhraseInput({ phrase, view }: { phrase: string; view: ViewState }) {
+  const palette = usePalette();
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
@@ -51,7 +60,7 @@ function PhraseInput({ phrase, view }: { phrase: string; view: ViewState }) {
         {view.phrase}
         {view.phraseKeys ? '' : <Text inverse> </Text>}
       </Text>
-      {view.phraseError ? <Text color="red">{view.phraseError}</Text> : null}
+      {view.phraseError ? <Text color={palette.bad}>{view.phraseError}</Text> : null}
       <Text dimColor>
         {view.phraseKeys
           ? 's skip · q abort · ? help · a/Enter/Esc back to typing'

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { formatClock } from './format.js';
 import { countSteps, type RunState } from './state/run-state.js';
+import { usePalette } from './use-palette.js';
 
 /** Columns the title keeps before the counts switch to their short form. */
 const TITLE_MIN = 24;
@@ -11,6 +12,7 @@ const TITLE_MIN = 24;
  * the title is cut, so the frame stays the height App budgeted for.
  */
 export function Header({ run, now, columns }: { run: RunState; now: number; columns: number }) {
+  const palette = usePalette();
   const counts = countSteps(run);
   const elapsed = run.startedAt === undefined ? 0 : (run.end?.time ?? now) - run.startedAt;
   const skipped = counts.skipped > 0;
@@ -28,8 +30,8 @@ export function Header({ run, now, columns }: { run: RunState; now: number; colu
           {short ? (
             <Text>
               {'  '}
-              {formatClock(elapsed)} <Text color="green">✔{counts.passed}</Text>{' '}
-              <Text color={counts.failed > 0 ? 'red' : undefined}>✘{counts.failed}</Text>
+              {formatClock(elapsed)} <Text color={palette.good}>✔{counts.passed}</Text>{' '}
+              <Text color={counts.failed > 0 ? palette.bad : undefined}>✘{counts.failed}</Text>
               {skipped ? ` ↷${counts.skipped}` : ''} ○{counts.remaining}
             </Text>
           ) : (
@@ -37,9 +39,9 @@ export function Header({ run, now, columns }: { run: RunState; now: number; colu
               {'  '}
               {formatClock(elapsed)}
               {'  '}
-              <Text color="green">✔ {counts.passed} passed</Text>
+              <Text color={palette.good}>✔ {counts.passed} passed</Text>
               {'  '}
-              <Text color={counts.failed > 0 ? 'red' : undefined}>✘ {counts.failed} failed</Text>
+              <Text color={counts.failed > 0 ? palette.bad : undefined}>✘ {counts.failed} failed</Text>
               {skipped ? `  ↷ ${counts.skipped} skipped` : ''}
               {'  '}○ {counts.remaining} remaining
             </Text>
@@ -47,13 +49,13 @@ export function Header({ run, now, columns }: { run: RunState; now: number; colu
         </Box>
       </Box>
       {run.aborting && !run.end ? (
-        <Text color="yellow" wrap="truncate-end">
+        <Text color={palette.warn} wrap="truncate-end">
           Aborting ({run.aborting}): remaining steps are skipped; rollback and finally run (Ctrl-C again stops
           them)
         </Text>
       ) : null}
       {run.stopReason ? (
-        <Text color="red" wrap="truncate-end">
+        <Text color={palette.bad} wrap="truncate-end">
           Stop condition tripped: {run.stopReason}
         </Text>
       ) : null}

@@ -1,4 +1,5 @@
-import type { StepState } from './state/run-state.js';
+import type { Palette } from './palette.js';
+import type { StepState, StepView } from './state/run-state.js';
 
 /** `850ms`, `12.3s`, `2m05s`, `1h02m`: short enough for a step row. */
 export function formatDuration(ms: number): string {
@@ -17,13 +18,21 @@ export function formatClock(ms: number): string {
   return s >= 3600 ? `${Math.floor(s / 3600)}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
-export const icons: Record<StepState, { icon: string; color: string }> = {
-  pending: { icon: '○', color: 'gray' },
-  running: { icon: '▶', color: 'cyan' },
-  waiting: { icon: '?', color: 'yellow' },
-  retrying: { icon: '↻', color: 'yellow' },
-  passed: { icon: '✔', color: 'green' },
-  failed: { icon: '✘', color: 'red' },
-  skipped: { icon: '↷', color: 'gray' },
-  interrupted: { icon: '■', color: 'red' },
+/** Icon and palette role per state; `dim` for states that are not news (pending, skipped). */
+export const icons: Record<StepState, { icon: string; role?: keyof Palette; dim?: boolean }> = {
+  pending: { icon: '○', dim: true },
+  running: { icon: '▶', role: 'accent' },
+  waiting: { icon: '?', role: 'warn' },
+  retrying: { icon: '↻', role: 'warn' },
+  passed: { icon: '✔', role: 'good' },
+  failed: { icon: '✘', role: 'bad' },
+  skipped: { icon: '↷', dim: true },
+  interrupted: { icon: '■', role: 'bad' },
 };
+
+/** A step's time: final once it ended (or failed and waits for a decision), live while it runs. */
+export function stepDuration(step: StepView, now: number): string {
+  const live = step.status === 'running' || step.status === 'waiting' || step.status === 'retrying';
+  if (step.durationMs !== undefined) return formatDuration(step.durationMs);
+  return live && step.startedAt !== undefined ? formatDuration(now - step.startedAt) : '';
+}

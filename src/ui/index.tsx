@@ -1,4 +1,6 @@
 import { clearOnResize } from './clear-on-resize.js';
+import { exitSummary } from './exit-summary.js';
+import { disableStyling } from './palette.js';
 import { type SessionOptions, TuiSession } from './session.js';
 import { allLines } from './state/line-buffer.js';
 import { captureStrayOutput } from './stray-output.js';
@@ -19,7 +21,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
   // React's development build is several times slower and checks every render; a CLI
   // user never wants it. Set before React loads (hence the dynamic import below).
   process.env['NODE_ENV'] ??= 'production';
-  const { mount } = await import('./mount.js');
+  const { mount } = await withoutStyling(options.color === false, () => import('./mount.js'));
   const stdin = options.stdin ?? process.stdin;
   const stdout = options.stdout ?? process.stdout;
   const session = new TuiSession(options);
@@ -49,11 +51,37 @@ export async function runTui(options: TuiOptions): Promise<number> {
     stopClearing();
     restoreOutput();
     replayMessages(session);
+    leaveSummary(session, stdout);
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
     process.off('exit', restoreTerminal);
     restoreTerminal();
   }
+}
+
+/**
+ * NO_COLOR / --no-color. (So nothing this file imports statically may import ink.) Ink styles through chalk, which reads FORCE_COLOR once, when it is
+ * first loaded: set to 0 just for that load (steps must not inherit it), and chalk's level
+ * set to 0 for a copy that is loaded already (in-process tests, an unbundled build).
+ */
+async function withoutStyling<T>(off: boolean, load: () => Promise<T>): Promise<T> {
+  if (!off) return load();
+  const before = process.env['FORCE_COLOR'];
+  process.env['FORCE_COLOR'] = '0';
+  try {
+    return await load();
+  } finally {
+    if (before === undefined) delete process.env['FORCE_COLOR'];
+    else process.env['FORCE_COLOR'] = before;
+    disableStyling();
+  }
+}
+
+/** The verdict, step table and report paths stay in the scrollback once the TUI is gone. */
+function leaveSummary(session: TuiSession, stdout: NodeJS.WriteStream): void {
+  session.store.flush();
+  const text = exitSummary(session.store.getSnapshot(), stdout.columns || 80);
+  if (text !== '') stdout.write(`\n${text}`);
 }
 
 /** Stray stderr lines were only glimpsed in the TUI; once it is gone they go where they belong. */

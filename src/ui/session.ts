@@ -19,6 +19,8 @@ export interface SessionOptions {
   finish(end: RunEndEvent): Promise<string[]>;
   /** How often batched events reach the screen. */
   flushMs?: number;
+  /** False under NO_COLOR / --no-color: no colour and no other styling either. */
+  color?: boolean;
 }
 
 /**
@@ -32,10 +34,12 @@ export class TuiSession {
   readonly force = new AbortController();
   readonly store: RunStore;
   readonly gate: TuiGate;
+  readonly color: boolean;
 
   constructor(private readonly options: SessionOptions) {
     this.store = new RunStore(terminalSafe(options.title), options.flushMs);
     this.gate = new TuiGate();
+    this.color = options.color !== false;
   }
 
   /** Stops the drill: the engine skips what is left and runs finally (shown as it runs). */

@@ -9,9 +9,10 @@ import { handleKey, initialViewState, resetPhrase, type ViewState } from './stat
  * Reads the gate and run state at key time (not from the last render) so fast typing
  * never answers a prompt that is already gone.
  */
-export function useKeys(session: TuiSession): ViewState {
+export function useKeys(session: TuiSession): [ViewState, { current: number }] {
   const [view, setView] = useState<ViewState>(initialViewState);
   const ref = useRef(view);
+  const paneRows = useRef(10);
   const apply = useCallback((next: ViewState) => {
     ref.current = next;
     setView(next);
@@ -31,7 +32,14 @@ export function useKeys(session: TuiSession): ViewState {
     // Keys that arrived together are handled one by one, each against the prompt of its moment.
     for (const { input, key } of splitKeys(chunk, pressed)) {
       const prompt = session.gate.pending();
-      const result = handleKey(ref.current, session.store.getSnapshot(), prompt, input, key);
+      const result = handleKey(
+        ref.current,
+        session.store.getSnapshot(),
+        prompt,
+        input,
+        key,
+        paneRows.current,
+      );
       if (result.view !== ref.current) apply(result.view);
       for (const effect of result.effects) {
         if (effect.type === 'abort') session.abort(effect.reason);
@@ -40,5 +48,5 @@ export function useKeys(session: TuiSession): ViewState {
       }
     }
   });
-  return view;
+  return [view, paneRows];
 }

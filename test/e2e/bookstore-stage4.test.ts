@@ -30,7 +30,9 @@ describe('runbooks/bookstore-stage4 offline', () => {
     const env = { GREMLIN_TEAM_SECRET: undefined, GREMLIN_TEAM_ID: undefined };
     const valid = await runCli(['validate', RUNBOOK.md, RUNBOOK.yaml], { cwd: ws.dir, env });
     expect(valid.code, valid.stderr).toBe(0);
-    expect(valid.stdout).toContain('bookstore-stage4.md: valid (22 steps)');
+    expect(valid.stdout).toContain(
+      'bookstore-stage4.md: valid (18 steps + 4 finally + 2 steady-state checks)',
+    );
     const plan = await runCli(['plan', RUNBOOK.md], { cwd: ws.dir, env });
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toContain('blue: ubuntu@54.213.54.171:22');

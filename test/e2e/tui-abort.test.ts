@@ -102,9 +102,13 @@ describe.skipIf(missing !== undefined)('TUI in a real terminal (tmux): stopping 
     const done = await pane.waitForScreen(/EXIT=\d+/);
     expect(done).toMatch(/Drill passed .*3 passed/);
     const joined = await pane.capture({ join: true });
-    expect(linesWiderThan(joined, 60)).toEqual([]);
-    // One frame on screen, not pieces of the wide frames drawn before the resize.
-    expect(joined.match(/drillbook · /g)).toHaveLength(1);
+    // Below the last frame, the summary left for the scrollback fits too; only the full
+    // report paths in it may wrap (a path cut to the window could not be copied).
+    expect(linesWiderThan(joined, 60).filter((l) => !l.trim().startsWith('/'))).toEqual([]);
+    // At most one frame on screen, not pieces of the wide frames drawn before the resize
+    // (the summary written below it for the scrollback may push its header off the top).
+    expect(joined.match(/drillbook · /g)?.length ?? 0).toBeLessThanOrEqual(1);
+    expect(joined).toContain('drillbook: Resize drill');
     expect((await pane.waitForExit()).code).toBe(0);
   }, 60_000);
 });

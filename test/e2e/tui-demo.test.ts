@@ -34,7 +34,7 @@ describe.skipIf(missing !== undefined)('TUI in a real terminal (tmux): the demo 
 
     await pane.sendKeys('a');
     const summary = await pane.waitForScreen(/EXIT=\d+/, 60_000);
-    expect(summary).toMatch(/Drill passed in .* · 14 passed, 0 failed, 0 skipped · exit 0/);
+    expect(summary).toMatch(/Drill passed in .* · 8 passed, 0 failed, 0 skipped · exit 0/);
     expect(summary).toMatch(/✔ .*finally: Stop the practice world/);
     expect(summary).toContain('EXIT=0');
 

@@ -118,7 +118,7 @@ describe.skipIf(missing !== undefined)('TUI in a real terminal (tmux): decisions
       command: `${DRILLBOOK} run rb.yaml --junit tui.xml`,
       env: binEnv(),
     });
-    await pane.waitForScreen('c/Enter continue');
+    await pane.waitForScreen('c accept the failure');
     await pane.sendKeys('c');
     await pane.waitForScreen(/EXIT=\d+/);
     expect((await pane.waitForExit()).code).toBe(1);

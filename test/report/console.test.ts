@@ -41,30 +41,30 @@ describe('console reporter', () => {
     const { text } = consoleOf(smallRun().events);
     expect(text).toBe(
       [
-        'drillbook: Bookstore Reliability Stage 4 (bookstore-stage4): 4 steps, run run-1',
-        '[1/4] start   Check health',
+        'drillbook: Bookstore Reliability Stage 4 (bookstore-stage4): 3 steps + 1 finally, run run-1',
+        '[1/3] start   Check health',
         '  │ HTTP 200',
         '  │ all good',
-        '[1/4] passed  Check health (850ms)',
-        '[2/4] gate    Deploy to blue: approved by --yes',
-        '[2/4] start   Deploy to blue',
-        '[2/4] retry   Deploy to blue: attempt 2 in 5.0s: exit 255: connection reset',
-        '[2/4] start   Deploy to blue (attempt 2)',
+        '[1/3] passed  Check health (850ms)',
+        '[2/3] gate    Deploy to blue: approved by --yes',
+        '[2/3] start   Deploy to blue',
+        '[2/3] retry   Deploy to blue: attempt 2 in 5.0s: exit 255: connection reset',
+        '[2/3] start   Deploy to blue (attempt 2)',
         '  │ [blue] restartingrestarted',
-        '[2/4] failed  Deploy to blue (12.3s, 2 attempts): exit 1',
+        '[2/3] failed  Deploy to blue (12.3s, 2 attempts): exit 1',
         '        sudo: a password is required',
-        '[3/4] start   Blackhole blue',
+        '[3/3] start   Blackhole blue',
         '  │ no newline at end',
-        '[3/4] skipped Blackhole blue: refused by policy',
-        '[4/4] start   Finally: restore',
-        '[4/4] passed  Finally: restore (1.2s)',
+        '[3/3] skipped Blackhole blue: refused by policy',
+        '[finally 1/1] start   Finally: restore',
+        '[finally 1/1] passed  Finally: restore (1.2s)',
         '',
         'Summary: Bookstore Reliability Stage 4 (bookstore-stage4), run run-1',
-        '  #    step              status   duration  attempts',
-        '  1/4  Check health      passed   850ms     1',
-        '  2/4  Deploy to blue    failed   12.3s     2',
-        '  3/4  Blackhole blue    skipped  100ms     1',
-        '  4/4  Finally: restore  passed   1.2s      1',
+        '  #            step              status   duration  attempts',
+        '  1/3          Check health      passed   850ms     1',
+        '  2/3          Deploy to blue    failed   12.3s     2',
+        '  3/3          Blackhole blue    skipped  100ms     1',
+        '  finally 1/1  Finally: restore  passed   1.2s      1',
         'Drill failed (exit 1) in 14.5s: step deploy failed',
         '',
       ].join('\n'),
@@ -78,7 +78,7 @@ describe('console reporter', () => {
     s.runEnd('failed', 1, 'a: exit 1');
     const { text } = consoleOf(s.events);
     expect(text).toContain('[2/2] not run b: an earlier step failed\n');
-    expect(text).toContain('  -    b     not run  -         -\n');
+    expect(text).toContain('  2/2  b     not run  -         -\n');
   });
 
   it('lists steps that never ran as "not run" and flushes partial output at run-end', () => {
@@ -88,7 +88,7 @@ describe('console reporter', () => {
     const { text } = consoleOf(s.events);
     expect(text).toContain('  │ half a li\n\nSummary');
     expect(text).toContain('  2/3  b     interrupted  20ms      1\n');
-    expect(text).toContain('  -    c     not run      -         -\n');
+    expect(text).toContain('  3/3  c     not run      -         -\n');
     expect(text.endsWith('Drill aborted (exit 130) in 30ms: aborted by SIGINT\n')).toBe(true);
   });
 

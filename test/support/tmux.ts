@@ -95,13 +95,15 @@ export class TmuxPane {
 
   /**
    * The visible screen; `join` undoes the terminal's wrapping so each line is as it was
-   * written; `history` adds the scrollback above it.
+   * written; `history` adds the scrollback above it; `escapes` keeps colours and attributes.
    */
-  async capture(options: { join?: boolean; history?: boolean } = {}): Promise<string> {
+  async capture(options: { join?: boolean; history?: boolean; escapes?: boolean } = {}): Promise<string> {
     return this.tmux([
       'capture-pane',
       '-p',
       ...(options.join ? ['-J'] : []),
+      // With the escape sequences for colour and attributes as the terminal holds them.
+      ...(options.escapes ? ['-e'] : []),
       ...(options.history ? ['-S', '-'] : []),
       '-t',
       this.target,

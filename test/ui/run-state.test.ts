@@ -3,6 +3,7 @@ import type { EngineEvent } from '../../src/engine/events.js';
 import { allLines } from '../../src/ui/state/line-buffer.js';
 import {
   applyEvents,
+  countApart,
   countSteps,
   initialRunState,
   OUTPUT_LINES_PER_STEP,
@@ -53,7 +54,10 @@ describe('run-state reducer', () => {
       ['blackhole', 'pending'],
       ['restore', 'pending'],
     ]);
-    expect(countSteps(s)).toEqual({ passed: 0, failed: 0, skipped: 0, remaining: 3, total: 3 });
+    // Main steps only, as validate and headless count them; finally is counted apart.
+    expect(countSteps(s)).toEqual({ passed: 0, failed: 0, skipped: 0, remaining: 2, total: 2 });
+    expect(countApart(s)).toEqual({ passed: 0, failed: 0, skipped: 0, remaining: 1, total: 1 });
+    expect(s.steps.map((x) => x.tag)).toEqual(['1/2', '2/2', 'finally 1/1']);
   });
 
   it('follows step-start, gate-request, gate-decision in the engine order', () => {
@@ -118,16 +122,40 @@ describe('run-state reducer', () => {
     expect(lines(s, 'deploy')).toEqual(['first try', 'retrying in 5s: exit 1', '── attempt 2 ──']);
     expect(s.stopReason).toBe('api-up: HTTP 503');
     expect(s.end?.exitCode).toBe(1);
-    expect(countSteps(s)).toMatchObject({ failed: 1, remaining: 2 });
+    expect(countSteps(s)).toMatchObject({ failed: 1, remaining: 1 });
   });
 
-  it('appends steps the plan did not list (undo) and marks resumed steps passed', () => {
+  it('lists undo rows (not in the plan) before finally, in the order they run; resumed steps passed', () => {
     const s = applyEvents(initialRunState('x'), [
       { ...runStart, resumed: { from: 'old', passed: ['deploy'] } } as EngineEvent,
-      { ...start('undo-deploy'), phase: 'undo' } as EngineEvent,
+      { ...start('undo-blackhole'), name: 'Undo: Blackhole blue', phase: 'undo' } as EngineEvent,
+      { ...start('undo-deploy'), name: 'Undo: Deploy to blue', phase: 'undo' } as EngineEvent,
     ]);
     expect(s.steps[0]!.status).toBe('passed');
-    expect(s.steps.at(-1)).toMatchObject({ id: 'undo-deploy', phase: 'undo', status: 'running' });
+    expect(s.steps.map((x) => [x.id, x.phase])).toEqual([
+      ['deploy', 'main'],
+      ['blackhole', 'main'],
+      ['undo-blackhole', 'undo'],
+      ['undo-deploy', 'undo'],
+      ['restore', 'finally'],
+    ]);
+    expect(s.steps[3]).toMatchObject({ name: 'Undo: Deploy to blue', status: 'running' });
+  });
+
+  it('a failure waiting for a decision is failed at once with its clock stopped; a retry restarts it', () => {
+    let s = applyEvents(initialRunState('x'), [
+      runStart,
+      start('deploy'),
+      { type: 'gate-request', time: t + 2010, stepId: 'deploy', kind: 'failed', message: 'exit 1' },
+    ]);
+    expect(s.steps[0]).toMatchObject({ status: 'failed', durationMs: 2000, reason: 'exit 1' });
+    expect(countSteps(s).failed).toBe(1);
+    s = applyEvents(s, [
+      { type: 'step-retry', time: t + 3000, stepId: 'deploy', attempt: 2, reason: 'exit 1', delayMs: 0 },
+    ]);
+    expect(s.steps[0]!.status).toBe('retrying');
+    expect(s.steps[0]!.durationMs).toBeUndefined();
+    expect(countSteps(s).failed).toBe(0);
   });
 
   it('joins partial lines, strips escape sequences, keeps the last state of \\r progress, labels hosts', () => {

@@ -1,4 +1,5 @@
 import type { EngineEvent, RunEndEvent, StepStatus } from '../../engine/events.js';
+import { numberSteps, stepKey } from '../../report/step-numbers.js';
 import type { Phase } from '../../runbook/model.js';
 import { appendChunks, type Chunk, emptyBuffer, type LineBuffer } from './line-buffer.js';
 
@@ -15,6 +16,8 @@ export interface StepView {
   phase: Phase;
   group?: string;
   status: StepState;
+  /** The step's number as every view prints it: `3/11`, `2.1/11`, `finally 1/2`, `undo`. */
+  tag?: string;
   /** 0 until the step starts; then the attempt in progress or the last one. */
   attempt: number;
   startedAt?: number;
@@ -91,19 +94,22 @@ export function applyEvents(state: RunState, events: readonly RunStateEvent[]): 
   };
   for (const event of events) {
     switch (event.type) {
-      case 'run-start':
+      case 'run-start': {
         next.title = event.runbook.title || next.title;
         next.startedAt = event.time;
+        const numbers = numberSteps(event.plan);
         next.steps = event.plan.map((p) => ({
           id: p.id,
           name: p.name,
           phase: p.phase,
+          tag: numbers.tags.get(stepKey(p.phase, p.id)) ?? '',
           ...(p.group === undefined ? {} : { group: p.group }),
           status: event.resumed?.passed.includes(p.id) ? 'passed' : 'pending',
           attempt: 0,
           ...(event.resumed?.passed.includes(p.id) ? { reason: 'passed in the interrupted run' } : {}),
         }));
         break;
+      }
       case 'step-start': {
         // The same step again (retry) keeps its earlier output, with a marker line.
         if (event.attempt > 1)
@@ -140,6 +146,14 @@ export function applyEvents(state: RunState, events: readonly RunStateEvent[]): 
         };
         if (event.kind === 'confirm')
           update(next, event.stepId, undefined, undefined, (s) => ({ ...s, status: 'waiting' }));
+        // The step has failed while the person decides: ✘, its clock stopped, counted as failed.
+        else
+          update(next, event.stepId, undefined, undefined, (s) => ({
+            ...s,
+            status: 'failed',
+            reason: event.message,
+            ...(s.startedAt === undefined ? {} : { durationMs: Math.max(0, event.time - s.startedAt) }),
+          }));
         break;
       case 'gate-decision':
         if (next.gate?.stepId === event.stepId) next.gate = undefined;
@@ -154,7 +168,8 @@ export function applyEvents(state: RunState, events: readonly RunStateEvent[]): 
           stream: 'info',
           text: `retrying in ${Math.round(event.delayMs / 100) / 10}s: ${event.reason}\n`,
         });
-        update(next, event.stepId, undefined, undefined, (s) => ({
+        // The clock a failure stopped runs again: the step is live.
+        update(next, event.stepId, undefined, undefined, ({ durationMs: _d, ...s }) => ({
           ...s,
           status: 'retrying',
           reason: event.reason,
@@ -216,7 +231,12 @@ function update(
     state.steps[index] = change(state.steps[index]!);
     return;
   }
-  state.steps.push(change({ id, name: name ?? id, phase: phase ?? 'main', status: 'pending', attempt: 0 }));
+  const added = change({ id, name: name ?? id, phase: phase ?? 'main', status: 'pending', attempt: 0 });
+  if (added.phase === 'undo') added.tag = 'undo';
+  // Rollback runs before finally: its rows go before the finally rows, in the order they ran.
+  const finallyAt = state.steps.findIndex((s) => s.phase === 'finally');
+  if (added.phase === 'undo' && finallyAt >= 0) state.steps.splice(finallyAt, 0, added);
+  else state.steps.push(added);
 }
 
 export interface Counts {
@@ -227,9 +247,22 @@ export interface Counts {
   total: number;
 }
 
+/**
+ * The header's and summary's counts: the drill's own top-level steps only, the count
+ * validate, plan and headless `[n/N]` use. Finally, undo and steady state: `countApart`.
+ */
 export function countSteps(state: RunState): Counts {
-  const counts: Counts = { passed: 0, failed: 0, skipped: 0, remaining: 0, total: state.steps.length };
-  for (const step of state.steps) {
+  return tally(state.steps.filter((s) => s.phase === 'main' && s.group === undefined));
+}
+
+/** Finally, undo and steady-state rows, counted apart from the drill's steps. */
+export function countApart(state: RunState): Counts {
+  return tally(state.steps.filter((s) => s.phase !== 'main' && s.group === undefined));
+}
+
+function tally(steps: readonly StepView[]): Counts {
+  const counts: Counts = { passed: 0, failed: 0, skipped: 0, remaining: 0, total: steps.length };
+  for (const step of steps) {
     if (step.status === 'passed') counts.passed++;
     else if (step.status === 'failed' || step.status === 'interrupted') counts.failed++;
     else if (step.status === 'skipped') counts.skipped++;
@@ -245,4 +278,16 @@ export function isFinished(step: StepView): boolean {
     step.status === 'skipped' ||
     step.status === 'interrupted'
   );
+}
+
+/** `finally, undo, steady state: 3 passed, 1 failed`, or '' when there are none. */
+export function describeApart(state: RunState): string {
+  const c = countApart(state);
+  if (c.total === 0) return '';
+  const parts = [
+    `${c.passed} passed`,
+    `${c.failed} failed`,
+    ...(c.skipped > 0 ? [`${c.skipped} skipped`] : []),
+  ];
+  return `finally, undo, steady state: ${parts.join(', ')}`;
 }

@@ -1,6 +1,8 @@
 import type { ConfirmDecision, FailureDecision } from '../../engine/gate.js';
 import type { AbortReason } from '../session.js';
 import type { Prompt } from '../tui-gate.js';
+import { allLines, type Line } from './line-buffer.js';
+import { followTail, jump, type OutputView, page, toEnd, toStart, typeSearch } from './output-view.js';
 import type { RunState, StepView } from './run-state.js';
 
 /** What the person is doing on screen; the run itself lives in RunState. */
@@ -14,9 +16,17 @@ export interface ViewState {
   phraseError?: string;
   /** In a phrase gate, Esc leaves the text field so s/q/? work as keys. */
   phraseKeys: boolean;
+  /** Scroll position and search in the output pane of the focused step. */
+  output: OutputView;
 }
 
-export const initialViewState: ViewState = { help: false, askingAbort: false, phrase: '', phraseKeys: false };
+export const initialViewState: ViewState = {
+  help: false,
+  askingAbort: false,
+  phrase: '',
+  phraseKeys: false,
+  output: followTail,
+};
 
 /** The subset of Ink's Key that decisions depend on. */
 export interface KeyPress {
@@ -28,6 +38,10 @@ export interface KeyPress {
   delete?: boolean;
   upArrow?: boolean;
   downArrow?: boolean;
+  pageUp?: boolean;
+  pageDown?: boolean;
+  home?: boolean;
+  end?: boolean;
 }
 
 export type Effect =
@@ -42,6 +56,13 @@ export interface KeyResult {
 
 const by = 'person' as const;
 
+/** The keys of the after-failure question, each with what the engine records. */
+const failureKeys: Record<string, Omit<FailureDecision, 'by'> | undefined> = {
+  r: { decision: 'retry', note: 'retry chosen in the TUI' },
+  c: { decision: 'fail', note: 'failure accepted in the TUI' },
+  i: { decision: 'ignore', note: 'failure ignored in the TUI (as continue_on_error)' },
+};
+
 /**
  * Maps one key press to a new view state and the decisions it makes. Pure, so every key
  * binding is tested without a terminal; the input hook only performs the effects.
@@ -52,6 +73,8 @@ export function handleKey(
   prompt: Prompt | undefined,
   input: string,
   key: KeyPress,
+  /** Rows of the output pane: what one PgUp/PgDn moves. */
+  paneRows = 10,
 ): KeyResult {
   const same: KeyResult = { view, effects: [] };
   if (key.ctrl && input === 'c') {
@@ -69,6 +92,12 @@ export function handleKey(
     return input === '?' || input === 'q' || key.escape
       ? { view: { ...view, help: false }, effects: [] }
       : same;
+  }
+  const focusedId = view.selected ?? run.current;
+  const lines = focusedId === undefined ? [] : focusedLines(run, focusedId);
+  // After `/` every key is search text until Enter or Esc, even if a gate appears meanwhile.
+  if (view.output.typing !== undefined) {
+    return { view: { ...view, output: typeSearch(view.output, lines, paneRows, input, key) }, effects: [] };
   }
   const phrase = prompt?.kind === 'confirm' ? prompt.request.phrase : undefined;
   if (prompt?.kind === 'confirm' && phrase !== undefined && !view.phraseKeys) {
@@ -97,26 +126,17 @@ export function handleKey(
     }
   }
   if (prompt?.kind === 'failed') {
-    if (input === 'r') {
-      return {
-        view,
-        effects: [{ type: 'failed', decision: { decision: 'retry', by, note: 'retry chosen in the TUI' } }],
-      };
-    }
-    if (input === 'c' || key.return) {
-      return {
-        view,
-        effects: [
-          { type: 'failed', decision: { decision: 'fail', by, note: 'failure accepted in the TUI' } },
-        ],
-      };
-    }
+    // No Enter here: after a failure every choice has a different outcome, so each has its own key.
+    const decision = failureKeys[input];
+    if (decision) return { view, effects: [{ type: 'failed', decision: { ...decision, by } }] };
   }
+  const scrolled = scroll(view.output, lines, paneRows, input, key);
+  if (scrolled !== undefined) return { view: { ...view, output: scrolled }, effects: [] };
   if (input === 'j' || key.downArrow) return { view: select(view, run, +1), effects: [] };
   if (input === 'k' || key.upArrow) return { view: select(view, run, -1), effects: [] };
   if (key.escape && view.selected !== undefined) {
     const { selected: _s, ...rest } = view;
-    return { view: rest, effects: [] };
+    return { view: { ...rest, output: freshOutput(view.output) }, effects: [] };
   }
   return same;
 }
@@ -159,5 +179,34 @@ function select(view: ViewState, run: RunState, direction: 1 | -1): ViewState {
   let index = started.findIndex((s) => s.id === from);
   if (index < 0) index = direction > 0 ? -1 : started.length;
   const next = started[Math.min(started.length - 1, Math.max(0, index + direction))]!;
-  return { ...view, selected: next.id };
+  if (next.id === view.selected) return view;
+  return { ...view, selected: next.id, output: freshOutput(view.output) };
+}
+
+/** Another step's output starts at its tail; the search text is kept for n/N there. */
+function freshOutput(output: OutputView): OutputView {
+  return output.query === undefined ? followTail : { query: output.query };
+}
+
+function focusedLines(run: RunState, stepId: string): readonly Line[] {
+  const buffer = run.output[stepId];
+  return buffer ? allLines(buffer) : [];
+}
+
+/** PgUp/PgDn, g/G (Home/End), `/`, n/N; undefined for any other key. */
+function scroll(
+  output: OutputView,
+  lines: readonly Line[],
+  rows: number,
+  input: string,
+  key: KeyPress,
+): OutputView | undefined {
+  if (key.pageUp) return page(output, lines.length, rows, -1);
+  if (key.pageDown) return page(output, lines.length, rows, +1);
+  if (input === 'g' || key.home) return toStart(output);
+  if (input === 'G' || key.end) return toEnd(output);
+  if (input === '/') return { ...output, typing: '' };
+  if (input === 'n') return jump(output, lines, rows, +1);
+  if (input === 'N') return jump(output, lines, rows, -1);
+  return undefined;
 }
