@@ -3,6 +3,7 @@ import { JournalError, readJournal } from '../engine/journal-read.js';
 import { createReportSink } from '../report/index.js';
 import { EXIT } from './exit-codes.js';
 import type { CommandIo } from './io.js';
+import { reportPathProblem } from './report-paths.js';
 
 /**
  * Rebuilds JUnit/JSON from a run's journal, e.g. after CI killed the job: a step that was
@@ -15,6 +16,11 @@ export async function reportCommand(
 ): Promise<number> {
   if (!args.junit && !args.json) {
     io.stderr.write('drillbook report: pass --junit FILE and/or --json FILE\n');
+    return EXIT.usage;
+  }
+  const badPath = reportPathProblem(io.cwd, args);
+  if (badPath) {
+    io.stderr.write(`drillbook report: ${badPath}\n`);
     return EXIT.usage;
   }
   let journal: Awaited<ReturnType<typeof readJournal>>;
