@@ -244,7 +244,7 @@ async function runHeadless(
   });
   const controller = new AbortController();
   const force = new AbortController();
-  const onSignal = (sig: 'SIGINT' | 'SIGTERM') => () => {
+  const onSignal = (sig: 'SIGINT' | 'SIGTERM' | 'SIGHUP') => () => {
     if (!controller.signal.aborted) {
       io.stderr.write(
         `\ndrillbook: ${sig}: stopping the drill; rollback and finally steps still run (${sig} again to stop those too)\n`,
@@ -259,6 +259,10 @@ async function runHeadless(
   const sigterm = onSignal('SIGTERM');
   process.on('SIGINT', sigint);
   process.on('SIGTERM', sigterm);
+  // Without a handler a hang-up (the SSH session or terminal closed) killed drillbook at
+  // once: no rollback, no finally, no reports.
+  const sighup = onSignal('SIGHUP');
+  process.on('SIGHUP', sighup);
   try {
     const end = await start(gate, console, controller.signal, force.signal);
     const written = await finish();
@@ -267,5 +271,6 @@ async function runHeadless(
   } finally {
     process.off('SIGINT', sigint);
     process.off('SIGTERM', sigterm);
+    process.off('SIGHUP', sighup);
   }
 }

@@ -280,7 +280,7 @@ function finalVerdict(
 ): { status: RunStatus; exitCode: number; reason?: string } {
   if (outside.aborted) {
     const why = reasonText(outside);
-    if (why === 'SIGINT' || why === 'SIGTERM')
+    if (why === 'SIGINT' || why === 'SIGTERM' || why === 'SIGHUP')
       return { status: 'interrupted', exitCode: exitCodeFor(why), reason: `interrupted by ${why}` };
     return { status: 'aborted', exitCode: 1, reason: `aborted: ${why}` };
   }

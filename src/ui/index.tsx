@@ -25,12 +25,15 @@ export async function runTui(options: TuiOptions): Promise<number> {
   const session = new TuiSession(options);
   const onSigint = () => session.abort('SIGINT');
   const onSigterm = () => session.abort('SIGTERM');
+  // The terminal went away: the drill still rolls back, runs finally and writes its reports.
+  const onSighup = () => session.abort('SIGHUP');
   const restoreTerminal = () => {
     if (stdin.isTTY && stdin.isRaw) stdin.setRawMode(false);
     if (stdout.isTTY) stdout.write('\u001b[?25h');
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
+  process.on('SIGHUP', onSighup);
   // Last line of defence if something calls process.exit() while we are mounted.
   process.once('exit', restoreTerminal);
   const restoreOutput = captureStrayOutput(session.message);
@@ -51,6 +54,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
     replayMessages(session);
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
+    process.off('SIGHUP', onSighup);
     process.off('exit', restoreTerminal);
     restoreTerminal();
   }

@@ -3,7 +3,7 @@ import type { Gate } from '../engine/gate.js';
 import { RunStore } from './state/run-store.js';
 import { TuiGate } from './tui-gate.js';
 
-export type AbortReason = 'SIGINT' | 'SIGTERM' | 'user';
+export type AbortReason = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'user';
 
 export interface SessionOptions {
   title: string;
