@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
@@ -46,6 +55,28 @@ describe('report paths refused before the drill runs (exit 2)', () => {
     const report = await cli(dir, ['report', join(dir, 'nowhere'), '--junit', same, '--json', same]);
     expect(report.code).toBe(2);
     expect(report.stderr).toMatch(/--junit and --json name the same file/);
+  });
+
+  it("report and resume never write a report over the run's journal or meta.json", async () => {
+    const dir = healthyDir();
+    const runbook = writeRunbook(dir, RUNBOOK);
+    expect((await cli(dir, ['run', runbook, '--headless', '--yes'])).code).toBe(0);
+    const runs = join(dir, '.drillbook', 'runs');
+    const runDir = join(runs, readdirSync(runs)[0] ?? 'missing');
+    const journal = readFileSync(join(runDir, 'journal.jsonl'), 'utf8');
+    for (const [command, file, says] of [
+      [
+        'report',
+        'journal.jsonl',
+        /--json .*journal\.jsonl is the run's journal; the report would overwrite it/,
+      ],
+      ['resume', 'meta.json', /--json .*meta\.json is the run's record \(meta\.json\)/],
+    ] as const) {
+      const r = await cli(dir, [command, runDir, '--json', join(runDir, file)]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(says);
+    }
+    expect(readFileSync(join(runDir, 'journal.jsonl'), 'utf8')).toBe(journal);
   });
 });
 
