@@ -16,6 +16,7 @@ import { unknownApprovals } from './approvals.js';
 import { EXIT } from './exit-codes.js';
 import { noteRunDir } from './internal-error.js';
 import type { CommandIo } from './io.js';
+import { droppingFailures } from './safe-output.js';
 
 /**
  * --var values as meta.json keeps them: redacted, and sealed (secret named, never written)
@@ -189,7 +190,7 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
     const code = await runWithUi(options, io, start, finish);
     if (faults.length === 0) return code;
     // One line for everything that could not be written; a drill whose record is lost never passes.
-    io.stderr.write(`drillbook: not written: ${faults.map(faultLine).join('; ')}\n`);
+    droppingFailures(io.stderr).write(`drillbook: not written: ${faults.map(faultLine).join('; ')}\n`);
     return code === EXIT.passed ? EXIT.failed : code;
   } finally {
     killAllGroups();
@@ -229,13 +230,10 @@ async function runHeadless(
   finish: () => Promise<string[]>,
 ): Promise<number> {
   const { createConsoleReporter, shouldUseColor } = await import('../report/index.js');
-  // A closed stdout (`| head`, a log pipe that died) must not crash the drill mid-step:
-  // rollback, finally, the reports and the process-group cleanup still have to run. Left
-  // attached to the end, as a failed write reports its error asynchronously.
-  if ('on' in io.stdout)
-    io.stdout.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
-    });
+  // A closed stdout (`| head`, a log pipe that died) or a full disk under `> log` must not
+  // crash the drill mid-step: rollback, finally, the reports and the process-group cleanup
+  // still have to run.
+  io = { ...io, stdout: droppingFailures(io.stdout), stderr: droppingFailures(io.stderr) };
   const console = createConsoleReporter({ out: io.stdout, color: shouldUseColor(io.stdout, io.env) });
   const gate = createPolicyGate({
     yes: options.yes,
