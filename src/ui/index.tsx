@@ -34,6 +34,12 @@ export async function runTui(options: TuiOptions): Promise<number> {
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
   process.on('SIGHUP', onSighup);
+  // Once the terminal is gone (a hang-up), every write to it fails with EIO; unheard, that
+  // error ended drillbook before rollback, finally and the reports. The screen is only a view.
+  // Left attached: the summary and the cursor restore below write to the terminal too.
+  const ignoreTerminalError = () => undefined;
+  stdout.on('error', ignoreTerminalError);
+  stdin.on('error', ignoreTerminalError);
   // Last line of defence if something calls process.exit() while we are mounted.
   process.once('exit', restoreTerminal);
   const restoreOutput = captureStrayOutput(session.message);
