@@ -16,6 +16,7 @@ import { unknownApprovals } from './approvals.js';
 import { EXIT } from './exit-codes.js';
 import { noteRunDir } from './internal-error.js';
 import type { CommandIo } from './io.js';
+import { droppingFailures } from './safe-output.js';
 
 /**
  * --var values as meta.json keeps them: redacted, and sealed (secret named, never written)
@@ -193,7 +194,7 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
     const code = await runWithUi(options, io, start, finish);
     if (faults.length === 0) return code;
     // One line for everything that could not be written; a drill whose record is lost never passes.
-    io.stderr.write(`drillbook: not written: ${faults.map(faultLine).join('; ')}\n`);
+    droppingFailures(io.stderr).write(`drillbook: not written: ${faults.map(faultLine).join('; ')}\n`);
     return code === EXIT.passed ? EXIT.failed : code;
   } finally {
     killAllGroups();
@@ -236,13 +237,10 @@ async function runHeadless(
 ): Promise<number> {
   const { createConsoleReporter, shouldUseColor } = await import('../report/index.js');
   const { timestamped } = await import('../report/timestamped.js');
-  // A closed stdout (`| head`, a log pipe that died) must not crash the drill mid-step:
-  // rollback, finally, the reports and the process-group cleanup still have to run. Left
-  // attached to the end, as a failed write reports its error asynchronously.
-  if ('on' in io.stdout)
-    io.stdout.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
-    });
+  // A closed stdout (`| head`, a log pipe that died) or a full disk under `> log` must not
+  // crash the drill mid-step: rollback, finally, the reports and the process-group cleanup
+  // still have to run.
+  io = { ...io, stdout: droppingFailures(io.stdout), stderr: droppingFailures(io.stderr) };
   const console = createConsoleReporter({
     out: io.stdout,
     color: options.color !== false && shouldUseColor(io.stdout, io.env),
@@ -255,7 +253,7 @@ async function runHeadless(
   });
   const controller = new AbortController();
   const force = new AbortController();
-  const onSignal = (sig: 'SIGINT' | 'SIGTERM') => () => {
+  const onSignal = (sig: 'SIGINT' | 'SIGTERM' | 'SIGHUP') => () => {
     if (!controller.signal.aborted) {
       io.stderr.write(
         `\ndrillbook: ${sig}: stopping the drill; rollback and finally steps still run (${sig} again to stop those too)\n`,
@@ -270,6 +268,10 @@ async function runHeadless(
   const sigterm = onSignal('SIGTERM');
   process.on('SIGINT', sigint);
   process.on('SIGTERM', sigterm);
+  // Without a handler a hang-up (the SSH session or terminal closed) killed drillbook at
+  // once: no rollback, no finally, no reports.
+  const sighup = onSignal('SIGHUP');
+  process.on('SIGHUP', sighup);
   try {
     const end = await start(gate, console, controller.signal, force.signal);
     const written = await finish();
@@ -279,5 +281,6 @@ async function runHeadless(
   } finally {
     process.off('SIGINT', sigint);
     process.off('SIGTERM', sigterm);
+    process.off('SIGHUP', sighup);
   }
 }

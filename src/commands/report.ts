@@ -6,6 +6,7 @@ import { createReportSink } from '../report/index.js';
 import { RunReportBuilder } from '../report/run-report.js';
 import { EXIT } from './exit-codes.js';
 import type { CommandIo } from './io.js';
+import { reportPathProblem } from './report-paths.js';
 
 /**
  * Rebuilds JUnit/JSON from a run's journal (or, with neither, prints the summary table),
@@ -17,6 +18,11 @@ export async function reportCommand(
   args: { runDir: string; junit?: string; json?: string },
   io: CommandIo,
 ): Promise<number> {
+  const badPath = reportPathProblem(io.cwd, args);
+  if (badPath) {
+    io.stderr.write(`drillbook report: ${badPath}\n`);
+    return EXIT.usage;
+  }
   let journal: Journal;
   try {
     journal = await readJournal(args.runDir);

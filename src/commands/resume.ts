@@ -6,6 +6,7 @@ import { loadRunbook } from '../runbook/load.js';
 import { executeDrill } from './execute.js';
 import { EXIT } from './exit-codes.js';
 import { type CommandIo, printRunbookError } from './io.js';
+import { reportPathProblem } from './report-paths.js';
 
 export interface ResumeArgs {
   runDir: string;
@@ -35,6 +36,11 @@ export async function resumeCommand(args: ResumeArgs, io: CommandIo): Promise<nu
     return EXIT.usage;
   }
   const { meta } = journal;
+  const badPath = reportPathProblem(io.cwd, { ...args, runbook: meta.runbook });
+  if (badPath) {
+    io.stderr.write(`drillbook resume: ${badPath} (nothing was run)\n`);
+    return EXIT.usage;
+  }
   let runbook: Awaited<ReturnType<typeof loadRunbook>>;
   try {
     runbook = await loadRunbook(meta.runbook, { vars: meta.vars, env: io.env });

@@ -3,6 +3,7 @@ import { loadRunbook } from '../runbook/load.js';
 import { executeDrill } from './execute.js';
 import { EXIT } from './exit-codes.js';
 import { type CommandIo, parseVarFlags, printRunbookError } from './io.js';
+import { reportPathProblem } from './report-paths.js';
 
 export interface RunArgs {
   runbook: string;
@@ -25,6 +26,11 @@ export interface RunArgs {
 }
 
 export async function runCommand(args: RunArgs, io: CommandIo): Promise<number> {
+  const badPath = reportPathProblem(io.cwd, args);
+  if (badPath) {
+    io.stderr.write(`drillbook run: ${badPath} (nothing was run)\n`);
+    return EXIT.usage;
+  }
   const vars = parseVarFlags(args.var);
   if (typeof vars === 'string') {
     io.stderr.write(`drillbook run: ${vars}\n`);

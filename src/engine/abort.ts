@@ -5,6 +5,7 @@
 export type StopReason =
   | 'SIGINT'
   | 'SIGTERM'
+  | 'SIGHUP'
   | 'user'
   | `stop condition: ${string}`
   | `timed out after ${string}`;
@@ -44,5 +45,7 @@ export function reasonText(signal: AbortSignal): string {
 export function exitCodeFor(reason: string | undefined): number {
   if (reason === 'SIGINT') return 130;
   if (reason === 'SIGTERM') return 143;
+  // The terminal or SSH session that started the drill hung up: rollback and finally still run.
+  if (reason === 'SIGHUP') return 129;
   return 1;
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EngineEvent, RunStartEvent } from './events.js';
 import type { RunMeta } from './journal.js';
+import { eventMisfit, metaMisfit, newerFormat } from './journal-shape.js';
 import type { ResumeState } from './runner.js';
 
 export interface JournalContents {
@@ -26,27 +27,45 @@ export async function readJournal(runDir: string): Promise<JournalContents> {
       `${runDir}: not a drillbook run directory (${(error as NodeJS.ErrnoException).code ?? error}); expected meta.json and journal.jsonl, as in .drillbook/runs/<time>-<name>/`,
     );
   }
+  const meta = parseMeta(join(runDir, 'meta.json'), metaText);
+  const journalPath = join(runDir, 'journal.jsonl');
   const events: EngineEvent[] = [];
   const lines = text.split('\n');
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
+    let event: unknown;
     try {
-      events.push(JSON.parse(line) as EngineEvent);
+      event = JSON.parse(line);
     } catch {
       // Only the last line can be cut by a kill; anything else is damage worth reporting.
       if (i < lines.length - 2 || (i === lines.length - 2 && lines[i + 1] !== ''))
-        throw new JournalError(`${join(runDir, 'journal.jsonl')}:${i + 1}: damaged line in the journal`);
+        throw new JournalError(`${journalPath}:${i + 1}: damaged line in the journal`);
+      return;
     }
+    const problem = eventMisfit(event);
+    if (problem) throw new JournalError(`${journalPath}:${i + 1}: damaged event in the journal: ${problem}`);
+    events.push(event as EngineEvent);
   });
   const start = events[0];
   if (start?.type !== 'run-start')
-    throw new JournalError(`${join(runDir, 'journal.jsonl')}: the run never started (no run-start event)`);
-  return {
-    meta: JSON.parse(metaText) as RunMeta,
-    events,
-    start,
-    finished: events.some((e) => e.type === 'run-end'),
-  };
+    throw new JournalError(`${journalPath}: the run never started (no run-start event)`);
+  return { meta, events, start, finished: events.some((e) => e.type === 'run-end') };
+}
+
+/** meta.json as the run wrote it; damage or a newer format is a JournalError naming the file. */
+function parseMeta(path: string, text: string): RunMeta {
+  let meta: unknown;
+  try {
+    meta = JSON.parse(text);
+  } catch {
+    // JSON.parse's message quotes the text; the file's bytes are not echoed back.
+    throw new JournalError(`${path}: damaged run record: not valid JSON`);
+  }
+  const newer = newerFormat(meta);
+  if (newer) throw new JournalError(`${path}: ${newer}`);
+  const problem = metaMisfit(meta);
+  if (problem) throw new JournalError(`${path}: damaged run record: ${problem}`);
+  return meta as RunMeta;
 }
 
 /**

@@ -2,6 +2,7 @@ import { closeSync, fsync, fsyncSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineEvent, EventListener } from './events.js';
 import { faultLine, type WriteFault, writeFault } from './fs-fault.js';
+import { JOURNAL_FORMAT } from './journal-shape.js';
 import { makePrivateRunDir, openPrivateFile } from './private-files.js';
 import type { SealedValue } from './sealed.js';
 
@@ -13,6 +14,8 @@ const SYNC_INTERVAL_MS = 1000;
 
 /** Settings of the run that `resume` needs to continue it the same way. */
 export interface RunMeta {
+  /** The journal format (journal-shape.ts); absent in runs recorded before it was written. */
+  format?: number;
   runbook: string;
   digest: string;
   /** --var values, redacted. */
@@ -108,7 +111,9 @@ export class Journal {
       step = { what: 'run record', path: join(dir, 'meta.json') };
       const metaFd = openPrivateFile(step.path, 'w');
       try {
-        writeFully(metaFd, `${JSON.stringify(meta, null, 2)}\n`, writeSync);
+        // `format` first, so a future drillbook's reader can refuse before it misreads.
+        const record = { format: JOURNAL_FORMAT, ...meta };
+        writeFully(metaFd, `${JSON.stringify(record, null, 2)}\n`, writeSync);
         fsyncSync(metaFd);
       } finally {
         closeSync(metaFd);

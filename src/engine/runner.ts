@@ -209,8 +209,10 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
     if (wantsRollback && !ctx.dryRun) {
       for (const step of started.reverse()) {
         if (!step.undo) continue;
-        // The undo runs unconditionally, without a gate, once, and saves nothing.
-        const { when: _when, confirm: _confirm, save: _save, ...rest } = step;
+        // The undo runs unconditionally, without a gate, once, and saves nothing. The step's
+        // leave_running is for the daemon the step starts on purpose; an undo puts things
+        // back, so whatever it leaves outside its process group is named and killed.
+        const { when: _when, confirm: _confirm, save: _save, leaveRunning: _leave, ...rest } = step;
         const undoStep: ActionStep = { ...rest, action: step.undo, retries: 0 };
         const undone = await runStep(
           ctx,
@@ -280,7 +282,7 @@ function finalVerdict(
 ): { status: RunStatus; exitCode: number; reason?: string } {
   if (outside.aborted) {
     const why = reasonText(outside);
-    if (why === 'SIGINT' || why === 'SIGTERM')
+    if (why === 'SIGINT' || why === 'SIGTERM' || why === 'SIGHUP')
       return { status: 'interrupted', exitCode: exitCodeFor(why), reason: `interrupted by ${why}` };
     return { status: 'aborted', exitCode: 1, reason: `aborted: ${why}` };
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +47,7 @@ export function compileRunbookSchema(schema: object, env: NodeJS.ProcessEnv = pr
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       // Write then rename, so a concurrent run never reads half a file.
       writeAtomically(file, code);
+      pruneOtherEntries(dir, key);
     } catch {
       // A read-only home or full disk only costs the next run the compile.
     }
@@ -80,11 +81,41 @@ function cacheDir(env: NodeJS.ProcessEnv): string | undefined {
   return home ? join(home, '.cache', 'drillbook') : undefined;
 }
 
-/** Write then rename, so a concurrent run never reads half a file. */
+/**
+ * Free space the cache never takes: the cache is written before the drill starts, often on
+ * the disk the run's journal goes to, and must not be what leaves the journal no room.
+ */
+const KEEP_FREE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Write then rename, so a concurrent run never reads half a file. Skipped (throws) when the
+ * disk is nearly full; a write that fails removes its temporary file, so a full disk is not
+ * left fuller by every run.
+ */
 function writeAtomically(file: string, data: string | Uint8Array): void {
+  const dir = join(file, '..');
+  const { bavail, bsize } = statfsSync(dir);
+  if (bavail * bsize < Buffer.byteLength(data) + KEEP_FREE_BYTES) throw new Error('disk nearly full');
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, data, { mode: 0o600 });
-  renameSync(temp, file);
+  try {
+    writeFileSync(temp, data, { mode: 0o600 });
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Removes the cache entries of other schemas (an older drillbook, another action set): each
+ * is ~400 KB plus V8's code, and upgrades would otherwise pile them up in the home directory.
+ * Another version running at the same time just compiles again.
+ */
+function pruneOtherEntries(dir: string, key: string): void {
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith('runbook-schema-') && !name.startsWith(`runbook-schema-${key}`))
+      rmSync(join(dir, name), { force: true });
+  }
 }
 
 type ModuleWrapper = (module: { exports: unknown }, exports: unknown, require: NodeJS.Require) => void;

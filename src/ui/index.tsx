@@ -27,12 +27,21 @@ export async function runTui(options: TuiOptions): Promise<number> {
   const session = new TuiSession(options);
   const onSigint = () => session.abort('SIGINT');
   const onSigterm = () => session.abort('SIGTERM');
+  // The terminal went away: the drill still rolls back, runs finally and writes its reports.
+  const onSighup = () => session.abort('SIGHUP');
   const restoreTerminal = () => {
     if (stdin.isTTY && stdin.isRaw) stdin.setRawMode(false);
     if (stdout.isTTY) stdout.write('\u001b[?25h');
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
+  process.on('SIGHUP', onSighup);
+  // Once the terminal is gone (a hang-up), every write to it fails with EIO; unheard, that
+  // error ended drillbook before rollback, finally and the reports. The screen is only a view.
+  // Left attached: the summary and the cursor restore below write to the terminal too.
+  const ignoreTerminalError = () => undefined;
+  stdout.on('error', ignoreTerminalError);
+  stdin.on('error', ignoreTerminalError);
   // Last line of defence if something calls process.exit() while we are mounted.
   process.once('exit', restoreTerminal);
   const restoreOutput = captureStrayOutput(session.message);
@@ -54,6 +63,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
     leaveSummary(session, stdout);
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
+    process.off('SIGHUP', onSighup);
     process.off('exit', restoreTerminal);
     restoreTerminal();
   }

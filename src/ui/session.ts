@@ -5,7 +5,7 @@ import { terminalSafeGate } from './safe-gate.js';
 import { RunStore } from './state/run-store.js';
 import { TuiGate } from './tui-gate.js';
 
-export type AbortReason = 'SIGINT' | 'SIGTERM' | 'user';
+export type AbortReason = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'user';
 
 export interface SessionOptions {
   title: string;

@@ -30,6 +30,9 @@ finally:
 describe.each([
   ['SIGINT', 130],
   ['SIGTERM', 143],
+  // The SSH session or terminal that started the drill closed: it used to kill drillbook
+  // outright (no rollback, no finally, no reports).
+  ['SIGHUP', 129],
 ] as const)('%s during a long step', (sig, exitCode) => {
   it(`exits ${exitCode}, runs finally, writes valid reports and leaves no process behind`, async () => {
     const ws = workspace();

@@ -75,4 +75,37 @@ steps:
       for (const pid of keptPids) if (pid > 0) process.kill(pid, 'SIGKILL');
     }
   });
+
+  it("an undo does not inherit its step's leave_running: what the undo leaves behind is killed", async () => {
+    const dir = healthyDir();
+    const [kept, byUndo] = [uniqueSleep(300), uniqueSleep(300)];
+    const runbook = writeRunbook(
+      dir,
+      `drillbook: 1
+name: undo-leftovers
+steps:
+  - id: start-daemon
+    leave_running: true
+    run: setsid sleep ${kept} >/dev/null 2>&1 & sleep 0.3
+    undo:
+      run: setsid sleep ${byUndo} >/dev/null 2>&1 & sleep 0.3
+  - id: breaks
+    run: exit 1
+`,
+    );
+    try {
+      const r = await runInProcess(runbook, dir);
+      expect(r.code, r.stdout).toBe(1);
+      expect(r.stdout).toMatch(new RegExp(`left running pid \\d+ \`sleep ${kept.replace('.', '\\.')}\``));
+      expect(r.stdout).toMatch(
+        new RegExp(`killed leftover pid \\d+ \`sleep ${byUndo.replace('.', '\\.')}\``),
+      );
+      expect(processesMatching(byUndo)).toEqual([]);
+    } finally {
+      for (const sleep of [kept, byUndo]) {
+        const pid = pidOf(sleep);
+        if (pid > 0) process.kill(pid, 'SIGKILL');
+      }
+    }
+  });
 });

@@ -61,13 +61,20 @@ describe('compiled runbook schema cache', () => {
     expect(compileRunbookSchema(schema(), env)(good)).toBe('from cache');
   });
 
-  it('a changed schema gets its own cache entry', () => {
+  it("a changed schema gets its own cache entry, which replaces the old schema's", () => {
     const { dir, env } = cacheEnv();
     compileRunbookSchema(schema(), env);
+    compileRunbookSchema(schema(), env); // loads it, and writes V8's code cache beside it
+    const old = readdirSync(dir);
+    expect(old).toHaveLength(2);
+    writeFileSync(join(dir, 'someone-elses-file'), 'kept');
     const changed = schema() as { properties: Record<string, unknown> };
     changed.properties['extra'] = { type: 'string' };
     const validate = compileRunbookSchema(changed, env);
-    expect(readdirSync(dir)).toHaveLength(2);
+    const now = readdirSync(dir);
+    expect(now).toHaveLength(2);
+    expect(now).toContain('someone-elses-file');
+    for (const f of old) expect(now).not.toContain(f);
     expect(validate({ ...good, extra: 'yes' })).toBe(true);
   });
 

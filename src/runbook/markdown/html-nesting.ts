@@ -44,7 +44,17 @@ const OPTIONAL_END = new Set([
   'td',
   'th',
 ]);
-const TAG = /<(\/?)([A-Za-z][A-Za-z0-9-]*)\b[^>]*?(\/?)>/g;
+/**
+ * A start or end tag. Its attributes stop at the next `<` as well as at `>`, so a line of
+ * thousands of `<a` without a `>` is read once, not once per `<` (minutes for one long line).
+ */
+const TAG = /<(\/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>]*?(\/?)>/g;
+/**
+ * HTML elements open at once across the document. The tracking is linear up to here; beyond
+ * it, thousands of unclosed tags and end tags that match none took minutes, and no runbook
+ * nests HTML this deep.
+ */
+export const MAX_OPEN_HTML = 128;
 const FENCE = /^[ \t]*(`{3,}|~{3,})[ \t]*([^\s`{]*)[ \t]*(.*)$/;
 const HINT = 'move it out of the HTML block to run it, or mark it as documentation (```console)';
 
@@ -98,8 +108,8 @@ export function checkHtmlNesting(
 function checkHtmlBlock(node: Html, open: string[], src: MarkdownSource, problems: Problems): boolean {
   let reported = false;
   const first = node.position!.start.line;
-  const lines = node.value.replace(/<!--[\s\S]*?-->/g, (c) => c.replace(/[^\n]/g, ' ')).split('\n');
-  lines.forEach((line, i) => {
+  const lines = blankComments(node.value).split('\n');
+  for (const [i, line] of lines.entries()) {
     const fence = FENCE.exec(line);
     if (
       fence &&
@@ -126,9 +136,36 @@ function checkHtmlBlock(node: Html, open: string[], src: MarkdownSource, problem
       if (VOID.has(tag) || OPTIONAL_END.has(tag) || selfClosed) continue;
       if (!closing) open.push(tag);
       else if (open.includes(tag)) open.length = open.lastIndexOf(tag);
+      if (open.length > MAX_OPEN_HTML) {
+        problems.add(
+          src.pos(first + i, 1),
+          `more than ${MAX_OPEN_HTML} HTML elements are open here (not closed since earlier lines)`,
+          'close the elements (`</div>`) or remove the HTML',
+        );
+        // Stop following: every fence after this is refused as inside HTML anyway.
+        open.length = MAX_OPEN_HTML;
+        return true;
+      }
     }
-  });
+  }
   return reported;
+}
+
+/**
+ * Comments blanked out (newlines kept, so line numbers hold). Linear: an unclosed `<!--` runs
+ * to the end of the block, as it does for a Markdown reader; a pattern with a lazy `*?` took
+ * time quadratic in the number of unclosed `<!--`.
+ */
+function blankComments(html: string): string {
+  let out = '';
+  let from = 0;
+  for (let start = html.indexOf('<!--'); start >= 0; start = html.indexOf('<!--', from)) {
+    const close = html.indexOf('-->', start + 4);
+    const end = close < 0 ? html.length : close + 3;
+    out += html.slice(from, start) + html.slice(start, end).replace(/[^\n]/g, ' ');
+    from = end;
+  }
+  return out + html.slice(from);
 }
 
 function fenceName(lang: string | null | undefined, meta: string | null | undefined): string {

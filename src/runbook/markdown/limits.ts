@@ -7,6 +7,12 @@ export const MAX_LINE_NESTING = 32;
 export const MAX_INDENT_COLUMNS = 128;
 /** `*` and `_` in one paragraph (not `_` inside words): the Markdown parser's emphasis matching is quadratic in them. */
 export const MAX_EMPHASIS_MARKS = 1000;
+/**
+ * Lines in a Markdown runbook. The Markdown parser keeps every token of the document in
+ * memory: 1.6 MB of headings, fences or tables (60 000 of them) took 20-35 s and 1.3-2 GB;
+ * at this limit the worst case is about a second and 150 MB. Real runbooks have hundreds.
+ */
+export const MAX_MARKDOWN_LINES = 20_000;
 /** Depth of the parsed Markdown tree; every walker after the parser may then recurse safely. */
 export const MAX_TREE_DEPTH = 128;
 
@@ -20,6 +26,12 @@ const CONTAINER_MARKER = /^[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))/;
  * skipped for the emphasis count (their contents are not parsed for emphasis).
  */
 export function checkMarkdownLimits(src: MarkdownSource, problems: Problems): void {
+  if (src.lines.length > MAX_MARKDOWN_LINES)
+    problems.fatal(
+      src.pos(MAX_MARKDOWN_LINES + 1),
+      `a Markdown runbook has at most ${MAX_MARKDOWN_LINES} lines; this one has ${src.lines.length}`,
+      'split the drill into several runbooks, or move long scripts into files the steps run',
+    );
   let fence: string | undefined;
   let marks = 0;
   src.lines.forEach((line, i) => {
