@@ -266,7 +266,7 @@ function gateOptions<T>(y: Argv<T>) {
     .option('fail-on-skip', {
       type: 'boolean',
       default: false,
-      describe: 'A gate skipped (by a person or on_timeout: skip) fails the drill (exit 1)',
+      describe: 'A gate skipped (by a person or on_timeout: skip) fails the drill',
     })
     .option('color', {
       type: 'boolean',

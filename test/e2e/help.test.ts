@@ -67,6 +67,8 @@ describe('help is consistent for every command', () => {
         0    every step passed, or passed with tolerated failures or skipped gates (validate: all valid)
         1    a step failed, a stop condition tripped, the drill aborted, a gate skipped (--fail-on-skip)
         2    invalid runbook or usage (messages name file:line:column)
+        129  hung up (SIGHUP: the terminal or SSH session closed); finally steps ran and reports were
+        written
         130  interrupted by SIGINT (Ctrl-C); finally steps ran and reports were written
         143  terminated by SIGTERM; finally steps ran and reports were written
       "
@@ -90,6 +92,10 @@ describe('help is consistent for every command', () => {
             --approve               Approve the gates of these step ids (also DRILLBOOK_APPROVE)   [array]
             --fail-on-skip          A gate skipped (by a person or on_timeout: skip) fails the drill
                                                                                 [boolean] [default: false]
+            --color                 Colours and styling in the TUI and console; --no-color (or NO_COLOR=1)
+                                    turns them off                               [boolean] [default: true]
+            --timestamps            Headless: begin every line with the time (iso, the default) or the
+                                    time since the start (elapsed)    [string] [choices: "iso", "elapsed"]
             --var                   Set a variable: --var name=value (repeatable)                  [array]
             --only                  Run only these step ids (finally still runs)                   [array]
             --from                  Start at this step id                                         [string]
@@ -163,6 +169,10 @@ describe('help is consistent for every command', () => {
             --approve       Approve the gates of these step ids (also DRILLBOOK_APPROVE)           [array]
             --fail-on-skip  A gate skipped (by a person or on_timeout: skip) fails the drill
                                                                                 [boolean] [default: false]
+            --color         Colours and styling in the TUI and console; --no-color (or NO_COLOR=1) turns
+                            them off                                             [boolean] [default: true]
+            --timestamps    Headless: begin every line with the time (iso, the default) or the time since
+                            the start (elapsed)                       [string] [choices: "iso", "elapsed"]
 
       Examples:
         drillbook resume .drillbook/runs/<dir>        continue after a crash or kill
