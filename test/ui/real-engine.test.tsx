@@ -1,13 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../src/engine/events.js';
-import { runDrill } from '../../src/engine/runner.js';
-import { loadRunbook } from '../../src/runbook/load.js';
-import { App } from '../../src/ui/App.js';
-import { TuiSession } from '../../src/ui/session.js';
-import { keys, type Rendered, render } from '../support/render.js';
+import { type RealTui, startRealTui, stopRealTui } from '../support/real-tui.js';
+import { keys } from '../support/render.js';
 
 const runbookYaml = `drillbook: 1
 name: tui-real
@@ -29,40 +22,13 @@ finally:
     run: echo cleaned-up
 `;
 
-let dir: string | undefined;
-let ui: Rendered | undefined;
-afterEach(async () => {
-  ui?.unmount();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+let tui: RealTui | undefined;
+afterEach(() => stopRealTui(tui));
 
 describe('TUI with the real engine', () => {
   it('walks a real runbook: output, failed-step retry, phrase gate, finally, summary', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'drillbook-tui-'));
-    const file = join(dir, 'drill.yaml');
-    await writeFile(file, runbookYaml);
-    const runbook = await loadRunbook(file);
-    const events: EngineEvent[] = [];
-    const session = new TuiSession({
-      title: runbook.title,
-      start: (gate, onEvent, signal, forceSignal) =>
-        runDrill({
-          runbook,
-          gate,
-          signal,
-          forceSignal,
-          onEvent: (e) => {
-            events.push(e);
-            onEvent(e);
-          },
-          rollback: 'on-failure',
-          acceptNewHostKeys: false,
-          env: process.env,
-        }),
-      finish: async () => [join(dir!, 'report.json')],
-    });
-    ui = render(<App session={session} />);
-    const done = session.run();
+    tui = await startRealTui(runbookYaml);
+    const { ui, done, events } = tui;
 
     const failed = await ui.waitForFrame('Flaky step failed after 1 attempt', 15_000);
     expect(failed).toContain('first-try-fails');

@@ -1,12 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runDrill } from '../../src/engine/runner.js';
-import { loadRunbook } from '../../src/runbook/load.js';
-import { App } from '../../src/ui/App.js';
-import { TuiSession } from '../../src/ui/session.js';
-import { type Rendered, render } from '../support/render.js';
+import { type RealTui, startRealTui, stopRealTui } from '../support/real-tui.js';
 
 /** Clears the screen, sets the window title, reverses what follows. */
 const HOSTILE = '\u001b[2J\u001b]0;pwned\u0007\u202Eevil';
@@ -27,35 +20,13 @@ steps:
     continue_on_error: true
 `;
 
-let dir: string | undefined;
-let ui: Rendered | undefined;
-afterEach(async () => {
-  ui?.unmount();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+let tui: RealTui | undefined;
+afterEach(() => stopRealTui(tui));
 
 describe('TUI and terminal escapes', () => {
   it('shows escapes in titles, names, gate messages and reasons visibly, never raw', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'drillbook-tui-'));
-    const file = join(dir, 'drill.yaml');
-    await writeFile(file, runbookYaml);
-    const runbook = await loadRunbook(file, { vars: { v: HOSTILE }, env: {} });
-    const session = new TuiSession({
-      title: runbook.title,
-      start: (gate, onEvent, signal, forceSignal) =>
-        runDrill({
-          runbook,
-          gate,
-          signal,
-          forceSignal,
-          onEvent,
-          rollback: 'on-failure',
-          acceptNewHostKeys: false,
-        }),
-      finish: async () => [],
-    });
-    ui = render(<App session={session} />);
-    const done = session.run();
+    tui = await startRealTui(runbookYaml, { vars: { v: HOSTILE }, reports: [] });
+    const { ui, done } = tui;
     const gate = await ui.waitForFrame('Go \\u001B[2J', 15_000);
     await ui.press('a');
     await done;

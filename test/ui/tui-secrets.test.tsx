@@ -1,12 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runDrill } from '../../src/engine/runner.js';
-import { loadRunbook } from '../../src/runbook/load.js';
-import { App } from '../../src/ui/App.js';
-import { TuiSession } from '../../src/ui/session.js';
-import { type Rendered, render } from '../support/render.js';
+import { type RealTui, startRealTui, stopRealTui } from '../support/real-tui.js';
 
 const PW = "it's-a-s3cret";
 const TOKEN = 'Zq9SECRETh4nter2Xy';
@@ -25,37 +18,14 @@ steps:
     run: "printf 'Zq9SECRET\\\\033[1mh4nter2Xy\\\\n'"
 `;
 
-let dir: string | undefined;
-let ui: Rendered | undefined;
-afterEach(async () => {
-  ui?.unmount();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+let tui: RealTui | undefined;
+afterEach(() => stopRealTui(tui));
 
 describe('TUI and secrets', () => {
   it('never shows a secret: not split by an escape, not shell-quoted in a gate, not in a message', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'drillbook-tui-'));
-    const file = join(dir, 'drill.yaml');
-    await writeFile(file, runbookYaml);
-    const runbook = await loadRunbook(file);
+    tui = await startRealTui(runbookYaml, { env: { ...process.env, PW, TOKEN }, reports: [] });
+    const { ui, done } = tui;
     const frames: string[] = [];
-    const session = new TuiSession({
-      title: runbook.title,
-      start: (gate, onEvent, signal, forceSignal) =>
-        runDrill({
-          runbook,
-          gate,
-          signal,
-          forceSignal,
-          onEvent,
-          rollback: 'on-failure',
-          acceptNewHostKeys: false,
-          env: { ...process.env, PW, TOKEN },
-        }),
-      finish: async () => [],
-    });
-    ui = render(<App session={session} />);
-    const done = session.run();
     const gate = await ui.waitForFrame('Use *** now?', 15_000);
     frames.push(gate);
     expect(gate).toContain('will run: sh: echo');
