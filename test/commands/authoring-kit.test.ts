@@ -1,6 +1,6 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { load } from 'js-yaml';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -132,7 +132,8 @@ describe('examples/', () => {
   it('every example validates, plans and dry-runs cleanly', async () => {
     const dir = tempDir();
     for (const name of files) {
-      const file = relative(dir, join(EXAMPLES, name));
+      // Absolute: the in-process CLI reads runbook paths against the process's directory.
+      const file = join(EXAMPLES, name);
       const validate = await cli(['validate', file], dir);
       expect(validate.code, `${name}: ${validate.stderr}`).toBe(0);
       const plan = await cli(['plan', file], dir);
