@@ -308,5 +308,10 @@ function runOptions<T>(y: Argv<T>) {
       type: 'boolean',
       default: false,
       describe: 'Trust unknown SSH host keys (never changed ones)',
+    })
+    .option('run-dir', {
+      type: 'string',
+      describe:
+        "This run's directory (journal, meta.json), e.g. one per CI build; must not hold a run yet (env DRILLBOOK_RUN_DIR)",
     });
 }

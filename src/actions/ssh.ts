@@ -4,7 +4,7 @@ import { type ActionDefinition, ConfigProblem } from './types.js';
 export interface SshConfig {
   hosts: string[];
   run?: string;
-  upload?: { from: string; to: string };
+  upload?: { from: string; to: string; exclude: string[] };
   sudo: boolean;
   env: Record<string, string>;
 }
@@ -34,7 +34,16 @@ export const sshAction: ActionDefinition<SshConfig> = {
         required: ['from', 'to'],
         description:
           'Before run: copy a file or a directory tree (relative to the runbook) into a remote directory.',
-        properties: { from: { type: 'string', minLength: 1 }, to: { type: 'string', minLength: 1 } },
+        properties: {
+          from: { type: 'string', minLength: 1 },
+          to: { type: 'string', minLength: 1 },
+          exclude: {
+            type: 'array',
+            items: { type: 'string', minLength: 1 },
+            description:
+              'Globs (relative to from) left out of the upload, e.g. ["*.pyc", "node_modules", "docs/**"]; .git, .hg, .svn, .bzr, CVS and _darcs are always left out.',
+          },
+        },
       },
       sudo: { type: 'boolean', description: 'Run as root via `sudo -n sh` (the script goes on its stdin).' },
       env: {
@@ -49,7 +58,7 @@ export const sshAction: ActionDefinition<SshConfig> = {
     const r = raw as {
       host: string | string[];
       run?: string;
-      upload?: { from: string; to: string };
+      upload?: { from: string; to: string; exclude?: string[] };
       sudo?: boolean;
       env?: Record<string, unknown>;
     };
@@ -74,7 +83,8 @@ export const sshAction: ActionDefinition<SshConfig> = {
       env,
     };
     if (r.run !== undefined) config.run = r.run;
-    if (r.upload !== undefined) config.upload = { from: r.upload.from, to: r.upload.to };
+    if (r.upload !== undefined)
+      config.upload = { from: r.upload.from, to: r.upload.to, exclude: [...(r.upload.exclude ?? [])] };
     return config;
   },
   hosts: (c) => c.hosts,

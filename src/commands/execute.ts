@@ -16,6 +16,7 @@ import { unknownApprovals } from './approvals.js';
 import { EXIT } from './exit-codes.js';
 import { noteRunDir } from './internal-error.js';
 import type { CommandIo } from './io.js';
+import { runDirTaken } from './run-dir.js';
 import { droppingFailures } from './safe-output.js';
 
 /**
@@ -61,6 +62,8 @@ export interface ExecuteOptions {
   /** Overrides given with --var, kept in the journal so resume uses them again. */
   varOverrides: Record<string, string>;
   resume?: ResumeState;
+  /** `--run-dir` / DRILLBOOK_RUN_DIR: the run's directory, relative to cwd; one run per directory. */
+  runDir?: string | undefined;
   /** Fault-injection seam for tests: the journal's writes go through it. */
   journalFs?: JournalFs;
 }
@@ -117,7 +120,14 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
   }
 
   const runId = newRunId();
-  const runDir = runDirFor(io.cwd, runId, runbook.name);
+  const runDir = options.runDir ? resolve(io.cwd, options.runDir) : runDirFor(io.cwd, runId, runbook.name);
+  const taken = options.runDir ? runDirTaken(runDir) : undefined;
+  if (taken) {
+    io.stderr.write(
+      `drillbook: --run-dir ${options.runDir}: ${taken}; each run needs a directory of its own (e.g. one per build: --run-dir drill-runs/$BUILD_NUMBER); nothing was run\n`,
+    );
+    return EXIT.usage;
+  }
   const meta: RunMeta = {
     runbook: resolve(io.cwd, runbook.file),
     digest: runbook.digest,

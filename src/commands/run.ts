@@ -3,6 +3,7 @@ import { loadRunbook } from '../runbook/load.js';
 import { executeDrill } from './execute.js';
 import { EXIT } from './exit-codes.js';
 import { type CommandIo, parseVarFlags, printRunbookError } from './io.js';
+import { keepingStderr, suiteNameOf, writeRefusalJunit } from './refusal-report.js';
 import { reportPathProblem } from './report-paths.js';
 
 export interface RunArgs {
@@ -23,14 +24,32 @@ export interface RunArgs {
   timestamps?: 'iso' | 'elapsed';
   rollback: 'always' | 'on-failure' | 'never';
   acceptNewHostKeys: boolean;
+  /** `--run-dir`: this run's directory (default: a new one under .drillbook/runs/). */
+  runDir?: string;
 }
 
 export async function runCommand(args: RunArgs, io: CommandIo): Promise<number> {
-  const badPath = reportPathProblem(io.cwd, args);
+  // The flag wins over the environment; an empty DRILLBOOK_RUN_DIR means "not set".
+  const runDir = args.runDir ?? (io.env['DRILLBOOK_RUN_DIR'] || undefined);
+  if (Array.isArray(args.runDir) || args.runDir === '') {
+    io.stderr.write('drillbook run: --run-dir needs one directory name (nothing was run)\n');
+    return EXIT.usage;
+  }
+  const badPath = reportPathProblem(io.cwd, { ...args, runDir });
   if (badPath) {
     io.stderr.write(`drillbook run: ${badPath} (nothing was run)\n`);
     return EXIT.usage;
   }
+  // Exit 2 means nothing ran; with --junit, Jenkins still gets a report that says why.
+  const { io: keeping, said } = keepingStderr(io);
+  const named = { suite: suiteNameOf(args.runbook) };
+  const code = await startRun({ ...args, ...(runDir === undefined ? {} : { runDir }) }, keeping, named);
+  if (code === EXIT.usage && typeof args.junit === 'string')
+    await writeRefusalJunit(io, args.junit, { suite: named.suite, reason: said(), exitCode: code });
+  return code;
+}
+
+async function startRun(args: RunArgs, io: CommandIo, named: { suite: string }): Promise<number> {
   const vars = parseVarFlags(args.var);
   if (typeof vars === 'string') {
     io.stderr.write(`drillbook run: ${vars}\n`);
@@ -44,6 +63,7 @@ export async function runCommand(args: RunArgs, io: CommandIo): Promise<number> 
     printRunbookError(io, error);
     return EXIT.usage;
   }
+  named.suite = runbook.name;
   return executeDrill(
     {
       runbook,
@@ -62,6 +82,7 @@ export async function runCommand(args: RunArgs, io: CommandIo): Promise<number> 
       dryRun: args.dryRun,
       failOnSkip: args.failOnSkip ?? false,
       varOverrides: vars,
+      ...(args.runDir === undefined ? {} : { runDir: args.runDir }),
     },
     io,
   );

@@ -1,4 +1,5 @@
 import { cutNote, describeGate, describeRetry, displayName, groupDigits } from './describe.js';
+import { actionTimeMs, failureTail, gateWaitMs, type JunitSection, sectionOf } from './junit-parts.js';
 import type { OutputRecord, RunReport, StepReport } from './report-model.js';
 import { describeVerdictStep, isSkippedGate, verdictOf } from './verdict.js';
 import { escapeAttr, escapeText, firstLine } from './xml-text.js';
@@ -13,8 +14,9 @@ export { writeReportFile } from './write-file.js';
  * way. Everything is escaped as text (no CDATA), so `]]>` in output is harmless.
  *
  * Mapping:
- * - one `<testsuite name=runbook>`; one `<testcase classname=runbook name=step>` per step in
- *   the order steps started, then steps that never started (`<skipped message="not run: ...">`).
+ * - one `<testsuite name=runbook>`; one `<testcase classname=runbook.section name=step>` per
+ *   step in the order steps started (section: steady_state, main, undo, finally; run-level
+ *   cases such as stop conditions are `runbook.drill`), then steps that never started (`<skipped message="not run: ...">`).
  *   Undo and steady-state entries are named `Undo: X`, `Steady state (before): X` (as the
  *   engine names them); a repeated name gets ` (2)` so Jenkins does not merge two testcases.
  * - an ssh fan-out step becomes one testcase per host, `step [host]`; if the step failed
@@ -23,6 +25,7 @@ export { writeReportFile } from './write-file.js';
  *   member did), so one failure is never counted twice.
  * - failed -> `<failure type="failed">` (`gate-refused` when a gate refused it), interrupted
  *   -> `<failure type="interrupted">`; message = first line of the reason, body = all of it.
+ *   The body also ends with the last lines of the step's output (already redacted upstream).
  *   A failure tolerated by `continue_on_error` is `<failure type="tolerated">`: the exit code
  *   stays 0, but Jenkins marks the build UNSTABLE instead of green, so a failed restore is seen.
  * - a gated step whose gate was skipped (a person pressed `s`, or `on_timeout: skip`) is
@@ -32,6 +35,8 @@ export { writeReportFile } from './write-file.js';
  *   between steps), a failing testcase `drill outcome` carries the run's reason. The suite's
  *   `<system-err>` always states a non-passing outcome; `<properties>` hold run id, status,
  *   exit code, reason and every gate decision (the schema allows properties on suites only).
+ * - testcase `time` is the action's own time: gate waits are taken out and reported as
+ *   `drillbook.gate.<key>.waitSeconds` properties, one per gate.
  * - system-out: gate decisions, retries, saved value, then output (head, a note of what was
  *   cut, tail), bounded per testcase and for the whole file.
  */
@@ -50,6 +55,7 @@ interface Outcome {
 }
 
 interface Case {
+  section: JunitSection;
   name: string;
   timeMs: number;
   outcome?: Outcome;
@@ -90,12 +96,12 @@ export function renderJunit(report: RunReport, options: JunitOptions = {}): stri
 
 function stepCases(step: StepReport): Case[] {
   const name = displayName(step);
+  const section = sectionOf(step.phase);
   const log = stepLog(step);
-  const outcome = stepOutcome(step);
+  const outcome = withOutputTail(stepOutcome(step), step.output);
+  const timeMs = actionTimeMs(step);
   if (step.parts.length === 0) {
-    return [
-      { name, timeMs: step.durationMs, ...withOutcome(outcome), out: log + outputs(step.output, true) },
-    ];
+    return [{ section, name, timeMs, ...withOutcome(outcome), out: log + outputs(step.output, true) }];
   }
   const own = step.output.filter((o) => o.label === undefined);
   const cases: Case[] = step.parts.map((part, i) => {
@@ -103,13 +109,17 @@ function stepCases(step: StepReport): Case[] {
     let partOutcome: Outcome | undefined;
     if (part.status === 'failed') {
       const reason = part.reason ?? `failed on ${part.label}`;
-      partOutcome = step.tolerated
-        ? toleratedOutcome(reason)
-        : { kind: 'failure', type: 'failed', message: firstLine(reason), body: reason };
+      partOutcome = withOutputTail(
+        step.tolerated
+          ? toleratedOutcome(reason)
+          : { kind: 'failure', type: 'failed', message: firstLine(reason), body: reason },
+        mine,
+      );
     }
     // The step's own (unlabelled) output goes with the first host only, not repeated.
     const text = outputs(i === 0 ? [...own, ...mine] : mine, false);
     return {
+      section,
       name: `${name} [${part.label}]`,
       timeMs: part.durationMs,
       ...withOutcome(partOutcome),
@@ -117,7 +127,7 @@ function stepCases(step: StepReport): Case[] {
     };
   });
   if (outcome?.kind === 'failure' && !step.parts.some((p) => p.status === 'failed')) {
-    cases.push({ name, timeMs: step.durationMs, outcome, out: log });
+    cases.push({ section, name, timeMs, outcome, out: log });
   }
   return cases;
 }
@@ -156,6 +166,13 @@ function stepOutcome(step: StepReport): Outcome | undefined {
       };
     }
   }
+}
+
+/** A failure's body: its reason, then the last lines the step printed. */
+function withOutputTail(outcome: Outcome | undefined, records: OutputRecord[]): Outcome | undefined {
+  if (outcome?.kind !== 'failure') return outcome;
+  const tail = failureTail(records);
+  return tail === '' ? outcome : { ...outcome, body: `${outcome.body ?? outcome.message}${tail}` };
 }
 
 /** Jenkins counts it as a failure (UNSTABLE); the type and message say the drill went on. */
@@ -206,6 +223,7 @@ function outputText(record: OutputRecord, withLabel: boolean): string {
 
 function runCases(report: RunReport, stepFailed: boolean): Case[] {
   const cases: Case[] = report.stopTripped.map((stop) => ({
+    section: 'drill',
     name: `stop condition: ${stop.probeId}`,
     timeMs: 0,
     outcome: { kind: 'failure', type: 'stop-condition', message: firstLine(stop.reason), body: stop.reason },
@@ -214,6 +232,7 @@ function runCases(report: RunReport, stepFailed: boolean): Case[] {
   if (report.status !== 'passed' && cases.length === 0 && !stepFailed) {
     const reason = report.reason ?? `the drill ${report.status}`;
     cases.push({
+      section: 'drill',
       name: 'drill outcome',
       timeMs: 0,
       outcome: { kind: 'failure', type: report.status, message: firstLine(reason), body: reason },
@@ -248,7 +267,9 @@ function renderProperties(report: RunReport): string {
   if (report.resumed) props.push(['drillbook.resumedFrom', report.resumed.from]);
   for (const step of report.steps) {
     step.gates.forEach((gate, i) => {
-      props.push([`drillbook.gate.${step.key}${i === 0 ? '' : `.${i + 1}`}`, describeGate(gate)]);
+      const key = `drillbook.gate.${step.key}${i === 0 ? '' : `.${i + 1}`}`;
+      props.push([key, describeGate(gate)]);
+      props.push([`${key}.waitSeconds`, seconds(gateWaitMs(gate, step))]);
     });
   }
   const body = props.map(([n, v]) => `      <property name="${escapeAttr(n)}" value="${escapeAttr(v)}"/>`);
@@ -256,7 +277,8 @@ function renderProperties(report: RunReport): string {
 }
 
 function renderCase(suite: string, c: Case, maxOut: number): string {
-  const open = `    <testcase classname="${escapeAttr(suite)}" name="${escapeAttr(c.name)}" time="${seconds(c.timeMs)}">`;
+  const classname = `${suite}.${c.section}`;
+  const open = `    <testcase classname="${escapeAttr(classname)}" name="${escapeAttr(c.name)}" time="${seconds(c.timeMs)}">`;
   const parts = [open];
   const o = c.outcome;
   if (o?.kind === 'skipped') parts.push(`      <skipped message="${escapeAttr(o.message)}"/>`);

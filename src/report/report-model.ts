@@ -44,6 +44,8 @@ export interface GateRecord {
   message?: string;
   /** Undefined when no decision came (the run stopped while waiting). */
   decision?: GateDecisionEvent['decision'];
+  /** Epoch ms of the decision: with `time`, how long the gate waited (not the action's time). */
+  decidedAt?: number;
   by?: DecidedBy;
   /** Words for people: "approved by --yes". */
   note?: string;

@@ -235,6 +235,7 @@ export class RunReportBuilder {
       this.attachGate(event.stepId, record, event.decision === 'retry');
     }
     record.decision = event.decision;
+    record.decidedAt = event.time;
     record.by = event.by;
     record.note = event.note;
   }

@@ -10,7 +10,7 @@ import { uploadTree } from './upload.js';
 
 export interface HostStep {
   run?: string;
-  upload?: { from: string; to: string };
+  upload?: { from: string; to: string; exclude: string[] };
   sudo: boolean;
   env: Record<string, string>;
 }
@@ -51,7 +51,7 @@ export async function runOnHost(host: string, step: HostStep, ctx: ActionContext
     const client = await connection.get(ctx.signal, info);
     if (step.upload) {
       const from = resolvePath(ctx.cwd, step.upload.from);
-      const done = await uploadTree(client, from, step.upload.to, ctx.signal);
+      const done = await uploadTree(client, from, step.upload.to, ctx.signal, step.upload.exclude);
       info(
         `uploaded ${done.files} file(s), ${formatBytes(done.bytes)} from ${step.upload.from} to ${host}:${step.upload.to}\n`,
       );

@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
 import type { Client, SFTPWrapper } from 'ssh2';
+import { type UploadFilter, uploadFilter } from './upload-filter.js';
 
 export interface UploadResult {
   files: number;
@@ -14,14 +15,17 @@ const CONCURRENCY = 4;
  * Uploads a file or a directory tree over SFTP into the remote directory `to` (created with
  * its parents if missing), like Jenkins "Publish over SSH": `from: ./app` puts the contents
  * of app/ into `to`; `from: ./app.tar` puts `to/app.tar`. File modes are kept. A relative
- * or `~/` `to` is relative to the remote user's home.
+ * or `~/` `to` is relative to the remote user's home. Version-control metadata (`.git`, ...)
+ * and paths matching `exclude` globs are left out (see upload-filter.ts).
  */
 export async function uploadTree(
   client: Client,
   from: string,
   to: string,
   signal: AbortSignal,
+  exclude: readonly string[] = [],
 ): Promise<UploadResult> {
+  const skip = uploadFilter(exclude);
   const source = await stat(from).catch(() => undefined);
   if (!source) throw new Error(`upload source ${from} does not exist`);
   const remoteRoot = to.replace(/^~\/?/, '') || '.';
@@ -32,7 +36,13 @@ export async function uploadTree(
     await mkdirs(sftp, remoteRoot);
     const files: Array<{ local: string; remote: string; mode: number; size: number }> = [];
     if (source.isDirectory()) {
-      await walk(from, remoteRoot, async (dir) => mkdirOnce(sftp, dir), files, new Set());
+      const tree = {
+        mkdir: async (dir: string) => mkdirOnce(sftp, dir),
+        skip,
+        files,
+        seen: new Set<string>(),
+      };
+      await walk(from, remoteRoot, '', tree);
     } else {
       files.push({
         local: from,
@@ -59,26 +69,30 @@ export async function uploadTree(
   }
 }
 
-async function walk(
-  localDir: string,
-  remoteDir: string,
-  mkdir: (dir: string) => Promise<void>,
-  files: Array<{ local: string; remote: string; mode: number; size: number }>,
-  seen: Set<string>,
-): Promise<void> {
+interface Tree {
+  mkdir: (dir: string) => Promise<void>;
+  skip: UploadFilter;
+  files: Array<{ local: string; remote: string; mode: number; size: number }>;
+  seen: Set<string>;
+}
+
+async function walk(localDir: string, remoteDir: string, relativeDir: string, tree: Tree): Promise<void> {
+  const { mkdir, files, seen } = tree;
   const info = await stat(localDir);
   // Symlinked directories are followed once; a loop would otherwise never end.
   const id = `${info.dev}:${info.ino}`;
   if (seen.has(id)) return;
   seen.add(id);
   for (const entry of (await readdir(localDir)).sort()) {
+    const relative = relativeDir === '' ? entry : `${relativeDir}/${entry}`;
+    if (tree.skip(relative)) continue;
     const local = join(localDir, entry);
     const remote = posix.join(remoteDir, entry);
     const s = await stat(local).catch(() => undefined);
     if (!s) continue; // dangling symlink
     if (s.isDirectory()) {
       await mkdir(remote);
-      await walk(local, remote, mkdir, files, seen);
+      await walk(local, remote, relative, tree);
     } else if (s.isFile()) files.push({ local, remote, mode: s.mode & 0o7777, size: s.size });
   }
 }

@@ -79,6 +79,44 @@ describe.runIf(sshdTestsEnabled())('ssh action against a real sshd', () => {
     expect(t.text('stdout')).toBe('ran\n');
   });
 
+  it('leaves version-control metadata and exclude: globs out of an upload', async () => {
+    const src = join(home.home, 'checkout');
+    for (const dir of ['.git/objects', '.svn', 'sub/.hg', 'node_modules/x', 'static', 'pkg/__pycache__'])
+      mkdirSync(join(src, dir), { recursive: true });
+    const files: Record<string, string> = {
+      '.git/config': '[remote] url = https://token@example.com/r.git\n',
+      '.git/objects/ab': 'blob',
+      '.svn/entries': 'svn',
+      'sub/.hg/store': 'hg',
+      'sub/keep.txt': 'kept',
+      '.gitignore': '*.pyc\n',
+      'app.py': 'app',
+      'app.pyc': 'compiled',
+      'pkg/__pycache__/m.pyc': 'compiled',
+      'pkg/m.py': 'module',
+      'node_modules/x/index.js': 'dep',
+      'static/site.js': 'js',
+      'static/site.js.map': 'map',
+    };
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(src, name), text);
+    const dest = join(blue.dir, 'filtered');
+    const t = makeRun({ hosts: hosts(), home: home.home });
+    const result = await run(
+      {
+        host: 'blue',
+        upload: { from: './checkout', to: dest, exclude: ['*.pyc', 'node_modules', 'static/*.map'] },
+        run: `cd ${dest} && find . -type f | sort`,
+      },
+      t.ctx,
+    );
+    await t.close();
+    expect(result.ok, t.text('stderr')).toBe(true);
+    expect(t.text('stdout')).toBe(
+      ['./.gitignore', './app.py', './pkg/m.py', './static/site.js', './sub/keep.txt', ''].join('\n'),
+    );
+    expect(t.text('info', 'blue')).toContain('uploaded 5 file(s)');
+  });
+
   it('uploads a single file into the remote directory', async () => {
     writeFileSync(join(home.home, 'release.txt'), 'v2\n');
     const dest = join(green.dir, 'single');

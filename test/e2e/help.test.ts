@@ -105,6 +105,8 @@ describe('help is consistent for every command', () => {
                                         [choices: "always", "on-failure", "never"] [default: "on-failure"]
             --accept-new-host-keys  Trust unknown SSH host keys (never changed ones)
                                                                                 [boolean] [default: false]
+            --run-dir               This run's directory (journal, meta.json), e.g. one per CI build; must
+                                    not hold a run yet (env DRILLBOOK_RUN_DIR)                    [string]
 
       Examples:
         drillbook run drill.md                          a TUI at a terminal, else headless

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are Groovy (Jenkinsfile) text, not JS templates
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,17 +55,59 @@ describe('runbooks/Jenkinsfile', () => {
       "sh 'drillbook run runbooks/bookstore-stage4.md --headless --junit reports/drill.xml --json reports/drill.json'",
     );
     // `sh` fails the stage on a non-zero exit unless told otherwise; nothing may tell it.
-    expect(code).not.toMatch(/returnStatus|\|\|\s*true'|catchError|warnError/);
+    const stages = block(code, 'stages');
+    expect(stages).not.toMatch(/returnStatus|\|\|\s*true'|catchError|warnError/);
+    expect(code).not.toMatch(/catchError|warnError/);
     expect(stageNames(code)).toEqual(['Deploy', 'Drill']);
   });
 
-  it('publishes the report in post/always, failing the build when it is missing', () => {
+  it('builds drillbook from the checked-out repository, never installs it by name', () => {
+    const deploy = block(code, "stage('Deploy')");
+    expect(deploy).toContain("sh 'npm ci --no-audit --no-fund'");
+    // The repository's own bin is the command every stage puts on PATH.
+    expect(deploy).toContain('ln -sf ../bin/drillbook.js .drillbook-bin/drillbook');
+    const paths = [...code.matchAll(/PATH\+DRILLBOOK=([^"]+)"/g)].map((m) => m[1]);
+    expect(paths.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(paths)).toEqual(new Set(['${env.WORKSPACE}/.drillbook-bin']));
+    expect(code.indexOf("sh 'npm ci")).toBeLessThan(code.indexOf('drillbook validate'));
+    // No `npm install drillbook`, `npx drillbook`, `drillbook@x`: an unpublished name would
+    // run whoever claims it, with the job's credentials.
+    expect(code).not.toMatch(/npm (install|i|add)\b|npx\s|drillbook@|yarn |pnpm /);
+  });
+
+  it('runs on a timer', () => {
+    const cron = /triggers\s*\{\s*cron\('([^']+)'\)\s*\}/.exec(code)?.[1];
+    expect(cron?.split(' ')).toHaveLength(5);
+    expect(cron).toMatch(/^H /);
+  });
+
+  it("gives each build its own run directory and publishes only this build's run, archive before junit", () => {
+    expect(code).toContain('DRILLBOOK_RUN_DIR = "drill-runs/${env.BUILD_NUMBER}"');
+    expect(block(code, "stage('Deploy')")).toContain("sh 'rm -rf reports drill-runs'");
+    // Nothing reads the default run directories, where earlier builds' runs would be.
+    expect(code).not.toMatch(/\.drillbook\/runs|ls -1d|tail -n/);
     const always = block(code, 'always');
-    expect(always).toContain("junit testResults: 'reports/drill.xml', allowEmptyResults: false");
     expect(always).toMatch(
-      /if \(!fileExists\('reports\/drill\.xml'\)\)[\s\S]*drillbook report "\$run_dir" --junit reports\/drill\.xml/,
+      /if \(!fileExists\('reports\/drill\.xml'\) && fileExists\("\$\{env\.DRILLBOOK_RUN_DIR\}\/journal\.jsonl"\)\)[\s\S]*drillbook report "\$DRILLBOOK_RUN_DIR" --junit reports\/drill\.xml/,
     );
-    expect(always).toMatch(/archiveArtifacts artifacts: '\.drillbook\/runs\/\*\*, reports\/\*\*'/);
+    const archive = always.indexOf('archiveArtifacts artifacts: "${env.DRILLBOOK_RUN_DIR}/**, reports/**"');
+    const junit = always.indexOf("junit testResults: 'reports/drill.xml', allowEmptyResults: false");
+    expect(archive).toBeGreaterThan(0);
+    expect(junit).toBeGreaterThan(archive);
+    expect(block(code, 'post')).not.toMatch(
+      /\b(success|failure|unstable|aborted)\s*\{[\s\S]*(junit|archiveArtifacts)/,
+    );
+  });
+
+  it('has a timeout above a slow passing drill plus the finally budget', () => {
+    // From the issue: a slow but passing Stage 4 run takes ~72 minutes; finally may need up
+    // to 11 minutes to start blue again.
+    const SLOW_PASSING_RUN_MIN = 72;
+    const FINALLY_BUDGET_MIN = 11;
+    const m = /timeout\(time: (\d+), unit: '(MINUTES|HOURS)'\)/.exec(block(code, 'options'));
+    expect(m).not.toBeNull();
+    const minutes = Number(m![1]) * (m![2] === 'HOURS' ? 60 : 1);
+    expect(minutes).toBeGreaterThanOrEqual(SLOW_PASSING_RUN_MIN + FINALLY_BUDGET_MIN);
   });
 
   it('binds the Gremlin secret and AWS keys for the drill stage only', () => {
@@ -76,6 +119,20 @@ describe('runbooks/Jenkinsfile', () => {
     );
     expect(block(drill, 'withCredentials(')).toContain('drillbook run');
     expect(block(code, "stage('Deploy')")).not.toContain('withCredentials');
+  });
+
+  it("README's Jenkins example says what the Jenkinsfile does", () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const section = readme.split('## Running drills in Jenkins')[1]?.split('\n## ')[0] ?? '';
+    const example = /```groovy\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const steps = groovyCode(example)
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => /^(sh[ (]|archiveArtifacts |junit |triggers |timeout\(|DRILLBOOK_)/.test(line));
+    expect(steps.length).toBeGreaterThanOrEqual(10);
+    // The Jenkinsfile may add options (fingerprint: false), so compare up to the example's end.
+    const squeeze = (text: string) => text.replace(/\s+/g, ' ');
+    for (const step of steps) expect(squeeze(code), step).toContain(squeeze(step.replace(/\s*\{$/, '')));
   });
 
   it('approves exactly the gates the runbook has', async () => {

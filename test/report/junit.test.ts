@@ -47,8 +47,8 @@ describe('renderJunit', () => {
       timestamp: '2025-01-02T03:04:05',
     });
     expect(cases.map((c) => [c.classname, c.name, c.time])).toEqual([
-      ['bookstore-stage4', 'check', 0.85],
-      ['bookstore-stage4', 'deploy', 12.345],
+      ['bookstore-stage4.main', 'check', 0.85],
+      ['bookstore-stage4.main', 'deploy', 12.345],
     ]);
     expect(byName(cases, 'check')['system-out']?.[0]).toContain('healthy\n');
     expect(xml).not.toContain('<system-err>');
@@ -117,7 +117,9 @@ describe('renderJunit', () => {
     const c = byName(cases, 'cdata ]]> & <name>');
     expect(c['system-out']?.[0]).toContain('<![CDATA[ a ]]> b ]]]]><![CDATA[> "q" & \'a\'\n');
     expect(c.failure?.[0]?.message).toBe('got ]]> and <b>&amp;</b>');
-    expect(c.failure?.[0]?.inner).toBe('got ]]> and <b>&amp;</b>');
+    expect(c.failure?.[0]?.inner).toBe(
+      'got ]]> and <b>&amp;</b>\n--- last lines of output ---\n<![CDATA[ a ]]> b ]]]]><![CDATA[> "q" & \'a\'\n',
+    );
   });
 
   it('bounds 50 MB of output to a head and tail with a note of what was cut', async () => {
@@ -289,12 +291,98 @@ describe('renderJunit', () => {
     s.stepStart('deploy', { phase: 'undo' }).tick(10).stepEnd('deploy', 'passed', { phase: 'undo' });
     s.step('restore').runEnd('failed');
     const { cases } = await suiteOf(junitOf(s.events));
-    expect(cases.map((c) => c.name)).toEqual([
-      'Steady state (before): Health',
-      'Deploy',
-      'Undo: Deploy',
-      'Finally: restore',
+    expect(cases.map((c) => [c.classname, c.name])).toEqual([
+      ['demo.steady_state', 'Steady state (before): Health'],
+      ['demo.main', 'Deploy'],
+      ['demo.undo', 'Undo: Deploy'],
+      ['demo.finally', 'Finally: restore'],
     ]);
+  });
+
+  it('groups testcases by section: steady state before and after share one, run-level cases are .drill', async () => {
+    const s = new EventScript().runStart(
+      [
+        { id: 'health', name: 'Health', phase: 'steady-state-before' },
+        { id: 'deploy', name: 'Deploy' },
+        { id: 'health2', name: 'Health again', phase: 'steady-state-after' },
+      ],
+      { name: 'bookstore-stage4' },
+    );
+    s.step('health').step('deploy').step('health2').stopTripped('alarm', 'alarm in ALARM');
+    s.runEnd('failed', 1, 'stop condition alarm tripped');
+    const { cases } = await suiteOf(junitOf(s.events));
+    expect(cases.map((c) => [c.classname, c.name])).toEqual([
+      ['bookstore-stage4.steady_state', 'Steady state (before): Health'],
+      ['bookstore-stage4.main', 'Deploy'],
+      ['bookstore-stage4.steady_state', 'Steady state (after): Health again'],
+      ['bookstore-stage4.drill', 'stop condition: alarm'],
+    ]);
+  });
+
+  it('ends a failure body with the last lines of output, bounded, and keeps the message to the reason', async () => {
+    const s = new EventScript().runStart(['restart', 'fanout']);
+    s.stepStart('restart').output('restart', 'START\n');
+    for (let i = 1; i <= 5000; i++) s.output('restart', `line ${i} ${'y'.repeat(60)}\n`);
+    s.output('restart', 'Job for gunicorn.service failed: see journalctl -xe\n').tick(3000);
+    s.stepEnd('restart', 'failed', { reason: 'command exited with status 3' });
+    s.stepStart('fanout').output('fanout', 'web1 fine\n', { label: 'web1' });
+    s.output('fanout', 'web2: disk full\n', { label: 'web2' }).tick(10);
+    s.stepEnd('fanout', 'failed', {
+      reason: 'failed on web2',
+      parts: [
+        { label: 'web1', status: 'passed', durationMs: 5 },
+        { label: 'web2', status: 'failed', durationMs: 10, reason: 'exit 1 on web2' },
+      ],
+    });
+    s.runEnd('failed', 1, 'step restart failed');
+    const { cases } = await suiteOf(junitOf(s.events));
+    const failure = byName(cases, 'restart').failure?.[0];
+    expect(failure?.message).toBe('command exited with status 3');
+    const body = failure?.inner ?? '';
+    expect(body.startsWith('command exited with status 3\n--- last lines of output ---\n')).toBe(true);
+    expect(body).toContain('Job for gunicorn.service failed: see journalctl -xe\n');
+    expect(body).toContain(`line 4982 ${'y'.repeat(60)}`);
+    expect(body).not.toContain('line 4981 ');
+    expect(body).not.toContain('START');
+    expect(body.length).toBeLessThan(5000);
+    const web2 = byName(cases, 'fanout [web2]').failure?.[0]?.inner;
+    expect(web2).toBe('exit 1 on web2\n--- last lines of output from web2 ---\nweb2: disk full\n');
+  });
+
+  it('reports gate wait apart: testcase time is the action, one waitSeconds property per gate', async () => {
+    const s = new EventScript().runStart(['deploy', 'flaky']);
+    s.stepStart('deploy');
+    s.push({ type: 'gate-request', time: s.now, stepId: 'deploy', kind: 'confirm', message: 'Deploy?' });
+    s.tick(600_000);
+    s.push({
+      type: 'gate-decision',
+      time: s.now,
+      stepId: 'deploy',
+      decision: 'approved',
+      by: 'person',
+      note: 'ok',
+    });
+    s.tick(2_500).stepEnd('deploy');
+    s.stepStart('flaky').tick(1_000);
+    s.push({ type: 'gate-request', time: s.now, stepId: 'flaky', kind: 'failed', message: 'exit 1' });
+    s.tick(90_000);
+    s.push({
+      type: 'gate-decision',
+      time: s.now,
+      stepId: 'flaky',
+      decision: 'retry',
+      by: 'person',
+      note: 'r',
+    });
+    s.stepStart('flaky').tick(1_500).stepEnd('flaky').runEnd('passed');
+    const { suite, cases } = await suiteOf(junitOf(s.events));
+    expect(cases.map((c) => [c.name, c.time])).toEqual([
+      ['deploy', 2.5],
+      ['flaky', 2.5],
+    ]);
+    const props = Object.fromEntries((suite.properties ?? []).map((p) => [p.name, p.value]));
+    expect(props['drillbook.gate.main:deploy.waitSeconds']).toBe(600);
+    expect(props['drillbook.gate.main:flaky.waitSeconds']).toBe(90);
   });
 
   it('keeps the names the engine gives undo and steady-state steps without prefixing twice', async () => {
