@@ -130,10 +130,12 @@ describe.skipIf(missing !== undefined)('TUI in a real terminal (tmux): decisions
     const tui = ws.read('tui.xml');
     expect(tui).toContain('type="failed"');
     expect(tui).toContain('gate (after failure)');
-    // Apart from the person's decision, which only the TUI can record, the reports agree.
+    // The time the person took to decide is kept apart from the step's time.
+    expect(tui).toMatch(/<property name="drillbook\.gate\.main:broken\.waitSeconds" value="[\d.]+"\/>/);
+    // Apart from the person's decision and its wait, which only the TUI can record, the reports agree.
     const withoutDecision = tui
       .split('\n')
-      .filter((line) => !line.includes('in the TUI'))
+      .filter((line) => !line.includes('in the TUI') && !line.includes('.waitSeconds"'))
       .join('\n');
     expect(comparable(withoutDecision)).toBe(comparable(ws.read('headless.xml')));
   }, 60_000);
