@@ -14,7 +14,7 @@ import {
 } from './lib/measure.mjs';
 
 const ROUNDS = 20;
-const TARGET = 3;
+const TARGET = 2; // the guide's target (was 3; measured 1.75 after this stop)
 
 export async function run() {
   const demo = join(repoRoot, 'runbooks', 'demo');
