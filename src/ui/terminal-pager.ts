@@ -26,11 +26,12 @@ export function terminalPager(
     try {
       return await runPager(file, pagerCommand(env, color), env);
     } finally {
+      // Keys first: one typed right after quitting the pager is the TUI's, not echoed and lost.
+      if (raw) stdin.setRawMode(true);
+      resumeReading();
       // Let a frame Ink throttled while the pager ran be dropped too, not land on the new screen.
       await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       stdout.write = write;
-      if (raw) stdin.setRawMode(true);
-      resumeReading();
       stdout.write('\u001b[2J\u001b[H');
     }
   };
