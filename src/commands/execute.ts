@@ -3,6 +3,7 @@ import type { EngineEvent, RunEndEvent } from '../engine/events.js';
 import { faultLine, type WriteFault } from '../engine/fs-fault.js';
 import type { Gate } from '../engine/gate.js';
 import { Journal, type JournalFs, RunDirError, type RunMeta, runDirFor } from '../engine/journal.js';
+import { OutputSpool, type SpoolFs } from '../engine/output-spool.js';
 import { createPolicyGate, withPreApprovals } from '../engine/policy-gate.js';
 import { killAllGroups } from '../engine/process-group.js';
 import { createRedactor, MIN_SECRET_LENGTH } from '../engine/redact.js';
@@ -66,6 +67,8 @@ export interface ExecuteOptions {
   runDir?: string | undefined;
   /** Fault-injection seam for tests: the journal's writes go through it. */
   journalFs?: JournalFs;
+  /** Fault-injection seam for tests: the step output copies' writes go through it. */
+  spoolFs?: SpoolFs;
 }
 
 /**
@@ -158,10 +161,13 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
     return EXIT.usage;
   }
   noteRunDir(runDir);
+  // A copy of every step's whole output for `o` in the TUI; losing it never stops the drill.
+  const spool = new OutputSpool(runDir, options.spoolFs ? { fs: options.spoolFs } : {});
   const { createReportSink } = await import('../report/index.js');
   const reports = createReportSink({ junit: options.junit, json: options.json });
   const record = (event: EngineEvent) => {
     journal.write(event);
+    spool.write(event);
     reports.add(event);
   };
 
@@ -195,13 +201,18 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
   let faults: WriteFault[] = [];
   const finish = async (): Promise<string[]> => {
     journal.close();
+    spool.close();
     const { written, failed } = await reports.finish();
     faults = [...(journal.fault ? [journal.fault] : []), ...failed];
     return [...written.map((p) => resolve(io.cwd, p)), ...(journal.fault ? [] : [journal.path])];
   };
 
   try {
-    const code = await runWithUi(options, io, start, finish);
+    const code = await runWithUi(options, io, start, finish, (id) => spool.pathFor(id));
+    if (spool.fault)
+      droppingFailures(io.stderr).write(
+        `drillbook: not written (the drill's verdict stands): ${faultLine(spool.fault)}\n`,
+      );
     if (faults.length === 0) return code;
     // One line for everything that could not be written; a drill whose record is lost never passes.
     droppingFailures(io.stderr).write(`drillbook: not written: ${faults.map(faultLine).join('; ')}\n`);
@@ -224,6 +235,7 @@ async function runWithUi(
   io: CommandIo,
   start: StartDrill,
   finish: () => Promise<string[]>,
+  outputFile: (stepId: string) => string | undefined,
 ): Promise<number> {
   if (isInteractive({ headless: options.headless, stdin: io.stdin, stdout: io.stdout, env: io.env })) {
     const { runTui } = await import('../ui/index.js');
@@ -234,6 +246,7 @@ async function runWithUi(
       color: options.color !== false && !noColor,
       start: (gate, onEvent, signal, force) => start(withPreApprovals(policy, gate), onEvent, signal, force),
       finish,
+      outputFile,
     });
   }
   return await runHeadless(options, io, start, finish);

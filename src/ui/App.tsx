@@ -28,6 +28,7 @@ export function App({ session }: { session: TuiSession }) {
   // Keys need the pane height (one PgUp/PgDn); it is known only after layout, hence a getter.
   const [view, paneRowsRef] = useKeys(session);
   const now = useNow(run.end === undefined);
+  const paging = useSyncExternalStore(session.paging.subscribe, session.paging.current);
 
   const focusedId = view.selected ?? run.current;
   const focused = run.steps.find((s) => s.id === focusedId);
@@ -42,6 +43,7 @@ export function App({ session }: { session: TuiSession }) {
           : 'phrase'
         : undefined;
 
+  if (paging !== undefined) return <Text>Output of {paging} is open in the pager.</Text>;
   return (
     <PaletteContext.Provider value={palette}>
       <Box flexDirection="column">

@@ -22,6 +22,7 @@ const keys: KeyHelp[] = [
   { key: 'PgUp / PgDn', what: 'scroll the output a page' },
   { key: 'g / G', what: 'first kept line of the output / follow its tail' },
   { key: '/  n / N', what: 'search the output; next / previous hit' },
+  { key: 'o', what: "the step's whole output in $PAGER (less); q there comes back" },
   { key: 'q', what: 'abort the drill (asks first; finally steps still run)' },
   { key: 'Ctrl-C', what: 'abort at once (finally steps still run)' },
   { key: '?', what: 'close this help' },

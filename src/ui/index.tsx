@@ -4,6 +4,7 @@ import { disableStyling } from './palette.js';
 import { type SessionOptions, TuiSession } from './session.js';
 import { allLines } from './state/line-buffer.js';
 import { captureStrayOutput } from './stray-output.js';
+import { terminalPager } from './terminal-pager.js';
 
 export interface TuiOptions extends Omit<SessionOptions, 'flushMs'> {
   stdin?: NodeJS.ReadStream;
@@ -25,7 +26,11 @@ export async function runTui(options: TuiOptions): Promise<number> {
   const stdin = options.stdin ?? process.stdin;
   const stdout = options.stdout ?? process.stdout;
   const session = new TuiSession(options);
-  const onSigint = () => session.abort('SIGINT');
+  session.pageFile = terminalPager(stdin, stdout, process.env, options.color !== false);
+  // While the pager is open, Ctrl-C is meant for it (less stops a search with it), not the drill.
+  const onSigint = () => {
+    if (session.paging.current() === undefined) session.abort('SIGINT');
+  };
   const onSigterm = () => session.abort('SIGTERM');
   // The terminal went away: the drill still rolls back, runs finally and writes its reports.
   const onSighup = () => session.abort('SIGHUP');

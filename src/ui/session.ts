@@ -1,6 +1,7 @@
 import type { EventListener, RunEndEvent } from '../engine/events.js';
 import type { Gate } from '../engine/gate.js';
 import { terminalSafe, terminalSafeEvent } from '../report/terminal-safe.js';
+import { type PageFile, PagingState } from './output-paging.js';
 import { terminalSafeGate } from './safe-gate.js';
 import { RunStore } from './state/run-store.js';
 import { TuiGate } from './tui-gate.js';
@@ -21,6 +22,8 @@ export interface SessionOptions {
   flushMs?: number;
   /** False under NO_COLOR / --no-color: no colour and no other styling either. */
   color?: boolean;
+  /** The file holding a step's whole output (the run's spool), for `o`; undefined if none. */
+  outputFile?(stepId: string): string | undefined;
 }
 
 /**
@@ -35,6 +38,9 @@ export class TuiSession {
   readonly store: RunStore;
   readonly gate: TuiGate;
   readonly color: boolean;
+  readonly paging = new PagingState();
+  /** Runs the pager with the terminal; set where there is one (index.tsx, tests). */
+  pageFile: PageFile | undefined;
 
   constructor(private readonly options: SessionOptions) {
     this.store = new RunStore(terminalSafe(options.title), options.flushMs);
@@ -60,6 +66,27 @@ export class TuiSession {
     // SIGTERM instead cancel it through the signal, and the engine records why.
     if (reason === 'user') this.gate.abortPending('drill aborted in the TUI');
     this.controller.abort(reason);
+  };
+
+  /** `o`: the step's whole output in the pager; the drill goes on meanwhile. */
+  openOutput = async (stepId: string): Promise<void> => {
+    if (this.paging.current() !== undefined) return;
+    const file = this.options.outputFile?.(stepId);
+    if (file === undefined || this.pageFile === undefined) {
+      this.message(
+        file === undefined ? `${stepId} has printed nothing yet` : `no terminal to show ${file} in`,
+      );
+      this.store.flush();
+      return;
+    }
+    this.paging.set(stepId);
+    try {
+      const problem = await this.pageFile(file);
+      if (problem !== undefined) this.message(terminalSafe(problem));
+    } finally {
+      this.paging.set(undefined);
+      this.store.flush();
+    }
   };
 
   /** A stray stderr/console line, shown in the messages area. */

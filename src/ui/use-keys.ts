@@ -45,6 +45,7 @@ export function useKeys(session: TuiSession): [ViewState, { current: number }] {
         if (effect.type === 'abort') session.abort(effect.reason);
         else if (effect.type === 'confirm' && prompt?.kind === 'confirm') prompt.answer(effect.decision);
         else if (effect.type === 'failed' && prompt?.kind === 'failed') prompt.answer(effect.decision);
+        else if (effect.type === 'page') void session.openOutput(effect.stepId);
       }
     }
   });

@@ -47,7 +47,9 @@ export interface KeyPress {
 export type Effect =
   | { type: 'confirm'; decision: ConfirmDecision }
   | { type: 'failed'; decision: FailureDecision }
-  | { type: 'abort'; reason: AbortReason };
+  | { type: 'abort'; reason: AbortReason }
+  /** `o`: the focused step's whole output in $PAGER. */
+  | { type: 'page'; stepId: string };
 
 export interface KeyResult {
   view: ViewState;
@@ -130,6 +132,8 @@ export function handleKey(
     const decision = failureKeys[input];
     if (decision) return { view, effects: [{ type: 'failed', decision: { ...decision, by } }] };
   }
+  if (input === 'o' && focusedId !== undefined)
+    return { view, effects: [{ type: 'page', stepId: focusedId }] };
   const scrolled = scroll(view.output, lines, paneRows, input, key);
   if (scrolled !== undefined) return { view: { ...view, output: scrolled }, effects: [] };
   if (input === 'j' || key.downArrow) return { view: select(view, run, +1), effects: [] };
