@@ -16,11 +16,17 @@ export function stopReading(stdin: NodeJS.ReadStream): () => void {
   const handle = (stdin as unknown as { _handle?: TtyHandle })._handle;
   if (typeof handle?.readStop !== 'function' || typeof handle.readStart !== 'function')
     return () => undefined;
+  const readStart = handle.readStart;
   handle.readStop();
+  // Ink re-renders while the pager runs (a clock tick) and its input hook may resume the
+  // stream, which calls readStart and would steal the pager's next key (a lost Enter left
+  // the pager waiting). Until reading resumes here, a start asked for by anyone is a no-op.
+  handle.readStart = () => 0;
   return () => {
+    handle.readStart = readStart;
     // A pager that shared the terminal's open file (no /dev/tty, see pager.ts) may leave it
     // in blocking mode, where libuv's next read() would never return and freeze the TUI.
     handle.setBlocking?.(false);
-    handle.readStart?.();
+    readStart.call(handle);
   };
 }
