@@ -148,10 +148,12 @@ function binEnv(): Record<string, string> {
 
 /** JUnit with what legitimately differs between two runs (times, timestamps, run ids) blanked. */
 function comparable(xml: string): string {
-  return xml
-    .replace(/\b(time|timestamp)="[^"]*"/g, '$1=""')
-    // How long a gate waited is a time too (a person, or --yes at once: 0.000 or 0.001 s).
-    .replace(/(\.waitSeconds" value=)"[^"]*"/g, '$1""')
-    .replace(/\d+(\.\d+)?\s?(ms|s)\b/g, 'N')
-    .replace(/\d{4}-\d\d-\d\dT[\d:.-]+Z?(-[0-9a-f]{4})?/g, 'T');
+  return (
+    xml
+      .replace(/\b(time|timestamp)="[^"]*"/g, '$1=""')
+      // How long a gate waited is a time too (a person, or --yes at once: 0.000 or 0.001 s).
+      .replace(/(\.waitSeconds" value=)"[^"]*"/g, '$1""')
+      .replace(/\d+(\.\d+)?\s?(ms|s)\b/g, 'N')
+      .replace(/\d{4}-\d\d-\d\dT[\d:.-]+Z?(-[0-9a-f]{4})?/g, 'T')
+  );
 }
