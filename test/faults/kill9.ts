@@ -2,21 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { runCli, startCli, waitUntil, workspace } from '../support/cli.js';
+import { seededRandom } from '../support/seeded-random.js';
 import { assertValidJunit } from '../support/xmllint.js';
 
 const STEPS = ['s1', 's2', 's3', 's4', 's5', 's6'];
-
-/** mulberry32: a small seeded generator, so a failing kill point can be replayed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Each step adds a line to its own counter file: how many times it really ran. */
 function drill(counts: string): string {
@@ -110,7 +99,7 @@ export async function killThenReportAndResume(
 
 /** Kill points from a seeded generator: mostly among the steps, some in drillbook's start. */
 export async function killAtSeededPoints(seed: number, count: number): Promise<Record<KillOutcome, number>> {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const outcomes: Record<KillOutcome, number> = {
     'before-record': 0,
     'before-start': 0,

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { RunbookError } from '../../src/runbook/errors.js';
 import { parseRunbookBytes } from '../../src/runbook/load.js';
 import { buildRunbook } from '../../src/runbook/validate.js';
+import { seededRandom } from './seeded-random.js';
 
 /** The repository root (this file is test/support/fuzz.ts); not from cli.ts, so scripts can use this file too. */
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -21,18 +22,6 @@ export function seedRunbooks(): { name: string; bytes: Buffer }[] {
   walk(join(REPO_ROOT, 'runbooks'));
   walk(join(REPO_ROOT, 'test', 'fixtures', 'runbooks'));
   return files.sort().map((f) => ({ name: relative(REPO_ROOT, f), bytes: readFileSync(f) }));
-}
-
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Text that is special to YAML, Markdown, templates, terminals or UTF-8. */
@@ -162,7 +151,7 @@ export interface FuzzCase {
 
 /** `count` mutated runbooks, the same ones for the same seed. */
 export function fuzzCases(seed: number, count: number, maxMutations = 3): FuzzCase[] {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const seeds = seedRunbooks();
   const kinds = Object.keys(MUTATIONS);
   return Array.from({ length: count }, (_, n) => {
