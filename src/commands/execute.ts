@@ -7,7 +7,8 @@ import { OutputSpool, type SpoolFs } from '../engine/output-spool.js';
 import { createPolicyGate, withPreApprovals } from '../engine/policy-gate.js';
 import { killAllGroups } from '../engine/process-group.js';
 import { createRedactor, MIN_SECRET_LENGTH } from '../engine/redact.js';
-import { newRunId, type ResumeState, type RollbackPolicy, runDrill } from '../engine/runner.js';
+import { type RunSettings, recordedSettings } from '../engine/run-settings.js';
+import { newRunId, type ResumeState, runDrill } from '../engine/runner.js';
 import { createSealer, type SealedValue } from '../engine/sealed.js';
 import { secretsFromEnv } from '../engine/secret-values.js';
 import { visibleForm } from '../engine/visible-text.js';
@@ -19,6 +20,7 @@ import { noteRunDir } from './internal-error.js';
 import type { CommandIo } from './io.js';
 import { runDirTaken } from './run-dir.js';
 import { droppingFailures } from './safe-output.js';
+import type { SessionFlags } from './session-flags.js';
 
 /**
  * --var values as meta.json keeps them: redacted, and sealed (secret named, never written)
@@ -41,25 +43,9 @@ function varsForMeta(
   };
 }
 
-export interface ExecuteOptions {
+export interface ExecuteOptions extends SessionFlags {
   runbook: Runbook;
-  headless: boolean;
-  /** False for --no-color; NO_COLOR in the environment turns colour off as well. */
-  color?: boolean;
-  /** Headless: each line begins with the wall-clock time or the time since the start. */
-  timestamps?: 'iso' | 'elapsed';
-  junit?: string | undefined;
-  json?: string | undefined;
-  yes: boolean;
-  approve: string[];
-  rollback: RollbackPolicy;
-  acceptNewHostKeys: boolean;
-  only?: string[] | undefined;
-  from?: string | undefined;
-  skip?: string[] | undefined;
-  dryRun: boolean;
-  /** `--fail-on-skip`: a skipped gate fails the drill. */
-  failOnSkip?: boolean;
+  settings: RunSettings;
   /** Overrides given with --var, kept in the journal so resume uses them again. */
   varOverrides: Record<string, string>;
   resume?: ResumeState;
@@ -79,7 +65,7 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
   const { runbook } = options;
   const missing = runbook.secrets.filter((name) => !io.env[name]);
   // A dry run uses no secret (templates naming one stay as written), like validate and plan.
-  if (missing.length > 0 && options.dryRun)
+  if (missing.length > 0 && options.settings.dryRun)
     io.stderr.write(
       `${runbook.file}: dry run: secret${missing.length > 1 ? 's' : ''} not set: ${missing.join(', ')} (a real run needs ${missing.length > 1 ? 'them' : 'it'})\n`,
     );
@@ -101,19 +87,20 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
     io.stderr.write(
       `drillbook: warning: secret ${unprintable.join(', ')} has fewer than ${MIN_SECRET_LENGTH} printable characters and will not be redacted (secrets are looked for as output reads with escapes and control characters stripped)\n`,
     );
-  if (options.from && !runbook.steps.some((s) => s.id === options.from)) {
+  const { from, only, skip } = options.settings;
+  if (from && !runbook.steps.some((s) => s.id === from)) {
     io.stderr.write(
-      `--from ${options.from}: no step with that id (ids: ${runbook.steps.map((s) => s.id).join(', ')})\n`,
+      `--from ${from}: no step with that id (ids: ${runbook.steps.map((s) => s.id).join(', ')})\n`,
     );
     return EXIT.usage;
   }
-  const unknown = unknownApprovals(runbook, options.approve, io.env['DRILLBOOK_APPROVE']);
+  const unknown = unknownApprovals(runbook, options.approve ?? [], io.env['DRILLBOOK_APPROVE']);
   if (unknown.length > 0) {
     for (const message of unknown) io.stderr.write(`${message}\n`);
     io.stderr.write('drillbook: nothing was run\n');
     return EXIT.usage;
   }
-  for (const id of [...(options.only ?? []), ...(options.skip ?? [])]) {
+  for (const id of [...(only ?? []), ...(skip ?? [])]) {
     if (!runbook.steps.some((s) => s.id === id)) {
       io.stderr.write(
         `--only/--skip ${id}: no step with that id (ids: ${runbook.steps.map((s) => s.id).join(', ')})\n`,
@@ -136,11 +123,7 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
     digest: runbook.digest,
     // A secret passed with --var would otherwise sit in meta.json in clear.
     ...varsForMeta(options.varOverrides, secretsFromEnv(runbook.secrets, io.env)),
-    rollback: options.rollback,
-    acceptNewHostKeys: options.acceptNewHostKeys,
-    ...(options.only ? { only: options.only } : {}),
-    ...(options.from ? { from: options.from } : {}),
-    ...(options.skip ? { skip: options.skip } : {}),
+    ...recordedSettings(options.settings),
   };
   // A journal that cannot be written stops the drill as an abort would: no new step starts,
   // rollback and finally still run (their output kept in memory for the reports).
@@ -186,15 +169,9 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
         record(event);
         onEvent(event);
       },
-      rollback: options.rollback,
-      acceptNewHostKeys: options.acceptNewHostKeys,
-      dryRun: options.dryRun,
-      failOnSkip: options.failOnSkip ?? false,
+      settings: options.settings,
       env: io.env,
       runId,
-      ...(options.only ? { only: options.only } : {}),
-      ...(options.from ? { from: options.from } : {}),
-      ...(options.skip ? { skip: options.skip } : {}),
       ...(options.resume ? { resume: options.resume } : {}),
     });
 
@@ -239,7 +216,7 @@ async function runWithUi(
 ): Promise<number> {
   if (isInteractive({ headless: options.headless, stdin: io.stdin, stdout: io.stdout, env: io.env })) {
     const { runTui } = await import('../ui/index.js');
-    const policy = { yes: options.yes, approve: options.approve, env: io.env['DRILLBOOK_APPROVE'] };
+    const policy = { yes: options.yes, approve: options.approve ?? [], env: io.env['DRILLBOOK_APPROVE'] };
     const noColor = io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '';
     return await runTui({
       title: options.runbook.title,
@@ -271,7 +248,7 @@ async function runHeadless(
   });
   const gate = createPolicyGate({
     yes: options.yes,
-    approve: options.approve,
+    approve: options.approve ?? [],
     env: io.env['DRILLBOOK_APPROVE'],
   });
   const controller = new AbortController();

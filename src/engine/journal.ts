@@ -5,6 +5,7 @@ import type { EngineEvent, EventListener } from './events.js';
 import { faultLine, type WriteFault, writeFault } from './fs-fault.js';
 import { JOURNAL_FORMAT } from './journal-shape.js';
 import { makePrivateRunDir, openPrivateFile } from './private-files.js';
+import type { RecordedSettings } from './run-settings.js';
 import type { SealedValue } from './sealed.js';
 
 /** Output kept in the journal per step: the head as events, then a tail at step end. */
@@ -14,7 +15,7 @@ const TAIL_BYTES = 256 * 1024;
 const SYNC_INTERVAL_MS = 1000;
 
 /** Settings of the run that `resume` needs to continue it the same way. */
-export interface RunMeta {
+export interface RunMeta extends RecordedSettings {
   /** The journal format (journal-shape.ts); absent in runs recorded before it was written. */
   format?: number;
   runbook: string;
@@ -23,11 +24,6 @@ export interface RunMeta {
   vars: Record<string, string>;
   /** The --var values that held a secret, with the secret as its name (see sealed.ts). */
   secretVars?: Record<string, SealedValue>;
-  rollback: string;
-  acceptNewHostKeys: boolean;
-  only?: string[];
-  from?: string;
-  skip?: string[];
 }
 
 /**

@@ -16,11 +16,12 @@ import { planSteps } from './plan.js';
 import { createRedactor } from './redact.js';
 import { ResourcePool } from './resources.js';
 import type { MutableScope, RunContext } from './run-context.js';
+import type { RollbackPolicy, RunSettings } from './run-settings.js';
 import { createSealer, type SealedValue } from './sealed.js';
 import { secretsFromEnv } from './secret-values.js';
 import type { DrillControl } from './step-runner.js';
 
-export type RollbackPolicy = 'always' | 'on-failure' | 'never';
+export type { RollbackPolicy } from './run-settings.js';
 
 /** What `resume` carries over from the interrupted run's journal. */
 export interface ResumeState {
@@ -39,14 +40,7 @@ export interface DrillOptions {
   /** Aborting it also stops rollback and finally (a second Ctrl-C). */
   forceSignal?: AbortSignal;
   onEvent: EventListener;
-  rollback: RollbackPolicy;
-  acceptNewHostKeys: boolean;
-  only?: string[];
-  from?: string;
-  skip?: string[];
-  dryRun?: boolean;
-  /** `--fail-on-skip`: a skipped gate fails the drill instead of passing it quietly. */
-  failOnSkip?: boolean;
+  settings: RunSettings;
   env?: Record<string, string | undefined>;
   runId?: string;
   resume?: ResumeState;
@@ -78,8 +72,8 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
   emitRunStart(ctx, plan, options);
   try {
     await checkSteadyStateBefore(run);
-    const started = await runMainSteps(run, selection(ctx.runbook, options));
-    if (wantsRollback(options.rollback, run) && !ctx.dryRun) await rollBack(run, started);
+    const started = await runMainSteps(run, selection(ctx.runbook, options.settings));
+    if (wantsRollback(options.settings.rollback, run) && !ctx.dryRun) await rollBack(run, started);
     await runFinally(run);
     await checkSteadyStateAfter(run);
   } finally {
@@ -128,9 +122,9 @@ function runContext(options: DrillOptions): {
     resources: new ResourcePool(),
     env,
     cwd: dirname(resolve(runbook.file)),
-    acceptNewHostKeys: options.acceptNewHostKeys,
-    dryRun: options.dryRun ?? false,
-    failOnSkip: options.failOnSkip ?? false,
+    acceptNewHostKeys: options.settings.acceptNewHostKeys,
+    dryRun: options.settings.dryRun,
+    failOnSkip: options.settings.failOnSkip,
     indexOf: (id) => index.get(id) ?? 0,
     total: plan.length,
     ...(options.resume
@@ -198,7 +192,7 @@ function finalVerdict(
 }
 
 /** Returns why a main step is left out by --only/--from/--skip, or undefined to run it. */
-function selection(runbook: Runbook, options: DrillOptions): (id: string) => string | undefined {
+function selection(runbook: Runbook, options: RunSettings): (id: string) => string | undefined {
   const only = new Set(options.only ?? []);
   const skip = new Set(options.skip ?? []);
   const fromIndex = options.from ? runbook.steps.findIndex((s) => s.id === options.from) : -1;

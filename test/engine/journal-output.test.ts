@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { Journal, runDirFor } from '../../src/engine/journal.js';
 import { workspace } from '../support/cli.js';
 
-const META = { runbook: 'rb.yaml', digest: 'x', vars: {}, rollback: 'on-failure', acceptNewHostKeys: false };
+const META = {
+  runbook: 'rb.yaml',
+  digest: 'x',
+  vars: {},
+  rollback: 'on-failure' as const,
+  acceptNewHostKeys: false,
+};
 const KIB = 1024;
 
 interface Line {
