@@ -11,6 +11,7 @@ import { type RunSettings, recordedSettings } from '../engine/run-settings.js';
 import { newRunId, type ResumeState, runDrill } from '../engine/runner.js';
 import { createSealer, type SealedValue } from '../engine/sealed.js';
 import { secretsFromEnv } from '../engine/secret-values.js';
+import { onStopSignals, TwoStageStop } from '../engine/two-stage-stop.js';
 import { visibleForm } from '../engine/visible-text.js';
 import { isInteractive } from '../interactive.js';
 import type { Runbook } from '../runbook/model.js';
@@ -251,36 +252,21 @@ async function runHeadless(
     approve: options.approve ?? [],
     env: io.env['DRILLBOOK_APPROVE'],
   });
-  const controller = new AbortController();
-  const force = new AbortController();
-  const onSignal = (sig: 'SIGINT' | 'SIGTERM' | 'SIGHUP') => () => {
-    if (!controller.signal.aborted) {
+  const stop = new TwoStageStop({
+    stopping: (sig) =>
       io.stderr.write(
         `\ndrillbook: ${sig}: stopping the drill; rollback and finally steps still run (${sig} again to stop those too)\n`,
-      );
-      controller.abort(sig);
-    } else if (!force.signal.aborted) {
-      io.stderr.write(`\ndrillbook: ${sig} again: stopping finally steps\n`);
-      force.abort(sig);
-    }
-  };
-  const sigint = onSignal('SIGINT');
-  const sigterm = onSignal('SIGTERM');
-  process.on('SIGINT', sigint);
-  process.on('SIGTERM', sigterm);
-  // Without a handler a hang-up (the SSH session or terminal closed) killed drillbook at
-  // once: no rollback, no finally, no reports.
-  const sighup = onSignal('SIGHUP');
-  process.on('SIGHUP', sighup);
+      ),
+    forcing: (sig) => io.stderr.write(`\ndrillbook: ${sig} again: stopping finally steps\n`),
+  });
+  const restoreSignals = onStopSignals(stop.request);
   try {
-    const end = await start(gate, console, controller.signal, force.signal);
+    const end = await start(gate, console, stop.signal, stop.forceSignal);
     const written = await finish();
     const stamped = options.timestamps ? timestamped(io.stdout, options.timestamps) : io.stdout;
     for (const path of written) stamped.write(`report: ${path}\n`);
     return end.exitCode;
   } finally {
-    process.off('SIGINT', sigint);
-    process.off('SIGTERM', sigterm);
-    process.off('SIGHUP', sighup);
+    restoreSignals();
   }
 }
