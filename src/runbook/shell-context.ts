@@ -237,21 +237,7 @@ class ShellLexer {
 
   private cmdChar(frame: CmdFrame, text: string, i: number): number {
     const c = text[i]!;
-    if (this.comment) {
-      if (c === '\n') {
-        this.comment = false;
-        this.newline();
-      }
-      return i;
-    }
-    if (c === '\n') {
-      this.newline();
-      return i;
-    }
-    if (c === '#' && this.wordStart) {
-      this.comment = true;
-      return i;
-    }
+    if (this.lineChar(c)) return i;
     const atWordStart = this.wordStart;
     this.wordStart = /[\s;&|()<>]/.test(c);
     if (this.wordStart) this.endWord(frame);
@@ -297,6 +283,26 @@ class ShellLexer {
       default:
         return i;
     }
+  }
+
+  /** Comments and newlines in command text; true when `c` was one of them. */
+  private lineChar(c: string): boolean {
+    if (this.comment) {
+      if (c === '\n') {
+        this.comment = false;
+        this.newline();
+      }
+      return true;
+    }
+    if (c === '\n') {
+      this.newline();
+      return true;
+    }
+    if (c === '#' && this.wordStart) {
+      this.comment = true;
+      return true;
+    }
+    return false;
   }
 
   private endWord(frame: CmdFrame): void {
