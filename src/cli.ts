@@ -1,12 +1,11 @@
 import type { Argv } from 'yargs';
 import { EXIT, EXIT_CODES_HELP } from './commands/exit-codes.js';
 import { type CommandIo, processIo } from './commands/io.js';
-import type { ResumeArgs } from './commands/resume.js';
-import type { RunArgs } from './commands/run.js';
+import type { SessionFlags, Timestamps } from './commands/session-flags.js';
+import { ROLLBACK_POLICIES } from './engine/run-settings.js';
 
 export { failInternally } from './commands/internal-error.js';
 
-const ROLLBACK = ['always', 'on-failure', 'never'] as const;
 /** Every command's help wraps at this width (narrower only on a narrower terminal). */
 export const HELP_WIDTH = 100;
 const helpWidth = () => Math.min(HELP_WIDTH, process.stdout.columns ?? HELP_WIDTH);
@@ -42,7 +41,22 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
           .example('$0 run drill.yaml --dry-run', 'walk the drill, run nothing'),
       async (a) => {
         const { runCommand } = await import('./commands/run.js');
-        code = await runCommand(a as unknown as RunArgs, io);
+        code = await runCommand(
+          {
+            ...sessionFlags(a),
+            runbook: a.runbook,
+            var: a.var,
+            rollback: a.rollback,
+            acceptNewHostKeys: a.acceptNewHostKeys,
+            only: a.only,
+            from: a.from,
+            skip: a.skip,
+            dryRun: a.dryRun,
+            failOnSkip: a.failOnSkip,
+            runDir: a.runDir,
+          },
+          io,
+        );
       },
     )
     .command(
@@ -89,7 +103,7 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
           .example('$0 resume .drillbook/runs/<dir> --yes', 'in CI: approve every gate'),
       async (a) => {
         const { resumeCommand } = await import('./commands/resume.js');
-        code = await resumeCommand({ ...(a as unknown as ResumeArgs), runDir: a['run-dir'] as string }, io);
+        code = await resumeCommand({ ...sessionFlags(a), runDir: a.runDir, failOnSkip: a.failOnSkip }, io);
       },
     )
     .command(
@@ -276,10 +290,32 @@ function gateOptions<T>(y: Argv<T>) {
     .option('timestamps', {
       type: 'string',
       choices: ['iso', 'elapsed'],
-      coerce: (value: string) => (value === '' ? 'iso' : value),
+      // A bare `--timestamps` means iso; yargs checks the choices after this.
+      coerce: (value: string) => (value === '' ? 'iso' : value) as Timestamps,
       describe:
         'Headless: begin every line with the time (iso, the default) or the time since the start (elapsed)',
     });
+}
+
+/** The flags `run` and `resume` share, as parsed. */
+function sessionFlags(a: {
+  headless: boolean;
+  junit: string | undefined;
+  json: string | undefined;
+  yes: boolean;
+  approve: string[] | undefined;
+  color: boolean;
+  timestamps: Timestamps | undefined;
+}): SessionFlags {
+  return {
+    headless: a.headless,
+    junit: a.junit,
+    json: a.json,
+    yes: a.yes,
+    approve: a.approve,
+    color: a.color,
+    timestamps: a.timestamps,
+  };
 }
 
 function reportOptions<T>(y: Argv<T>) {
@@ -300,7 +336,7 @@ function runOptions<T>(y: Argv<T>) {
     .option('skip', { type: 'string', array: true, describe: 'Skip these step ids' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'Walk the drill, run nothing' })
     .option('rollback', {
-      choices: ROLLBACK,
+      choices: ROLLBACK_POLICIES,
       default: 'on-failure' as const,
       describe: 'When to run undo actions',
     })

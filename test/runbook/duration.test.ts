@@ -125,6 +125,13 @@ describe('the duration grammar', () => {
     );
   });
 
+  it('formatDuration shows a negative span (clock stepped back) as 0ms, as the TUI always did', () => {
+    expect(formatDuration(-3)).toBe('0ms');
+    expect(formatDuration(-0.4)).toBe('0ms');
+    expect(formatDuration(850)).toBe('850ms');
+    expect(formatDuration(125_000)).toBe('2m05s');
+  });
+
   it('property: formatDuration output parses back to within its display precision', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: MAX_DURATION_MS }), (ms) => {

@@ -46,8 +46,7 @@ export async function startRealTui(yaml: string, options: RealTuiOptions = {}): 
           events.push(e);
           onEvent(e);
         },
-        rollback: 'on-failure',
-        acceptNewHostKeys: false,
+        settings: { rollback: 'on-failure', acceptNewHostKeys: false, dryRun: false, failOnSkip: false },
         env: options.env ?? process.env,
       }),
     finish: async () => (options.reports ?? ['report.json']).map((r) => join(dir, r)),
