@@ -120,7 +120,8 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
           .example('$0 schema | jq .definitions.step', "a step's fields"),
       async () => {
         const { publishedRunbookSchema } = await import('./runbook/runbook-schema.js');
-        io.stdout.write(publishedRunbookSchema());
+        const { createRegistry } = await import('./commands/registry.js');
+        io.stdout.write(publishedRunbookSchema(createRegistry()));
       },
     )
     .command(

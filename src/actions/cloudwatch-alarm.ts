@@ -1,26 +1,12 @@
-import { runAlarmCheck } from '../aws/alarm-check.js';
-import type { AlarmSelection } from '../aws/alarms.js';
 import {
-  DURATION_SCHEMA,
-  type Duration,
-  formatDuration,
-  POLL_INTERVAL,
-  toDuration,
-} from '../runbook/duration.js';
+  type AlarmState,
+  type CloudWatchAlarmConfig,
+  runAlarmCheck,
+  ALARM_STATES as STATES,
+} from '../aws/alarm-check.js';
+import { type ActionDefinition, ConfigProblem } from '../plugin/contract.js';
+import { DURATION_SCHEMA, formatDuration, POLL_INTERVAL, toDuration } from '../runbook/duration.js';
 import { durationAt } from './duration-field.js';
-import { type ActionDefinition, ConfigProblem } from './types.js';
-
-const STATES = ['OK', 'ALARM', 'INSUFFICIENT_DATA'] as const;
-export type AlarmState = (typeof STATES)[number];
-
-export interface CloudWatchAlarmConfig {
-  select: AlarmSelection;
-  state: AlarmState;
-  /** ms; undefined = assert once. */
-  within?: Duration;
-  interval: Duration;
-  setState?: { state: AlarmState; reason?: string };
-}
 
 const duration = DURATION_SCHEMA;
 const DEFAULT_INTERVAL = toDuration(5000);

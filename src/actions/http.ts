@@ -1,4 +1,11 @@
 import {
+  type ActionContext,
+  type ActionDefinition,
+  type ActionResult,
+  ConfigProblem,
+} from '../plugin/contract.js';
+import { type CheckOutcome, pollUntil } from '../plugin/poll.js';
+import {
   DURATION_SCHEMA,
   type Duration,
   formatDuration,
@@ -7,8 +14,6 @@ import {
 } from '../runbook/duration.js';
 import { durationAt } from './duration-field.js';
 import { formatJsonPath, type JsonPath, jsonEquals, parseJsonPath, valueAt } from './json-path.js';
-import { type CheckOutcome, pollUntil } from './poll.js';
-import { type ActionContext, type ActionDefinition, type ActionResult, ConfigProblem } from './types.js';
 
 export interface JsonExpectation {
   path: JsonPath;

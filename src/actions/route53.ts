@@ -1,29 +1,7 @@
-import { runRoute53Check } from '../aws/route53-check.js';
-import {
-  DURATION_SCHEMA,
-  type Duration,
-  formatDuration,
-  POLL_INTERVAL,
-  toDuration,
-} from '../runbook/duration.js';
+import { type FailoverRole, type Route53Config, runRoute53Check } from '../aws/route53-check.js';
+import { type ActionDefinition, ConfigProblem } from '../plugin/contract.js';
+import { DURATION_SCHEMA, formatDuration, POLL_INTERVAL, toDuration } from '../runbook/duration.js';
 import { durationAt } from './duration-field.js';
-import { type ActionDefinition, ConfigProblem } from './types.js';
-
-export type FailoverRole = 'PRIMARY' | 'SECONDARY';
-
-export interface Route53Config {
-  /** Set together with `record`. */
-  zoneId?: string;
-  record?: string;
-  type: string;
-  /** Values Route 53 must answer for the record. */
-  expect?: string[];
-  healthCheck?: { id: string; status: 'Healthy' | 'Unhealthy' };
-  /** Which record of a failover pair must be serving. */
-  failover?: FailoverRole;
-  within?: Duration;
-  interval: Duration;
-}
 
 const duration = DURATION_SCHEMA;
 const DEFAULT_INTERVAL = toDuration(5000);

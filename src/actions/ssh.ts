@@ -1,5 +1,5 @@
+import { type ActionDefinition, ConfigProblem } from '../plugin/contract.js';
 import { runOnHost } from '../ssh/host-step.js';
-import { type ActionDefinition, ConfigProblem } from './types.js';
 
 export interface SshConfig {
   hosts: string[];

@@ -1,10 +1,23 @@
-import type { CloudWatchAlarmConfig } from '../actions/cloudwatch-alarm.js';
-import type { ActionContext, ActionPart, ActionResult } from '../actions/types.js';
-import { formatDuration } from '../runbook/duration.js';
-import { type AlarmView, describeAlarms, formatAlarm, setAlarmState } from './alarms.js';
+import type { ActionContext, ActionPart, ActionResult } from '../plugin/contract.js';
+import { type Duration, formatDuration } from '../runbook/duration.js';
+import { type AlarmSelection, type AlarmView, describeAlarms, formatAlarm, setAlarmState } from './alarms.js';
 import { cloudWatchClient } from './clients.js';
 import { callTarget } from './errors.js';
 import { FatalCheck, pollAws } from './poll.js';
+
+/** The states a CloudWatch alarm can be in. */
+export const ALARM_STATES = ['OK', 'ALARM', 'INSUFFICIENT_DATA'] as const;
+export type AlarmState = (typeof ALARM_STATES)[number];
+
+/** The `cloudwatch_alarm` action's parsed config (its schema is in actions/cloudwatch-alarm.ts). */
+export interface CloudWatchAlarmConfig {
+  select: AlarmSelection;
+  state: AlarmState;
+  /** ms; undefined = assert once. */
+  within?: Duration;
+  interval: Duration;
+  setState?: { state: AlarmState; reason?: string };
+}
 
 /** The `cloudwatch_alarm` action's run: optional SetAlarmState, then assert or wait. */
 export async function runAlarmCheck(

@@ -1,6 +1,6 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Route53Client } from '@aws-sdk/client-route-53';
-import type { ActionContext } from '../actions/types.js';
+import type { ActionContext } from '../plugin/contract.js';
 import { type ClientSettings, clientSettings, settingsKey } from './settings.js';
 
 /**

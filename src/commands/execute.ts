@@ -5,13 +5,14 @@ import type { Gate } from '../engine/gate.js';
 import { Journal, type JournalFs, RunDirError, type RunMeta, runDirFor } from '../engine/journal.js';
 import { OutputSpool, type SpoolFs } from '../engine/output-spool.js';
 import { createPolicyGate, withPreApprovals } from '../engine/policy-gate.js';
-import { killAllGroups } from '../engine/process-group.js';
 import { createRedactor, MIN_SECRET_LENGTH } from '../engine/redact.js';
 import { newRunId, type ResumeState, type RollbackPolicy, runDrill } from '../engine/runner.js';
 import { createSealer, type SealedValue } from '../engine/sealed.js';
 import { secretsFromEnv } from '../engine/secret-values.js';
 import { visibleForm } from '../engine/visible-text.js';
 import { isInteractive } from '../interactive.js';
+import type { ActionRegistry } from '../plugin/contract.js';
+import { killAllGroups } from '../plugin/process.js';
 import type { Runbook } from '../runbook/model.js';
 import { unknownApprovals } from './approvals.js';
 import { EXIT } from './exit-codes.js';
@@ -43,6 +44,8 @@ function varsForMeta(
 
 export interface ExecuteOptions {
   runbook: Runbook;
+  /** The actions the runbook was loaded with (the command's registry). */
+  actions: ActionRegistry;
   headless: boolean;
   /** False for --no-color; NO_COLOR in the environment turns colour off as well. */
   color?: boolean;
@@ -179,6 +182,7 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
   ) =>
     runDrill({
       runbook,
+      actions: options.actions,
       gate,
       signal: AbortSignal.any([signal, journalFault.signal]),
       ...(forceSignal ? { forceSignal } : {}),

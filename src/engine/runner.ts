@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
+import type { ActionRegistry } from '../plugin/contract.js';
 import type { ActionStep, Runbook, Step } from '../runbook/model.js';
 import { exitCodeFor, linkedController, reasonText } from './abort.js';
 import type { EngineEvent, EventListener, RunEndEvent, RunStatus, StepUndoneEvent } from './events.js';
@@ -28,6 +29,8 @@ export interface ResumeState {
 
 export interface DrillOptions {
   runbook: Runbook;
+  /** The actions the runbook was loaded with. */
+  actions: ActionRegistry;
   gate: Gate;
   /** Aborting it stops the drill: reason 'SIGINT' | 'SIGTERM' | 'user'. Rollback and finally still run. */
   signal: AbortSignal;
@@ -85,6 +88,7 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
     options.onEvent(event.type === 'output' || !hasSecrets ? event : redactEvent(event, redactor.redact));
   const ctx: RunContext = {
     runbook,
+    actions: options.actions,
     gate: options.gate,
     emit,
     redact: redactor.redact,

@@ -1,4 +1,7 @@
 import type { Duration } from './duration.js';
+
+export type { Duration };
+
 import type { SourcePos } from './errors.js';
 
 /**

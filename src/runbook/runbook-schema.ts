@@ -1,9 +1,8 @@
-import { actions } from '../actions/registry.js';
-import type { JsonSchema } from '../actions/types.js';
+import type { ActionRegistry, JsonSchema } from '../plugin/contract.js';
 import { runbookSchema } from './schema.js';
 
 /** The runbook schema for the registered actions: what `validate` checks against. */
-export function registeredRunbookSchema(): JsonSchema {
+export function registeredRunbookSchema(actions: ActionRegistry): JsonSchema {
   return runbookSchema(new Map([...actions].map(([name, a]) => [name, a.schema])));
 }
 
@@ -12,7 +11,7 @@ export function registeredRunbookSchema(): JsonSchema {
  * schema/drillbook.schema.json in the repository): only `$schema` is added, so
  * yaml-language-server knows the draft.
  */
-export function publishedRunbookSchema(): string {
-  const schema = { $schema: 'http://json-schema.org/draft-07/schema#', ...registeredRunbookSchema() };
+export function publishedRunbookSchema(actions: ActionRegistry): string {
+  const schema = { $schema: 'http://json-schema.org/draft-07/schema#', ...registeredRunbookSchema(actions) };
   return `${JSON.stringify(schema, null, 2)}\n`;
 }

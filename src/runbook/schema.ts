@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../actions/types.js';
+import type { JsonSchema } from '../plugin/contract.js';
 import { DURATION_SCHEMA } from './duration.js';
 
 /** Keys a step may carry besides its one action. */

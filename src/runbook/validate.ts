@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { slug as githubSlug } from 'github-slugger';
-import { actions } from '../actions/registry.js';
-import { ConfigProblem } from '../actions/types.js';
+import { type ActionRegistry, ConfigProblem } from '../plugin/contract.js';
 import { checkDataShape, MAX_DATA_DEPTH, MAX_NODES } from './data-shape.js';
 import { didYouMean } from './did-you-mean.js';
 import {
@@ -27,12 +26,15 @@ const DEFAULT_TIMEOUT = toDuration(5 * 60_000);
 const DEFAULT_RETRY_DELAY = toDuration(1000);
 const DEFAULT_STOP_INTERVAL = toDuration(5000);
 
-let compiled: ValidateFunction | undefined;
-function schemaValidator() {
-  if (!compiled) {
-    compiled = compileRunbookSchema(registeredRunbookSchema());
+// One compiled schema per registry: compiling costs milliseconds and a command builds one registry.
+const compiled = new WeakMap<ActionRegistry, ValidateFunction>();
+function schemaValidator(actions: ActionRegistry): ValidateFunction {
+  let validate = compiled.get(actions);
+  if (!validate) {
+    validate = compileRunbookSchema(registeredRunbookSchema(actions));
+    compiled.set(actions, validate);
   }
-  return compiled;
+  return validate;
 }
 
 export interface BuildOptions {
@@ -47,7 +49,7 @@ type Raw = Record<string, unknown>;
  * Parse, don't validate: turns a front-end's raw document into the typed Runbook, or throws
  * RunbookError listing every problem with file, line, column and path.
  */
-export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runbook {
+export function buildRunbook(actions: ActionRegistry, doc: RawDocument, options: BuildOptions = {}): Runbook {
   const env = options.env ?? process.env;
   const fail = (path: string, message: string, hint?: string): never => {
     throw new RunbookError([at(doc, path, message, hint)]);
@@ -76,7 +78,7 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
       'a runbook needs a few levels; nested parallel groups count too',
     );
 
-  const validate = schemaValidator();
+  const validate = schemaValidator(actions);
   if (!validate(doc.data)) throw new RunbookError(schemaErrorsToLoadErrors(doc, validate.errors ?? []));
 
   const raw = doc.data as Raw;

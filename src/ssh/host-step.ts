@@ -1,5 +1,5 @@
 import { resolve as resolvePath } from 'node:path';
-import type { ActionContext, ActionPart } from '../actions/types.js';
+import type { ActionContext, ActionPart } from '../plugin/contract.js';
 import { remoteCommand } from './command.js';
 import { where } from './connect.js';
 import { HostConnection } from './connection.js';

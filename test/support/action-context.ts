@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
-import { actions } from '../../src/actions/registry.js';
-import type { ActionContext, ActionResult } from '../../src/actions/types.js';
+import type { ActionContext, ActionResult } from '../../src/plugin/contract.js';
 import type { HostSpec, Runbook } from '../../src/runbook/model.js';
+import { actions } from './registry.js';
 
 export interface OutputChunk {
   stream: 'stdout' | 'stderr' | 'info';

@@ -1,10 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { actions } from '../../src/actions/registry.js';
-import type { ActionResult } from '../../src/actions/types.js';
+import type { ActionResult } from '../../src/plugin/contract.js';
 import type { AwsSpec, Runbook } from '../../src/runbook/model.js';
 import { type ActionHarness, makeActionContext } from './action-context.js';
+import { actions } from './registry.js';
 
 /** An action harness whose runbook has `aws:` set, e.g. pointed at a sandbox endpoint. */
 export function awsHarness(aws: AwsSpec, stepId = 'aws-step'): ActionHarness {

@@ -7,13 +7,14 @@ import { createPolicyGate } from '../../src/engine/policy-gate.js';
 import { type DrillOptions, runDrill } from '../../src/engine/runner.js';
 import { loadRunbook } from '../../src/runbook/load.js';
 import type { Runbook } from '../../src/runbook/model.js';
+import { actions } from './registry.js';
 
 /** Writes a YAML runbook into a fresh temp dir and loads it. */
 export async function yamlRunbook(text: string, env: Record<string, string> = {}): Promise<Runbook> {
   const dir = mkdtempSync(join(tmpdir(), 'drillbook-test-'));
   const file = join(dir, 'runbook.yaml');
   writeFileSync(file, text);
-  return loadRunbook(file, { env: { ...process.env, ...env } });
+  return loadRunbook(actions, file, { env: { ...process.env, ...env } });
 }
 
 export interface DrillResult {
@@ -28,11 +29,15 @@ export interface DrillResult {
 /** Runs a drill headless-style and collects its events. */
 export async function drill(
   runbook: Runbook,
-  options: Partial<Omit<DrillOptions, 'runbook'>> & { gate?: Gate; onEvent?: (e: EngineEvent) => void } = {},
+  options: Partial<Omit<DrillOptions, 'runbook' | 'actions'>> & {
+    gate?: Gate;
+    onEvent?: (e: EngineEvent) => void;
+  } = {},
 ): Promise<DrillResult> {
   const events: EngineEvent[] = [];
   const end = await runDrill({
     runbook,
+    actions,
     gate: options.gate ?? createPolicyGate({ yes: false, approve: [] }),
     signal: options.signal ?? new AbortController().signal,
     rollback: options.rollback ?? 'on-failure',

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ActionContext } from '../../src/actions/types.js';
+import type { ActionContext } from '../../src/plugin/contract.js';
 import type { HostSpec, Runbook } from '../../src/runbook/model.js';
 import type { Sshd } from './sshd.js';
 

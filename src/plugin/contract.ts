@@ -100,3 +100,9 @@ export type ActionResult =
       output?: string;
       parts?: ActionPart[];
     };
+
+/**
+ * The actions of one run, by key. Built once by the command (src/commands/registry.ts) and
+ * passed to loading, schema generation, planning and running: there is no global registry.
+ */
+export type ActionRegistry = ReadonlyMap<string, ActionDefinition<unknown>>;
