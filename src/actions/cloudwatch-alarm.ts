@@ -4,6 +4,7 @@ import {
   runAlarmCheck,
   ALARM_STATES as STATES,
 } from '../aws/alarm-check.js';
+import { AWS_SECRET_VARS } from '../aws/settings.js';
 import { type ActionDefinition, ConfigProblem } from '../plugin/contract.js';
 import { DURATION_SCHEMA, formatDuration, POLL_INTERVAL, toDuration } from '../runbook/duration.js';
 import { durationAt } from './duration-field.js';
@@ -17,6 +18,7 @@ const DEFAULT_INTERVAL = toDuration(5000);
  */
 export const cloudWatchAlarmAction: ActionDefinition<CloudWatchAlarmConfig> = {
   name: 'cloudwatch_alarm',
+  secrets: AWS_SECRET_VARS,
   schema: {
     type: 'object',
     additionalProperties: false,

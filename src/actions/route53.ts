@@ -1,4 +1,5 @@
 import { type FailoverRole, type Route53Config, runRoute53Check } from '../aws/route53-check.js';
+import { AWS_SECRET_VARS } from '../aws/settings.js';
 import { type ActionDefinition, ConfigProblem } from '../plugin/contract.js';
 import { DURATION_SCHEMA, formatDuration, POLL_INTERVAL, toDuration } from '../runbook/duration.js';
 import { durationAt } from './duration-field.js';
@@ -12,6 +13,7 @@ const DEFAULT_INTERVAL = toDuration(5000);
  */
 export const route53Action: ActionDefinition<Route53Config> = {
   name: 'route53',
+  secrets: AWS_SECRET_VARS,
   schema: {
     type: 'object',
     additionalProperties: false,

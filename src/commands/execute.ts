@@ -12,6 +12,7 @@ import { secretsFromEnv } from '../engine/secret-values.js';
 import { visibleForm } from '../engine/visible-text.js';
 import { isInteractive } from '../interactive.js';
 import type { ActionRegistry } from '../plugin/contract.js';
+import { flagValues, impliedSecrets } from '../plugin/declarations.js';
 import { killAllGroups } from '../plugin/process.js';
 import type { Runbook } from '../runbook/model.js';
 import { unknownApprovals } from './approvals.js';
@@ -138,7 +139,10 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
     runbook: resolve(io.cwd, runbook.file),
     digest: runbook.digest,
     // A secret passed with --var would otherwise sit in meta.json in clear.
-    ...varsForMeta(options.varOverrides, secretsFromEnv(runbook.secrets, io.env)),
+    ...varsForMeta(
+      options.varOverrides,
+      secretsFromEnv(runbook.secrets, io.env, impliedSecrets(options.actions)),
+    ),
     rollback: options.rollback,
     acceptNewHostKeys: options.acceptNewHostKeys,
     ...(options.only ? { only: options.only } : {}),
@@ -191,7 +195,7 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
         onEvent(event);
       },
       rollback: options.rollback,
-      acceptNewHostKeys: options.acceptNewHostKeys,
+      flags: flagValues(options.actions, { 'accept-new-host-keys': options.acceptNewHostKeys }),
       dryRun: options.dryRun,
       failOnSkip: options.failOnSkip ?? false,
       env: io.env,

@@ -3,6 +3,7 @@ import { planSteps } from '../engine/plan.js';
 import { createRedactor } from '../engine/redact.js';
 import { secretsFromEnv } from '../engine/secret-values.js';
 import type { ActionRegistry } from '../plugin/contract.js';
+import { impliedSecrets } from '../plugin/declarations.js';
 import { describeCount, numberSteps } from '../report/step-numbers.js';
 import { formatDuration } from '../runbook/duration.js';
 import { RunbookError } from '../runbook/errors.js';
@@ -31,7 +32,9 @@ export async function planCommand(
     const actions = createRegistry();
     const runbook = await loadRunbook(actions, file, { vars, env: io.env });
     // A --var or an {{ env.X }} may hold a secret's value: mask it as a run would.
-    const { redact } = createRedactor(Object.values(secretsFromEnv(runbook.secrets, io.env)));
+    const { redact } = createRedactor(
+      Object.values(secretsFromEnv(runbook.secrets, io.env, impliedSecrets(actions))),
+    );
     const hosts = planHosts(runbook, io.env);
     io.stdout.write(
       json ? redact(planJson(runbook, hosts)) : renderPlan(actions, runbook, io.env, hosts, redact),

@@ -31,7 +31,8 @@ export interface RunContext {
   resources: ResourcePool;
   env: Record<string, string>;
   cwd: string;
-  acceptNewHostKeys: boolean;
+  /** Values of the command-line switches the actions declared, by name. */
+  flags: Readonly<Record<string, boolean>>;
   dryRun: boolean;
   /** `--fail-on-skip`: a gate skipped by a person or by `on_timeout: skip` fails its step. */
   failOnSkip: boolean;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import type { ActionRegistry } from '../plugin/contract.js';
+import { impliedSecrets } from '../plugin/declarations.js';
 import type { ActionStep, Runbook, Step } from '../runbook/model.js';
 import { exitCodeFor, linkedController, reasonText } from './abort.js';
 import type { EngineEvent, EventListener, RunEndEvent, RunStatus, StepUndoneEvent } from './events.js';
@@ -38,7 +39,8 @@ export interface DrillOptions {
   forceSignal?: AbortSignal;
   onEvent: EventListener;
   rollback: RollbackPolicy;
-  acceptNewHostKeys: boolean;
+  /** Values of the switches the actions declared (`flagValues`); an absent one is false. */
+  flags?: Readonly<Record<string, boolean>>;
   only?: string[];
   from?: string;
   skip?: string[];
@@ -65,7 +67,7 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
     Object.entries(options.env ?? process.env).filter((e): e is [string, string] => e[1] !== undefined),
   );
   // Declared secrets, plus credentials drillbook itself reads from the environment.
-  const secrets = secretsFromEnv(runbook.secrets, env);
+  const secrets = secretsFromEnv(runbook.secrets, env, impliedSecrets(options.actions));
   const secretValues = Object.values(secrets);
   const redactor = createRedactor(secretValues);
   // Most drills have no secrets; then events go out as they are, with no copy per event.
@@ -98,7 +100,7 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
     resources,
     env,
     cwd: dirname(resolve(runbook.file)),
-    acceptNewHostKeys: options.acceptNewHostKeys,
+    flags: options.flags ?? {},
     dryRun: options.dryRun ?? false,
     failOnSkip: options.failOnSkip ?? false,
     indexOf: (id) => index.get(id) ?? 0,

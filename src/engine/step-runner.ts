@@ -293,7 +293,7 @@ async function attemptOnce(
     shellValues: {},
     cwd: ctx.cwd,
     resources: ctx.resources,
-    options: { acceptNewHostKeys: ctx.acceptNewHostKeys },
+    flags: ctx.flags,
     ...(step.leaveRunning ? { leaveRunning: true } : {}),
     probe: (call) => invoke(ctx, actionDef(ctx, call as ActionCall), call.config, actionContext),
   };

@@ -100,7 +100,7 @@ async function checkProbe(ctx: RunContext, probe: Step, parent: AbortSignal): Pr
     shellValues: {},
     cwd: ctx.cwd,
     resources: ctx.resources,
-    options: { acceptNewHostKeys: ctx.acceptNewHostKeys },
+    flags: ctx.flags,
     probe: async () => ({ ok: false, reason: 'nested probes are not supported in stop_when' }),
   };
   try {

@@ -29,6 +29,20 @@ export interface ActionDefinition<Config = unknown> {
   summary(config: Config): string;
   /** Runs with templates filled. Must stop promptly when `ctx.signal` aborts. */
   run(config: Config, ctx: ActionContext): Promise<ActionResult>;
+  /**
+   * Environment variables holding credentials this action (or its library) reads even when the
+   * runbook does not declare them (`AWS_SECRET_ACCESS_KEY`): the run masks them like `secrets:`.
+   */
+  secrets?: readonly string[];
+  /** Command-line switches this action honours; their values reach it as `ctx.flags`. */
+  flags?: readonly FlagDeclaration[];
+}
+
+/** A boolean command-line switch an action declares, e.g. SSH's `--accept-new-host-keys`. */
+export interface FlagDeclaration {
+  /** Kebab-case, as typed after `--`. */
+  name: string;
+  describe: string;
 }
 
 /** A problem in an action's config found by `parse`; `path` is relative to the config. */
@@ -65,8 +79,8 @@ export interface ActionContext {
   resources: RunResources;
   /** The step's leave_running: processes it starts outside its process group are kept. */
   leaveRunning?: boolean;
-  /** Options from the command line that actions honour. */
-  options: { acceptNewHostKeys: boolean };
+  /** The command-line switches the actions declared (`flags`), by name; false when not given. */
+  flags: Readonly<Record<string, boolean>>;
   /**
    * Runs another action call (templates filled, same signal), e.g. `wait: { until: ... }`.
    * Output of the nested call goes to this step.

@@ -67,7 +67,7 @@ export function makeActionContext(
         return value;
       },
     },
-    options: { acceptNewHostKeys: options.acceptNewHostKeys ?? false },
+    flags: { 'accept-new-host-keys': options.acceptNewHostKeys ?? false },
     async probe(call): Promise<ActionResult> {
       probes.push(call);
       const def = actions.get(call.type);

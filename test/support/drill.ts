@@ -41,7 +41,6 @@ export async function drill(
     gate: options.gate ?? createPolicyGate({ yes: false, approve: [] }),
     signal: options.signal ?? new AbortController().signal,
     rollback: options.rollback ?? 'on-failure',
-    acceptNewHostKeys: false,
     ...options,
     onEvent: (e) => {
       events.push(e);

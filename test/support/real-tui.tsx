@@ -53,7 +53,6 @@ export async function startRealTui(yaml: string, options: RealTuiOptions = {}): 
           onEvent(e);
         },
         rollback: 'on-failure',
-        acceptNewHostKeys: false,
         env: options.env ?? process.env,
       }),
     finish: async () => (options.reports ?? ['report.json']).map((r) => join(dir, r)),

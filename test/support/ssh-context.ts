@@ -67,7 +67,7 @@ export function makeRun(options: {
         return value;
       },
     },
-    options: { acceptNewHostKeys: options.acceptNewHostKeys ?? false },
+    flags: { 'accept-new-host-keys': options.acceptNewHostKeys ?? false },
     probe() {
       throw new Error('probe is not available in ssh tests');
     },

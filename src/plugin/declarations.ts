@@ -1,0 +1,19 @@
+import type { ActionRegistry } from './contract.js';
+
+/** Every credential variable the registered actions declare (see `ActionDefinition.secrets`). */
+export function impliedSecrets(actions: ActionRegistry): string[] {
+  return [...new Set([...actions.values()].flatMap((a) => a.secrets ?? []))];
+}
+
+/**
+ * The values of the switches the registered actions declare, by name, from what the command
+ * line gave (`given`, by the same names); a declared switch that was not given is false, and
+ * a given one no action declares is dropped, so an action sees only switches that exist.
+ */
+export function flagValues(
+  actions: ActionRegistry,
+  given: Readonly<Record<string, boolean | undefined>>,
+): Record<string, boolean> {
+  const names = [...actions.values()].flatMap((a) => (a.flags ?? []).map((f) => f.name));
+  return Object.fromEntries(names.map((name) => [name, given[name] === true]));
+}
