@@ -3,6 +3,7 @@ import { EXIT, EXIT_CODES_HELP } from './commands/exit-codes.js';
 import { type CommandIo, processIo } from './commands/io.js';
 import type { ResumeArgs } from './commands/resume.js';
 import type { RunArgs } from './commands/run.js';
+import type { FlagDeclaration } from './plugin/contract.js';
 
 export { failInternally } from './commands/internal-error.js';
 
@@ -26,6 +27,10 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
     return validateCommand(files, io);
   }
   const { default: yargs } = await import('yargs');
+  const { createRegistry } = await import('./commands/registry.js');
+  const { declaredFlags } = await import('./plugin/declarations.js');
+  // The switches the actions declare (ssh: --accept-new-host-keys) are options of `run`.
+  const flags = declaredFlags(createRegistry());
   let code: number = EXIT.passed;
   const parser = yargs(argv)
     .scriptName('drillbook')
@@ -36,7 +41,7 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       'run <runbook>',
       'Run a drill: a TUI at a terminal, headless (console + JUnit) otherwise',
       (y) =>
-        runOptions(y)
+        runOptions(y, flags)
           .example('$0 run drill.md', 'a TUI at a terminal, else headless')
           .example('$0 run drill.md --yes --junit junit.xml', 'in CI: approve every gate, write JUnit')
           .example('$0 run drill.yaml --dry-run', 'walk the drill, run nothing'),
@@ -289,8 +294,8 @@ function reportOptions<T>(y: Argv<T>) {
     .option('json', { type: 'string', describe: 'Write a JSON report' });
 }
 
-function runOptions<T>(y: Argv<T>) {
-  return gateOptions(
+function runOptions<T>(y: Argv<T>, flags: readonly FlagDeclaration[]) {
+  let options = gateOptions(
     reportOptions(
       y.positional('runbook', { type: 'string', demandOption: true, describe: 'A .md or .yaml runbook' }),
     ),
@@ -304,15 +309,13 @@ function runOptions<T>(y: Argv<T>) {
       choices: ROLLBACK,
       default: 'on-failure' as const,
       describe: 'When to run undo actions',
-    })
-    .option('accept-new-host-keys', {
-      type: 'boolean',
-      default: false,
-      describe: 'Trust unknown SSH host keys (never changed ones)',
-    })
-    .option('run-dir', {
-      type: 'string',
-      describe:
-        "This run's directory (journal, meta.json), e.g. one per CI build; must not hold a run yet (env DRILLBOOK_RUN_DIR)",
     });
+  // The switches the actions declare, each a boolean that reaches its action as ctx.flags.
+  for (const flag of flags)
+    options = options.option(flag.name, { type: 'boolean', default: false, describe: flag.describe });
+  return options.option('run-dir', {
+    type: 'string',
+    describe:
+      "This run's directory (journal, meta.json), e.g. one per CI build; must not hold a run yet (env DRILLBOOK_RUN_DIR)",
+  });
 }

@@ -1,4 +1,4 @@
-import type { ActionRegistry } from './contract.js';
+import type { ActionRegistry, FlagDeclaration } from './contract.js';
 
 /** Every credential variable the registered actions declare (see `ActionDefinition.secrets`). */
 export function impliedSecrets(actions: ActionRegistry): string[] {
@@ -14,6 +14,11 @@ export function flagValues(
   actions: ActionRegistry,
   given: Readonly<Record<string, boolean | undefined>>,
 ): Record<string, boolean> {
-  const names = [...actions.values()].flatMap((a) => (a.flags ?? []).map((f) => f.name));
+  const names = declaredFlags(actions).map((f) => f.name);
   return Object.fromEntries(names.map((name) => [name, given[name] === true]));
+}
+
+/** The switches the registered actions declare, in registry order (for the command line). */
+export function declaredFlags(actions: ActionRegistry): FlagDeclaration[] {
+  return [...actions.values()].flatMap((a) => a.flags ?? []);
 }
