@@ -4,6 +4,7 @@ import {
   runAlarmCheck,
   ALARM_STATES as STATES,
 } from '../aws/alarm-check.js';
+import { AWS_SETTINGS } from '../aws/block.js';
 import { AWS_SECRET_VARS } from '../aws/settings.js';
 import { type ActionDefinition, ConfigProblem } from '../plugin/contract.js';
 import { DURATION_SCHEMA, formatDuration, POLL_INTERVAL, toDuration } from '../runbook/duration.js';
@@ -18,7 +19,9 @@ const DEFAULT_INTERVAL = toDuration(5000);
  */
 export const cloudWatchAlarmAction: ActionDefinition<CloudWatchAlarmConfig> = {
   name: 'cloudwatch_alarm',
+  description: 'Check or wait for the state of a CloudWatch alarm.',
   secrets: AWS_SECRET_VARS,
+  settings: AWS_SETTINGS,
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -77,6 +77,7 @@ function oneOrList(item: Record<string, unknown>): Record<string, unknown> {
 /** `http:` a request whose response must meet expectations, optionally polled until it does. */
 export const httpAction: ActionDefinition<HttpConfig> = {
   name: 'http',
+  description: 'Send an HTTP request and check the response (status, body, JSON paths).',
   schema: {
     type: ['string', 'object'],
     if: { type: 'string' },

@@ -1,3 +1,4 @@
+import { AWS_SETTINGS } from '../aws/block.js';
 import { type FailoverRole, type Route53Config, runRoute53Check } from '../aws/route53-check.js';
 import { AWS_SECRET_VARS } from '../aws/settings.js';
 import { type ActionDefinition, ConfigProblem } from '../plugin/contract.js';
@@ -13,7 +14,9 @@ const DEFAULT_INTERVAL = toDuration(5000);
  */
 export const route53Action: ActionDefinition<Route53Config> = {
   name: 'route53',
+  description: 'Change or check a Route 53 record (failover, weights).',
   secrets: AWS_SECRET_VARS,
+  settings: AWS_SETTINGS,
   schema: {
     type: 'object',
     additionalProperties: false,

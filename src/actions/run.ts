@@ -20,6 +20,8 @@ export interface RunConfig {
 /** `run:` a local command through `/bin/sh -c`, in its own process group. */
 export const runAction: ActionDefinition<RunConfig> = {
   name: 'run',
+  description:
+    'Run shell text locally with /bin/sh -c (a string, or { command, env, cwd }). Templates reach the shell as data.',
   schema: {
     oneOf: [
       { type: 'string', minLength: 1 },

@@ -15,6 +15,7 @@ export interface SshConfig {
  */
 export const sshAction: ActionDefinition<SshConfig> = {
   name: 'ssh',
+  description: 'Run shell text on hosts from hosts: over OpenSSH.',
   secrets: [PASSPHRASE_VAR],
   flags: [{ name: ACCEPT_NEW_HOST_KEYS, describe: 'Trust unknown SSH host keys (never changed ones)' }],
   schema: {

@@ -34,6 +34,7 @@ const duration = DURATION_SCHEMA;
 export function createWaitAction(lookup: () => ActionRegistry): ActionDefinition<WaitConfig> {
   return {
     name: 'wait',
+    description: 'Wait until a probe (run, http, ...) succeeds, polling every `every` until `timeout`.',
     // A getter: the nested probe schemas come from the registry, complete only after it is built.
     // `if`/`else` rather than `oneOf` so ajv reports the errors of the form the author wrote;
     // which keys go together (for vs until + within) is checked in `parse`, with clearer words.

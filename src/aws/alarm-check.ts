@@ -1,6 +1,7 @@
 import type { ActionContext, ActionPart, ActionResult } from '../plugin/contract.js';
 import { type Duration, formatDuration } from '../runbook/duration.js';
 import { type AlarmSelection, type AlarmView, describeAlarms, formatAlarm, setAlarmState } from './alarms.js';
+import { awsSpec } from './block.js';
 import { cloudWatchClient } from './clients.js';
 import { callTarget } from './errors.js';
 import { FatalCheck, pollAws } from './poll.js';
@@ -33,7 +34,7 @@ export async function runAlarmCheck(
     service: 'CloudWatch' as const,
     permission,
     subject,
-    ...callTarget(ctx.runbook.aws),
+    ...callTarget(awsSpec(ctx)),
   });
   let client: Awaited<ReturnType<typeof cloudWatchClient>>;
   try {
@@ -45,7 +46,7 @@ export async function runAlarmCheck(
           : (await describeAlarms(client, config.select, call('cloudwatch:DescribeAlarms'), ctx.signal)).map(
               (a) => a.name,
             );
-      const reason = config.setState.reason ?? `drillbook: ${ctx.runbook.name}, step ${ctx.stepId}`;
+      const reason = config.setState.reason ?? `drillbook: ${ctx.runbookName}, step ${ctx.stepId}`;
       for (const name of targets) {
         await setAlarmState(
           client,
@@ -143,7 +144,7 @@ function failureReason(
 }
 
 function regionNote(ctx: ActionContext): string {
-  const { region, endpoint } = ctx.runbook.aws;
+  const { region, endpoint } = awsSpec(ctx);
   const where = [region && `region ${region}`, endpoint && `endpoint ${endpoint}`].filter(Boolean).join(', ');
   return where ? ` (${where})` : '';
 }

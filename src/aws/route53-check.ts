@@ -1,6 +1,7 @@
 import type { ActionContext, ActionResult } from '../plugin/contract.js';
 import type { CheckOutcome } from '../plugin/poll.js';
 import { type Duration, formatDuration } from '../runbook/duration.js';
+import { awsSpec } from './block.js';
 import { route53Client } from './clients.js';
 import { type AwsCall, callTarget } from './errors.js';
 import { FatalCheck, pollAws } from './poll.js';
@@ -36,7 +37,7 @@ export async function runRoute53Check(config: Route53Config, ctx: ActionContext)
     service: 'Route 53',
     permission,
     subject,
-    ...callTarget(ctx.runbook.aws),
+    ...callTarget(awsSpec(ctx)),
   });
   let client: Awaited<ReturnType<typeof route53Client>>;
   try {

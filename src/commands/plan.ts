@@ -3,7 +3,7 @@ import { planSteps } from '../engine/plan.js';
 import { createRedactor } from '../engine/redact.js';
 import { secretsFromEnv } from '../engine/secret-values.js';
 import type { ActionRegistry } from '../plugin/contract.js';
-import { impliedSecrets } from '../plugin/declarations.js';
+import { impliedSecrets, settingsBlocks } from '../plugin/declarations.js';
 import { describeCount, numberSteps } from '../report/step-numbers.js';
 import { formatDuration } from '../runbook/duration.js';
 import { RunbookError } from '../runbook/errors.js';
@@ -73,12 +73,11 @@ export function renderPlan(
     for (const h of hosts)
       out.push(`  ${h.name}: ${h.user ? `${h.user}@` : ''}${h.host}${h.port ? `:${h.port}` : ''}`);
   }
-  const aws = fillKnown(runbook.aws, scope, [], false) as Runbook['aws'];
-  if (aws.region || aws.endpoint)
-    out.push(
-      '',
-      `AWS: region ${aws.region || '(default)'}${aws.endpoint ? `, endpoint ${aws.endpoint}` : ''}`,
-    );
+  for (const block of settingsBlocks(actions)) {
+    const filled = fillKnown(runbook.settings[block.key] ?? {}, scope, [], false) as Record<string, string>;
+    const line = block.planLine?.(filled);
+    if (line !== undefined) out.push('', line);
+  }
   if (runbook.secrets.length > 0)
     out.push('', `Secrets (from the environment, redacted): ${runbook.secrets.join(', ')}`);
   let n = 0;

@@ -3,9 +3,10 @@ import type { ActionContext, ActionDefinition, ActionResult } from '../plugin/co
 import { formatDuration } from '../runbook/duration.js';
 import type { ActionCall, ActionStep, ParallelStep, Step } from '../runbook/model.js';
 import { ShellValues } from '../runbook/shell-values.js';
-import { renderDeep, renderTemplate } from '../runbook/template.js';
+import { renderDeep } from '../runbook/template.js';
 import { evaluateWhenTemplate } from '../runbook/when.js';
 import { linkedController, reasonText } from './abort.js';
+import { settingsFor } from './action-settings.js';
 import { dryRunGroupReason, dryRunView } from './dry-run.js';
 import type { StepPart, StepStatus } from './events.js';
 import { runGate } from './gate-step.js';
@@ -286,8 +287,9 @@ async function attemptOnce(
       }
       send(stream, redactor.push(text), label);
     },
-    runbook: withAwsFilled(ctx),
+    runbookName: ctx.runbook.name,
     stepId: at.id,
+    settings: settingsFor(ctx, def),
     hosts: ctx.runbook.hosts,
     env: ctx.env,
     shellValues: {},
@@ -295,7 +297,11 @@ async function attemptOnce(
     resources: ctx.resources,
     flags: ctx.flags,
     ...(step.leaveRunning ? { leaveRunning: true } : {}),
-    probe: (call) => invoke(ctx, actionDef(ctx, call as ActionCall), call.config, actionContext),
+    probe: (call) => {
+      const probeDef = actionDef(ctx, call as ActionCall);
+      // The nested action reads its own settings block, not the one of the step's action.
+      return invoke(ctx, probeDef, call.config, { ...actionContext, settings: settingsFor(ctx, probeDef) });
+    },
   };
   let result: ActionResult;
   // Set the moment the action answers: an abort that lands after that (a sibling in a
@@ -423,25 +429,6 @@ async function runParallel(
     continueOnError: step.continueOnError,
     acted: outcomes.flatMap((o) => o.outcome.acted),
   });
-}
-
-/** The runbook as actions see it: `aws:` filled in from the current scope. */
-export function withAwsFilled(ctx: RunContext): RunContext['runbook'] {
-  const { aws } = ctx.runbook;
-  if (!Object.values(aws).some((v) => v?.includes('{{'))) return ctx.runbook;
-  // A field whose template has no value yet (the step that saves it has not run) is left
-  // out, so the SDK falls back to its defaults instead of the step crashing.
-  const filled: RunContext['runbook']['aws'] = {};
-  for (const key of ['region', 'profile', 'endpoint'] as const) {
-    const value = aws[key];
-    if (value === undefined) continue;
-    try {
-      filled[key] = renderTemplate(value, ctx.scope, { shell: false });
-    } catch {
-      // Left out: see above.
-    }
-  }
-  return { ...ctx.runbook, aws: filled };
 }
 
 function actionDef(ctx: RunContext, call: ActionCall): ActionDefinition<unknown> {

@@ -5,8 +5,9 @@ import type { Step } from '../runbook/model.js';
 import { ShellValues } from '../runbook/shell-values.js';
 import { renderDeep } from '../runbook/template.js';
 import { linkedController } from './abort.js';
+import { settingsFor } from './action-settings.js';
 import type { RunContext } from './run-context.js';
-import { errorText, withAwsFilled } from './step-runner.js';
+import { errorText } from './step-runner.js';
 import type { DrillControl } from './step-types.js';
 
 /** Ends the watch. `final: true` when the steps ended normally: the last check then runs. */
@@ -93,8 +94,9 @@ async function checkProbe(ctx: RunContext, probe: Step, parent: AbortSignal): Pr
   const context: ActionContext = {
     signal: controller.signal,
     output: () => {},
-    runbook: withAwsFilled(ctx),
+    runbookName: ctx.runbook.name,
     stepId: probe.id,
+    settings: settingsFor(ctx, def),
     hosts: ctx.runbook.hosts,
     env: ctx.env,
     shellValues: {},

@@ -1,4 +1,4 @@
-import type { ActionRegistry, FlagDeclaration } from './contract.js';
+import type { ActionRegistry, FlagDeclaration, SettingsBlock } from './contract.js';
 
 /** Every credential variable the registered actions declare (see `ActionDefinition.secrets`). */
 export function impliedSecrets(actions: ActionRegistry): string[] {
@@ -21,4 +21,12 @@ export function flagValues(
 /** The switches the registered actions declare, in registry order (for the command line). */
 export function declaredFlags(actions: ActionRegistry): FlagDeclaration[] {
   return [...actions.values()].flatMap((a) => a.flags ?? []);
+}
+
+/** The settings blocks the registered actions declare, one per key (actions may share one). */
+export function settingsBlocks(actions: ActionRegistry): SettingsBlock[] {
+  const byKey = new Map<string, SettingsBlock>();
+  for (const a of actions.values())
+    if (a.settings && !byKey.has(a.settings.key)) byKey.set(a.settings.key, a.settings);
+  return [...byKey.values()];
 }

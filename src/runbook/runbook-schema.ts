@@ -1,9 +1,16 @@
-import type { ActionRegistry, JsonSchema } from '../plugin/contract.js';
+import type { ActionDefinition, ActionRegistry, JsonSchema } from '../plugin/contract.js';
+import { settingsBlocks } from '../plugin/declarations.js';
 import { runbookSchema } from './schema.js';
 
 /** The runbook schema for the registered actions: what `validate` checks against. */
 export function registeredRunbookSchema(actions: ActionRegistry): JsonSchema {
-  return runbookSchema(new Map([...actions].map(([name, a]) => [name, a.schema])));
+  const blocks = new Map(settingsBlocks(actions).map((b) => [b.key, b.schema]));
+  // The action's hover text, unless its schema describes itself.
+  const described = (a: ActionDefinition<unknown>): JsonSchema =>
+    a.description === undefined || 'description' in a.schema
+      ? a.schema
+      : { ...a.schema, description: a.description };
+  return runbookSchema(new Map([...actions].map(([name, a]) => [name, described(a)])), blocks);
 }
 
 /**

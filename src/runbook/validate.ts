@@ -3,6 +3,7 @@ import { basename, extname } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { slug as githubSlug } from 'github-slugger';
 import { type ActionRegistry, ConfigProblem } from '../plugin/contract.js';
+import { settingsBlocks } from '../plugin/declarations.js';
 import { checkDataShape, MAX_DATA_DEPTH, MAX_NODES } from './data-shape.js';
 import { didYouMean } from './did-you-mean.js';
 import {
@@ -360,15 +361,19 @@ export function buildRunbook(actions: ActionRegistry, doc: RawDocument, options:
   const steps = buildList('steps', raw['steps']);
   const finallySteps = buildList('finally', raw['finally']);
 
-  // aws: is filled in per step (it may name a sandbox endpoint saved by an earlier step),
-  // so it may use any var, including saved ones.
-  const awsRaw = (raw['aws'] as Record<string, string> | undefined) ?? {};
-  const aws: Runbook['aws'] = {};
-  for (const key of ['region', 'profile', 'endpoint'] as const) {
-    const v = awsRaw[key];
-    if (v === undefined) continue;
-    checkText(v, childPath('aws', key));
-    aws[key] = v;
+  // Settings blocks (aws:) are filled in per step (they may name a sandbox endpoint saved by
+  // an earlier step), so they may use any var, including saved ones.
+  const settings: Record<string, Record<string, string>> = {};
+  for (const block of settingsBlocks(actions)) {
+    const fields = raw[block.key];
+    if (!fields || typeof fields !== 'object') continue;
+    const strings: Record<string, string> = {};
+    for (const [field, v] of Object.entries(fields)) {
+      if (typeof v !== 'string') continue; // the schema has refused it already
+      checkText(v, childPath(block.key, field));
+      strings[field] = v;
+    }
+    settings[block.key] = strings;
   }
 
   if (errors.length > 0) throw new RunbookError(errors);
@@ -383,7 +388,7 @@ export function buildRunbook(actions: ActionRegistry, doc: RawDocument, options:
     vars,
     secrets,
     hosts,
-    aws,
+    settings,
     defaults: { timeout: defaults.timeout },
     steadyState,
     stopWhen: { probes: stopProbes, interval: stopInterval },

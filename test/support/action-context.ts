@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import type { ActionContext, ActionResult } from '../../src/plugin/contract.js';
-import type { HostSpec, Runbook } from '../../src/runbook/model.js';
+import type { HostSpec } from '../../src/runbook/model.js';
 import { actions } from './registry.js';
 
 export interface OutputChunk {
@@ -36,6 +36,8 @@ export function makeActionContext(
     cwd?: string;
     stepId?: string;
     acceptNewHostKeys?: boolean;
+    /** The action's settings block (`aws:`), as filled for the step. */
+    settings?: Record<string, string>;
     /** Values the action's shell text refers to (see ActionContext.shellValues). */
     shellValues?: Record<string, string>;
   } = {},
@@ -52,7 +54,8 @@ export function makeActionContext(
     output(stream, text, label) {
       chunks.push({ stream, text, label });
     },
-    runbook: { name: 'test', hosts, vars: {}, secrets: [] } as unknown as Runbook,
+    runbookName: 'test',
+    settings: options.settings ?? {},
     stepId: options.stepId ?? 'test-step',
     hosts,
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...options.env },

@@ -29,7 +29,7 @@ export interface DrillResult {
 /** Runs a drill headless-style and collects its events. */
 export async function drill(
   runbook: Runbook,
-  options: Partial<Omit<DrillOptions, 'runbook' | 'actions'>> & {
+  options: Partial<Omit<DrillOptions, 'runbook'>> & {
     gate?: Gate;
     onEvent?: (e: EngineEvent) => void;
   } = {},
@@ -37,11 +37,11 @@ export async function drill(
   const events: EngineEvent[] = [];
   const end = await runDrill({
     runbook,
-    actions,
     gate: options.gate ?? createPolicyGate({ yes: false, approve: [] }),
     signal: options.signal ?? new AbortController().signal,
     rollback: options.rollback ?? 'on-failure',
     ...options,
+    actions: options.actions ?? actions,
     onEvent: (e) => {
       events.push(e);
       options.onEvent?.(e);
