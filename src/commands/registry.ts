@@ -4,6 +4,7 @@ import { httpAction } from '../actions/http.js';
 import { route53Action } from '../actions/route53.js';
 import { runAction } from '../actions/run.js';
 import { sshAction } from '../actions/ssh.js';
+import { tcpAction } from '../actions/tcp.js';
 import { createWaitAction } from '../actions/wait.js';
 import type { ActionDefinition, ActionRegistry } from '../plugin/contract.js';
 
@@ -25,6 +26,7 @@ export function createRegistry(): ActionRegistry {
     sshAction,
     cloudWatchAlarmAction,
     route53Action,
+    tcpAction,
   ];
   for (const action of all) registry.set(action.name, action);
   return registry;
