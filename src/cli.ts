@@ -3,6 +3,7 @@ import { EXIT, EXIT_CODES_HELP } from './commands/exit-codes.js';
 import { type CommandIo, processIo } from './commands/io.js';
 import type { SessionFlags, Timestamps } from './commands/session-flags.js';
 import { ROLLBACK_POLICIES } from './engine/run-settings.js';
+import type { FlagDeclaration } from './plugin/contract.js';
 
 export { failInternally } from './commands/internal-error.js';
 
@@ -25,6 +26,10 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
     return validateCommand(files, io);
   }
   const { default: yargs } = await import('yargs');
+  const { createRegistry } = await import('./commands/registry.js');
+  const { declaredFlags } = await import('./plugin/declarations.js');
+  // The switches the actions declare (ssh: --accept-new-host-keys) are options of `run`.
+  const flags = declaredFlags(createRegistry());
   let code: number = EXIT.passed;
   const parser = yargs(argv)
     .scriptName('drillbook')
@@ -35,7 +40,7 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       'run <runbook>',
       'Run a drill: a TUI at a terminal, headless (console + JUnit) otherwise',
       (y) =>
-        runOptions(y)
+        runOptions(y, flags)
           .example('$0 run drill.md', 'a TUI at a terminal, else headless')
           .example('$0 run drill.md --yes --junit junit.xml', 'in CI: approve every gate, write JUnit')
           .example('$0 run drill.yaml --dry-run', 'walk the drill, run nothing'),
@@ -47,7 +52,8 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
             runbook: a.runbook,
             var: a.var,
             rollback: a.rollback,
-            acceptNewHostKeys: a.acceptNewHostKeys,
+            // Declared by the ssh action (a generated switch, so yargs does not type it).
+            acceptNewHostKeys: a['accept-new-host-keys'] === true,
             only: a.only,
             from: a.from,
             skip: a.skip,
@@ -134,7 +140,8 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
           .example('$0 schema | jq .definitions.step', "a step's fields"),
       async () => {
         const { publishedRunbookSchema } = await import('./runbook/runbook-schema.js');
-        io.stdout.write(publishedRunbookSchema());
+        const { createRegistry } = await import('./commands/registry.js');
+        io.stdout.write(publishedRunbookSchema(createRegistry()));
       },
     )
     .command(
@@ -324,8 +331,8 @@ function reportOptions<T>(y: Argv<T>) {
     .option('json', { type: 'string', describe: 'Write a JSON report' });
 }
 
-function runOptions<T>(y: Argv<T>) {
-  return gateOptions(
+function runOptions<T>(y: Argv<T>, flags: readonly FlagDeclaration[]) {
+  let options = gateOptions(
     reportOptions(
       y.positional('runbook', { type: 'string', demandOption: true, describe: 'A .md or .yaml runbook' }),
     ),
@@ -339,15 +346,13 @@ function runOptions<T>(y: Argv<T>) {
       choices: ROLLBACK_POLICIES,
       default: 'on-failure' as const,
       describe: 'When to run undo actions',
-    })
-    .option('accept-new-host-keys', {
-      type: 'boolean',
-      default: false,
-      describe: 'Trust unknown SSH host keys (never changed ones)',
-    })
-    .option('run-dir', {
-      type: 'string',
-      describe:
-        "This run's directory (journal, meta.json), e.g. one per CI build; must not hold a run yet (env DRILLBOOK_RUN_DIR)",
     });
+  // The switches the actions declare, each a boolean that reaches its action as ctx.flags.
+  for (const flag of flags)
+    options = options.option(flag.name, { type: 'boolean', default: false, describe: flag.describe });
+  return options.option('run-dir', {
+    type: 'string',
+    describe:
+      "This run's directory (journal, meta.json), e.g. one per CI build; must not hold a run yet (env DRILLBOOK_RUN_DIR)",
+  });
 }

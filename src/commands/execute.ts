@@ -5,7 +5,6 @@ import type { Gate } from '../engine/gate.js';
 import { Journal, type JournalFs, RunDirError, type RunMeta, runDirFor } from '../engine/journal.js';
 import { OutputSpool, type SpoolFs } from '../engine/output-spool.js';
 import { createPolicyGate, withPreApprovals } from '../engine/policy-gate.js';
-import { killAllGroups } from '../engine/process-group.js';
 import { createRedactor, MIN_SECRET_LENGTH } from '../engine/redact.js';
 import { type RunSettings, recordedSettings } from '../engine/run-settings.js';
 import { newRunId, type ResumeState, runDrill } from '../engine/runner.js';
@@ -14,6 +13,9 @@ import { secretsFromEnv } from '../engine/secret-values.js';
 import { onStopSignals, TwoStageStop } from '../engine/two-stage-stop.js';
 import { visibleForm } from '../engine/visible-text.js';
 import { isInteractive } from '../interactive.js';
+import type { ActionRegistry } from '../plugin/contract.js';
+import { flagValues, impliedSecrets } from '../plugin/declarations.js';
+import { killAllGroups } from '../plugin/process.js';
 import type { Runbook } from '../runbook/model.js';
 import { unknownApprovals } from './approvals.js';
 import { EXIT } from './exit-codes.js';
@@ -46,6 +48,8 @@ function varsForMeta(
 
 export interface ExecuteOptions extends SessionFlags {
   runbook: Runbook;
+  /** The actions the runbook was loaded with (the command's registry). */
+  actions: ActionRegistry;
   settings: RunSettings;
   /** Overrides given with --var, kept in the journal so resume uses them again. */
   varOverrides: Record<string, string>;
@@ -123,7 +127,10 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
     runbook: resolve(io.cwd, runbook.file),
     digest: runbook.digest,
     // A secret passed with --var would otherwise sit in meta.json in clear.
-    ...varsForMeta(options.varOverrides, secretsFromEnv(runbook.secrets, io.env)),
+    ...varsForMeta(
+      options.varOverrides,
+      secretsFromEnv(runbook.secrets, io.env, impliedSecrets(options.actions)),
+    ),
     ...recordedSettings(options.settings),
   };
   // A journal that cannot be written stops the drill as an abort would: no new step starts,
@@ -163,6 +170,7 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
   ) =>
     runDrill({
       runbook,
+      actions: options.actions,
       gate,
       signal: AbortSignal.any([signal, journalFault.signal]),
       ...(forceSignal ? { forceSignal } : {}),
@@ -171,6 +179,7 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
         onEvent(event);
       },
       settings: options.settings,
+      flags: flagValues(options.actions, { 'accept-new-host-keys': options.settings.acceptNewHostKeys }),
       env: io.env,
       runId,
       ...(options.resume ? { resume: options.resume } : {}),

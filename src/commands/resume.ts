@@ -6,6 +6,7 @@ import { loadRunbook } from '../runbook/load.js';
 import { executeDrill } from './execute.js';
 import { EXIT } from './exit-codes.js';
 import { type CommandIo, printRunbookError } from './io.js';
+import { createRegistry } from './registry.js';
 import { reportPathProblem } from './report-paths.js';
 import type { SessionFlags } from './session-flags.js';
 
@@ -35,9 +36,10 @@ export async function resumeCommand(args: ResumeArgs, io: CommandIo): Promise<nu
     io.stderr.write(`drillbook resume: ${badPath} (nothing was run)\n`);
     return EXIT.usage;
   }
+  const actions = createRegistry();
   let runbook: Awaited<ReturnType<typeof loadRunbook>>;
   try {
-    runbook = await loadRunbook(meta.runbook, { vars: meta.vars, env: io.env });
+    runbook = await loadRunbook(actions, meta.runbook, { vars: meta.vars, env: io.env });
   } catch (error) {
     if (!(error instanceof RunbookError)) throw error;
     printRunbookError(io, error);
@@ -65,6 +67,7 @@ export async function resumeCommand(args: ResumeArgs, io: CommandIo): Promise<nu
   io.stdout.write(`resuming ${journal.start.runId}: ${state.passed.length} step(s) already passed\n`);
   return executeDrill(
     {
+      actions,
       headless: args.headless,
       junit: args.junit,
       json: args.json,

@@ -5,6 +5,7 @@ import { executeDrill } from './execute.js';
 import { EXIT } from './exit-codes.js';
 import { type CommandIo, parseVarFlags, printRunbookError } from './io.js';
 import { keepingStderr, suiteNameOf, writeRefusalJunit } from './refusal-report.js';
+import { createRegistry } from './registry.js';
 import { reportPathProblem } from './report-paths.js';
 import type { SessionFlags } from './session-flags.js';
 
@@ -43,9 +44,10 @@ async function startRun(args: RunArgs, io: CommandIo, named: { suite: string }):
     io.stderr.write(`drillbook run: ${vars}\n`);
     return EXIT.usage;
   }
+  const actions = createRegistry();
   let runbook: Awaited<ReturnType<typeof loadRunbook>>;
   try {
-    runbook = await loadRunbook(args.runbook, { vars, env: io.env });
+    runbook = await loadRunbook(actions, args.runbook, { vars, env: io.env });
   } catch (error) {
     if (!(error instanceof RunbookError)) throw error;
     printRunbookError(io, error);
@@ -54,6 +56,7 @@ async function startRun(args: RunArgs, io: CommandIo, named: { suite: string }):
   named.suite = runbook.name;
   return executeDrill(
     {
+      actions,
       headless: args.headless,
       junit: args.junit,
       json: args.json,

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
+import type { ActionRegistry } from '../plugin/contract.js';
+import { impliedSecrets } from '../plugin/declarations.js';
 import type { Runbook } from '../runbook/model.js';
 import { exitCodeFor, linkedController, reasonText } from './abort.js';
 import {
@@ -34,6 +36,8 @@ export interface ResumeState {
 
 export interface DrillOptions {
   runbook: Runbook;
+  /** The actions the runbook was loaded with. */
+  actions: ActionRegistry;
   gate: Gate;
   /** Aborting it stops the drill: reason 'SIGINT' | 'SIGTERM' | 'user'. Rollback and finally still run. */
   signal: AbortSignal;
@@ -41,6 +45,8 @@ export interface DrillOptions {
   forceSignal?: AbortSignal;
   onEvent: EventListener;
   settings: RunSettings;
+  /** Values of the switches the actions declared (`flagValues`); an absent one is false. */
+  flags?: Readonly<Record<string, boolean>>;
   env?: Record<string, string | undefined>;
   runId?: string;
   resume?: ResumeState;
@@ -102,7 +108,7 @@ function runContext(options: DrillOptions): {
   const env = Object.fromEntries(
     Object.entries(options.env ?? process.env).filter((e): e is [string, string] => e[1] !== undefined),
   );
-  const secrets = secretsFromEnv(runbook.secrets, env);
+  const secrets = secretsFromEnv(runbook.secrets, env, impliedSecrets(options.actions));
   const secretValues = Object.values(secrets);
   const redactor = createRedactor(secretValues);
   // Most drills have no secrets; then events go out as they are, with no copy per event.
@@ -113,6 +119,7 @@ function runContext(options: DrillOptions): {
     options.onEvent(event.type === 'output' || !hasSecrets ? event : redactEvent(event, redactor.redact));
   const ctx: RunContext = {
     runbook,
+    actions: options.actions,
     gate: options.gate,
     emit,
     redact: redactor.redact,
@@ -122,7 +129,7 @@ function runContext(options: DrillOptions): {
     resources: new ResourcePool(),
     env,
     cwd: dirname(resolve(runbook.file)),
-    acceptNewHostKeys: options.settings.acceptNewHostKeys,
+    flags: options.flags ?? {},
     dryRun: options.settings.dryRun,
     failOnSkip: options.settings.failOnSkip,
     indexOf: (id) => index.get(id) ?? 0,

@@ -16,6 +16,7 @@ import { RunbookError } from '../../src/runbook/errors.js';
 import { parseMarkdown } from '../../src/runbook/markdown/index.js';
 import { buildRunbook } from '../../src/runbook/validate.js';
 import { yamlRunbook } from '../support/drill.js';
+import { actions } from '../support/registry.js';
 
 const UNITS = [
   ['d', 86_400_000],
@@ -268,6 +269,7 @@ steps:
   it('Markdown attributes use the same parser: compound accepted, 600h refused at the fence', () => {
     const md = (timeout: string) =>
       buildRunbook(
+        actions,
         parseMarkdown('drill.md', `# Drill\n\n## Go\n\n\`\`\`sh {timeout=${timeout}}\necho\n\`\`\`\n`),
       );
     expect(md('1h30m').steps[0]?.timeout).toBe(5_400_000);

@@ -8,13 +8,14 @@ import type { RunSettings } from '../../src/engine/run-settings.js';
 import { type DrillOptions, runDrill } from '../../src/engine/runner.js';
 import { loadRunbook } from '../../src/runbook/load.js';
 import type { Runbook } from '../../src/runbook/model.js';
+import { actions } from './registry.js';
 
 /** Writes a YAML runbook into a fresh temp dir and loads it. */
 export async function yamlRunbook(text: string, env: Record<string, string> = {}): Promise<Runbook> {
   const dir = mkdtempSync(join(tmpdir(), 'drillbook-test-'));
   const file = join(dir, 'runbook.yaml');
   writeFileSync(file, text);
-  return loadRunbook(file, { env: { ...process.env, ...env } });
+  return loadRunbook(actions, file, { env: { ...process.env, ...env } });
 }
 
 export interface DrillResult {
@@ -39,6 +40,7 @@ export async function drill(runbook: Runbook, options: DrillTestOptions = {}): P
     gate: options.gate ?? createPolicyGate({ yes: false, approve: [] }),
     signal: options.signal ?? new AbortController().signal,
     ...rest,
+    actions: options.actions ?? actions,
     settings: {
       rollback: rollback ?? 'on-failure',
       acceptNewHostKeys: acceptNewHostKeys ?? false,
