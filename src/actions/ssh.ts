@@ -9,11 +9,20 @@ export interface SshConfig {
   env: Record<string, string>;
 }
 
+/** `ssh:` as written; the one type its schema below describes. */
+export interface RawSshConfig {
+  host: string | string[];
+  run?: string;
+  upload?: { from: string; to: string; exclude?: string[] };
+  sudo?: boolean;
+  env?: Record<string, string | number | boolean>;
+}
+
 /**
  * `ssh:` upload and/or run on one host or several in parallel, over one connection per host
  * that every step of the run reuses. The work lives in src/ssh/; ssh2 loads on first connect.
  */
-export const sshAction: ActionDefinition<SshConfig> = {
+export const sshAction: ActionDefinition<SshConfig, RawSshConfig> = {
   name: 'ssh',
   description: 'Run shell text on hosts from hosts: over OpenSSH.',
   secrets: [PASSPHRASE_VAR],
@@ -57,14 +66,7 @@ export const sshAction: ActionDefinition<SshConfig> = {
     },
   },
   shellKeys: ['run'],
-  parse(raw) {
-    const r = raw as {
-      host: string | string[];
-      run?: string;
-      upload?: { from: string; to: string; exclude?: string[] };
-      sudo?: boolean;
-      env?: Record<string, unknown>;
-    };
+  parse(r) {
     if (r.run === undefined && r.upload === undefined) {
       throw new ConfigProblem(
         '',
