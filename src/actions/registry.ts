@@ -4,6 +4,7 @@ import { httpAction } from './http.js';
 import { route53Action } from './route53.js';
 import { runAction } from './run.js';
 import { sshAction } from './ssh.js';
+import { ssmAction } from './ssm.js';
 import type { ActionDefinition } from './types.js';
 import { waitAction } from './wait.js';
 
@@ -21,6 +22,7 @@ const all: ActionDefinition<any>[] = [
   sshAction,
   cloudWatchAlarmAction,
   route53Action,
+  ssmAction,
 ];
 
 export const actions: ReadonlyMap<string, ActionDefinition<unknown>> = new Map(all.map((a) => [a.name, a]));
