@@ -7,7 +7,7 @@ import { createFrontServer } from './front-server.js';
 import { HealthMonitor } from './health-monitor.js';
 import { closeServer, listen } from './http-util.js';
 import { HEALTH_CHECK_ID, RECORD_NAME, ZONE_ID, zoneRecords } from './route53-zone.js';
-import { DEFAULT_FLEET, type FleetInstance, SsmFleet } from './ssm-fleet.js';
+import { commandStatus, DEFAULT_FLEET, type FleetInstance, SsmFleet } from './ssm-fleet.js';
 import { COLOUR_IP, COLOURS, type Colour, type ColourState, World, type WorldAction } from './world.js';
 
 export interface SandboxOptions {
@@ -53,7 +53,20 @@ export interface Sandbox extends SandboxInfo {
   control(colour: Colour, action: WorldAction): Promise<ColourState>;
   reset(): Promise<void>;
   state(): SandboxState;
+  /** Every SSM command sent so far, as the sandbox saw it (for tests and the curious). */
+  ssmCommands(): SsmCommandRecord[];
   close(): Promise<void>;
+}
+
+export interface SsmCommandRecord {
+  id: string;
+  /** Whether someone called CancelCommand for it. */
+  cancelled: boolean;
+  status: string;
+  maxConcurrency: string;
+  maxErrors: string;
+  lines: string[];
+  invocations: Array<{ instanceId: string; status: string; responseCode: number }>;
 }
 
 export interface SandboxState {
@@ -169,6 +182,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       control: apply,
       reset,
       state,
+      ssmCommands: () =>
+        [...fleet.commands.values()].map((c) => ({
+          id: c.id,
+          cancelled: c.cancelled,
+          status: commandStatus(c).status,
+          maxConcurrency: c.maxConcurrency,
+          maxErrors: c.maxErrors,
+          lines: [...c.lines],
+          invocations: c.invocations.map((i) => ({
+            instanceId: i.instance.id,
+            status: i.status,
+            responseCode: i.responseCode,
+          })),
+        })),
       close: closeAll,
     };
   } catch (error) {
