@@ -178,3 +178,60 @@ finally:
     expect(caseCalled(reports, `too-slow [${BLUE}]`).failure?.message).toContain('Cancelled');
   }, 120_000);
 });
+
+describe('ssm steps: what SSM refuses or cannot show', () => {
+  it('fails on an unknown instance, on tags no instance has, and says when SSM cut the output; secrets stay masked', async () => {
+    const runbook = await yamlRunbook(
+      `
+name: ssm-edges
+aws: { endpoint: ${sandbox.endpoints.aws}, region: us-west-2 }
+secrets: [DEPLOY_TOKEN]
+steps:
+  - id: unknown-instance
+    ssm: { instance_ids: [i-0123456789abcdef0], commands: [uptime], interval: 100ms }
+    continue_on_error: true
+  - id: no-match
+    ssm: { tags: { Colour: purple }, commands: [uptime], interval: 100ms }
+    continue_on_error: true
+  - id: long-output
+    ssm: { instance_ids: [${BLUE}], commands: ["head -c 30000 /dev/zero | tr '\\\\0' x"], interval: 100ms }
+  - id: prints-token
+    ssm: { instance_ids: [${BLUE}], commands: ["echo token is tok-3a9f-secret"], interval: 100ms }
+`,
+      { DEPLOY_TOKEN: 'tok-3a9f-secret' },
+    );
+    const r = await drill(runbook, { env: { ...env(), DEPLOY_TOKEN: 'tok-3a9f-secret' } });
+    const end = (id: string) => r.ends.get(id);
+    expect(end('unknown-instance')).toMatchObject({ status: 'failed', tolerated: true });
+    expect(end('unknown-instance')?.reason).toMatch(/SendCommand failed .*InvalidInstanceId: Instances \[\[i-0123456789abcdef0\]\]/);
+    expect(end('no-match')).toMatchObject({ status: 'failed', tolerated: true });
+    expect(end('no-match')?.reason).toBe('SSM ran the command on no instance (no target matched)');
+    expect(end('long-output')).toMatchObject({ status: 'passed' });
+    const long = r.events.find((e) => e.type === 'output' && e.stepId === 'long-output' && e.stream === 'stdout');
+    expect(long?.type === 'output' && long.text).toBe(`${'x'.repeat(24_000)}\n`);
+    expect(r.output('long-output')).toContain(`${BLUE}: SSM returns only the first 24,000 characters of output`);
+    expect(r.output('prints-token')).toContain('token is ***');
+    expect(JSON.stringify(r.events)).not.toContain('tok-3a9f-secret');
+    expect(r.end.status).toBe('passed');
+  }, 60_000);
+
+  it('names the permission when AWS denies it', async () => {
+    const restore = isolateAwsEnv({ AWS_ACCESS_KEY_ID: 'AKIADENIED0000000000', AWS_SECRET_ACCESS_KEY: 'x' });
+    try {
+      const runbook = await yamlRunbook(`
+name: ssm-denied
+aws: { endpoint: ${sandbox.endpoints.aws}, region: us-west-2 }
+steps:
+  - id: denied
+    ssm: { instance_ids: [${BLUE}], commands: [uptime] }
+`);
+      const r = await drill(runbook, { env: env() });
+      expect(r.ends.get('denied')?.reason).toMatch(
+        /^access denied to SSM \(command to i-0b1e000000000b1e0\): the credentials need the IAM permission ssm:SendCommand/,
+      );
+      expect(JSON.stringify(r.events)).not.toContain('AKIADENIED0000000000');
+    } finally {
+      restore();
+    }
+  }, 60_000);
+});
