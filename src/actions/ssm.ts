@@ -205,7 +205,9 @@ function countAt(
   return text;
 }
 
+/** The first line that does something (`set -e` and the like say how, not what). */
 function firstLine(commands: string[]): string {
-  const lines = commands.flatMap((c) => c.trim().split('\n'));
+  const all = commands.flatMap((c) => c.trim().split('\n'));
+  const lines = all.length > 1 ? all.filter((l, i) => i > 0 || !/^set\s+[-+]/.test(l)) : all;
   return lines.length > 1 ? `${lines[0]} …(+${lines.length - 1} lines)` : (lines[0] ?? '');
 }
