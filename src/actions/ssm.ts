@@ -41,6 +41,8 @@ interface RawSsm {
 export const ssmAction: ActionDefinition<SsmCommandSpec> = {
   name: 'ssm',
   schema: {
+    description:
+      'Run shell lines on EC2 instances through AWS Systems Manager Run Command (by instance_ids or tags); one result per instance.',
     type: 'object',
     additionalProperties: false,
     properties: {
