@@ -136,8 +136,8 @@ export class SsmFleet {
 
   private pump(command: SsmCommand): void {
     const stopStarting =
-      command.cancelled || command.errors > limit(command.maxErrors, command.invocations.length, 0);
-    const slots = limit(command.maxConcurrency, command.invocations.length, 1);
+      command.cancelled || command.errors > errorBudget(command.maxErrors, command.invocations.length);
+    const slots = concurrencyLimit(command.maxConcurrency, command.invocations.length);
     for (const i of command.invocations) {
       if (i.status !== 'Pending') continue;
       if (stopStarting) {
@@ -200,11 +200,16 @@ function finish(i: Invocation, status: InvocationStatus, details: string, code: 
   i.endedAt = new Date();
 }
 
-/** `10` or `25%` of `total` (a percentage rounds up for concurrency, down for errors). */
-function limit(value: string, total: number, floor: number): number {
-  if (!value.endsWith('%')) return Math.max(floor, Number(value));
-  const share = (total * Number(value.slice(0, -1))) / 100;
-  return Math.max(floor, floor === 1 ? Math.ceil(share) : Math.floor(share));
+/** MaxConcurrency `10` or `25%` of `total` targets: a share rounds up, and at least one runs. */
+function concurrencyLimit(value: string, total: number): number {
+  if (!value.endsWith('%')) return Math.max(1, Number(value));
+  return Math.max(1, Math.ceil((total * Number(value.slice(0, -1))) / 100));
+}
+
+/** MaxErrors `2` or `10%` of `total` targets: a share rounds down (10% of 3 tolerates none). */
+function errorBudget(value: string, total: number): number {
+  if (!value.endsWith('%')) return Number(value);
+  return Math.floor((total * Number(value.slice(0, -1))) / 100);
 }
 
 /** The command's own status, from its invocations (what ListCommands reports). */

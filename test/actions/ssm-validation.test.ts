@@ -177,6 +177,10 @@ steps:
 `,
     );
     const runbook = await loadRunbook(file, { env: {} });
-    expect(runbook.steps.map((s) => s.action?.type)).toEqual(['ssm', 'ssm', 'ssm']);
+    expect(runbook.steps.map((s) => (s.kind === 'action' ? s.action.type : s.kind))).toEqual([
+      'ssm',
+      'ssm',
+      'ssm',
+    ]);
   });
 });

@@ -203,13 +203,19 @@ steps:
     const r = await drill(runbook, { env: { ...env(), DEPLOY_TOKEN: 'tok-3a9f-secret' } });
     const end = (id: string) => r.ends.get(id);
     expect(end('unknown-instance')).toMatchObject({ status: 'failed', tolerated: true });
-    expect(end('unknown-instance')?.reason).toMatch(/SendCommand failed .*InvalidInstanceId: Instances \[\[i-0123456789abcdef0\]\]/);
+    expect(end('unknown-instance')?.reason).toMatch(
+      /SendCommand failed .*InvalidInstanceId: Instances \[\[i-0123456789abcdef0\]\]/,
+    );
     expect(end('no-match')).toMatchObject({ status: 'failed', tolerated: true });
     expect(end('no-match')?.reason).toBe('SSM ran the command on no instance (no target matched)');
     expect(end('long-output')).toMatchObject({ status: 'passed' });
-    const long = r.events.find((e) => e.type === 'output' && e.stepId === 'long-output' && e.stream === 'stdout');
+    const long = r.events.find(
+      (e) => e.type === 'output' && e.stepId === 'long-output' && e.stream === 'stdout',
+    );
     expect(long?.type === 'output' && long.text).toBe(`${'x'.repeat(24_000)}\n`);
-    expect(r.output('long-output')).toContain(`${BLUE}: SSM returns only the first 24,000 characters of output`);
+    expect(r.output('long-output')).toContain(
+      `${BLUE}: SSM returns only the first 24,000 characters of output`,
+    );
     expect(r.output('prints-token')).toContain('token is ***');
     expect(JSON.stringify(r.events)).not.toContain('tok-3a9f-secret');
     expect(r.end.status).toBe('passed');

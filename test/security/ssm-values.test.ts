@@ -113,7 +113,7 @@ describe('ssm: values are data, never code', () => {
     const values = fc.sample(
       fc
         .oneof(fc.string({ unit: special, maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }))
-        .filter((s) => !s.includes('\u0000') && s.isWellFormed()),
+        .filter((s) => !s.includes('\u0000') && Buffer.from(s, 'utf8').toString('utf8') === s),
       { numRuns: 300, seed: 19 },
     );
     const env = Object.fromEntries(values.map((v, i) => [`DRILLBOOK_V${i + 1}`, v]));
