@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.js';
-import { isolateAwsEnv } from '../support/aws-context.js';
+import { awsHarness, isolateAwsEnv, runAction } from '../support/aws-context.js';
 import { alive, drill, yamlRunbook } from '../support/drill.js';
 import { caseCalled, reportsOf } from '../support/reports-of.js';
 
@@ -240,4 +240,30 @@ steps:
       restore();
     }
   }, 60_000);
+});
+
+describe('ssm: a person aborting', () => {
+  it('cancels the command at once and reports the step stopped', async () => {
+    const h = awsHarness({ endpoint: sandbox.endpoints.aws, region: 'us-west-2' });
+    try {
+      const pending = runAction(h, 'ssm', {
+        instance_ids: [BLUE],
+        commands: [`echo $$ > ${dir}/abort.pid; exec sleep 60`],
+        interval: '100ms',
+      });
+      await expect
+        .poll(() => commandFor('abort.pid')?.invocations[0]?.status, { timeout: 10_000 })
+        .toBe('InProgress');
+      h.controller.abort('aborted by a person (q)');
+      const result = await pending;
+      expect(!result.ok && result.reason).toMatch(
+        /^stopped: aborted by a person \(q\); cancelled command [0-9a-f-]+$/,
+      );
+      expect(commandFor('abort.pid')?.cancelled).toBe(true);
+      const pid = Number(readFileSync(join(dir, 'abort.pid'), 'utf8'));
+      await expect.poll(() => alive(pid), { timeout: 10_000 }).toBe(false);
+    } finally {
+      await h.close();
+    }
+  }, 30_000);
 });
