@@ -32,8 +32,9 @@ export interface SsmRunContext extends SsmStepContext {
   shellValues: Readonly<Record<string, string>>;
 }
 
-/** How long CancelCommand may take once the step is stopped (the engine waits 5 s in all). */
-const CANCEL_ON_ABORT_MS = 3000;
+/** How long SendCommand and then CancelCommand may take once the step is stopped (the engine waits 5 s in all). */
+const SEND_GRACE_MS = 2000;
+const CANCEL_ON_ABORT_MS = 2500;
 /** After a `within` cancel: how long to wait for the instances to report Cancelled. */
 const SETTLE_AFTER_CANCEL_MS = 10_000;
 /** GetCommandInvocation returns at most this much standard output. */
@@ -73,9 +74,19 @@ export async function runSsmCommand(spec: SsmCommandSpec, ctx: SsmRunContext): P
   const stop = deadline ? AbortSignal.any([ctx.signal, deadline]) : ctx.signal;
   let commandId: string;
   try {
-    ({ commandId } = await sendCommand(client, { ...spec, parameters }, call, stop));
+    // A stop during SendCommand must not drop its answer: SSM may have accepted the command
+    // already, and only its id lets drillbook cancel it. So the request gets a moment more.
+    ({ commandId } = await sendCommand(
+      client,
+      { ...spec, parameters },
+      call,
+      graceAfter(stop, SEND_GRACE_MS),
+    ));
   } catch (error) {
-    if (ctx.signal.aborted) return stopped(ctx, 'before SSM accepted the command', []);
+    if (stop.aborted) {
+      const what = `SSM did not answer SendCommand within ${SEND_GRACE_MS / 1000}s of the stop; a command it accepted is not cancelled`;
+      return ctx.signal.aborted ? stopped(ctx, what, []) : { ok: false, reason: what, parts: [] };
+    }
     return { ok: false, reason: messageOf(error), parts: [] };
   }
   ctx.output('info', `SSM command ${commandId}: ${spec.document} to ${describeTargets(spec.targets)}\n`);
@@ -227,6 +238,15 @@ function verdict(progress: Progress, problem?: string): SsmOutcome {
 
 function stopped(ctx: SsmRunContext, what: string, done: SsmPart[]): SsmOutcome {
   return { ok: false, reason: `stopped: ${String(ctx.signal.reason ?? 'aborted')}; ${what}`, parts: done };
+}
+
+/** Aborts `ms` after `signal` does. */
+function graceAfter(signal: AbortSignal, ms: number): AbortSignal {
+  const later = new AbortController();
+  const start = () => setTimeout(() => later.abort(signal.reason), ms).unref();
+  if (signal.aborted) start();
+  else signal.addEventListener('abort', start, { once: true });
+  return later.signal;
 }
 
 function timeout(ms: number): AbortSignal {
