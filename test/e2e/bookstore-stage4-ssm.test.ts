@@ -7,12 +7,13 @@ import { REPO_ROOT, runCli, type Workspace, workspace } from '../support/cli.js'
 import { caseNamed, junitCases } from './reports.js';
 
 /**
- * runbooks/bookstore-stage4-ssm.yaml, the Stage 4 drill over SSM Run Command: validated and
+ * runbooks/bookstore-stage4-ssm.md (and its YAML twin), the Stage 4 drill over SSM Run Command: validated and
  * planned without loading the AWS SDK, refusals at file:line:column, and run end to end by
  * the built CLI against the sandbox, whose SSM "instances" run the deploy and Gremlin steps
  * with local stand-ins for gremlin, systemctl and the aws CLI.
  */
-const RUNBOOK = join(REPO_ROOT, 'runbooks', 'bookstore-stage4-ssm.yaml');
+const RUNBOOK = join(REPO_ROOT, 'runbooks', 'bookstore-stage4-ssm.md');
+const YAML_TWIN = join(REPO_ROOT, 'runbooks', 'bookstore-stage4-ssm.yaml');
 const MODULE_LOG_HOOK = join(REPO_ROOT, 'test', 'support', 'module-log.mjs');
 const BLUE = 'i-0b1e000000000b1e0';
 const GREEN = 'i-06ee000000000ee60';
@@ -23,11 +24,12 @@ describe('runbooks/bookstore-stage4-ssm offline', () => {
   it('validates and plans without loading the AWS SDK (it loads only when an ssm step runs)', async () => {
     const ws = workspace();
     const env = { NODE_OPTIONS: `--import ${MODULE_LOG_HOOK}`, DRILLBOOK_MODULE_LOG: ws.path('modules.log') };
-    const valid = await runCli(['validate', RUNBOOK], { cwd: ws.dir, env });
+    const valid = await runCli(['validate', RUNBOOK, YAML_TWIN], { cwd: ws.dir, env });
     expect(valid.code, valid.stderr).toBe(0);
-    expect(valid.stdout).toContain(
-      'bookstore-stage4-ssm.yaml: valid (18 steps + 4 finally + 2 steady-state checks)',
-    );
+    for (const twin of ['md', 'yaml'])
+      expect(valid.stdout).toContain(
+        `bookstore-stage4-ssm.${twin}: valid (18 steps + 4 finally + 2 steady-state checks)`,
+      );
     const plan = await runCli(['plan', RUNBOOK], { cwd: ws.dir, env });
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toContain(`ssm ${BLUE}: mkdir -p '/home/ubuntu/apps/bookstore_api'`);
