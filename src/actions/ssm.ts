@@ -1,3 +1,5 @@
+import { AWS_SETTINGS, awsSpec } from '../aws/block.js';
+import { AWS_SECRET_VARS } from '../aws/settings.js';
 import { runSsmCommand } from '../aws/ssm-run.js';
 import {
   DEFAULT_DOCUMENT,
@@ -7,9 +9,9 @@ import {
   type SsmCommandSpec,
   type SsmTargets,
 } from '../aws/ssm-spec.js';
+import { type ActionDefinition, ConfigProblem } from '../plugin/contract.js';
 import { DURATION_SCHEMA, formatDuration, POLL_INTERVAL, toDuration } from '../runbook/duration.js';
 import { durationAt } from './duration-field.js';
-import { type ActionDefinition, ConfigProblem } from './types.js';
 
 const DEFAULT_INTERVAL = toDuration(2000);
 const SSM_COUNT = {
@@ -40,9 +42,11 @@ interface RawSsm {
  */
 export const ssmAction: ActionDefinition<SsmCommandSpec> = {
   name: 'ssm',
+  description:
+    'Run shell lines on EC2 instances through AWS Systems Manager Run Command (by instance_ids or tags); one result per instance.',
+  secrets: AWS_SECRET_VARS,
+  settings: AWS_SETTINGS,
   schema: {
-    description:
-      'Run shell lines on EC2 instances through AWS Systems Manager Run Command (by instance_ids or tags); one result per instance.',
     type: 'object',
     additionalProperties: false,
     properties: {
@@ -117,7 +121,7 @@ export const ssmAction: ActionDefinition<SsmCommandSpec> = {
     ].filter(Boolean);
     return `ssm ${describeTargets(c.targets)}: ${what}${limits.length ? ` (${limits.join(', ')})` : ''}`;
   },
-  run: (spec, ctx) => runSsmCommand(spec, { ...ctx, aws: ctx.runbook.aws }),
+  run: (spec, ctx) => runSsmCommand(spec, { ...ctx, aws: awsSpec(ctx) }),
 };
 
 function targetsOf(r: RawSsm): SsmTargets {

@@ -1,7 +1,6 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import type { AwsSpec } from '../runbook/model.js';
 import { clientConfig, stepLogger, withoutNodeVersionWarning } from './clients.js';
-import { clientSettings, settingsKey } from './settings.js';
+import { type AwsSpec, clientSettings, settingsKey } from './settings.js';
 
 /** What an SSM call needs from the step running it (a structural slice of the action context). */
 export interface SsmStepContext {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunbookError } from '../../src/runbook/errors.js';
 import { loadRunbook } from '../../src/runbook/load.js';
+import { actions } from '../support/registry.js';
 
 /**
  * What `validate` refuses in an `ssm:` step, each at its file:line:column, all in one file
@@ -133,7 +134,7 @@ describe('ssm: validation', () => {
       const dir = mkdtempSync(join(tmpdir(), 'drillbook-ssm-validate-'));
       const file = join(dir, `${name}.yaml`);
       writeFileSync(file, `${lines.join('\n')}\n`);
-      const error = await loadRunbook(file, { env: {} }).then(
+      const error = await loadRunbook(actions, file, { env: {} }).then(
         () => undefined,
         (e: unknown) => e,
       );
@@ -176,7 +177,7 @@ steps:
   - ssm: { tags: { Role: api }, document: AWS-ApplyPatchBaseline, parameters: { Operation: Scan } }
 `,
     );
-    const runbook = await loadRunbook(file, { env: {} });
+    const runbook = await loadRunbook(actions, file, { env: {} });
     expect(runbook.steps.map((s) => (s.kind === 'action' ? s.action.type : s.kind))).toEqual([
       'ssm',
       'ssm',

@@ -9,6 +9,7 @@ import { loadRunbook } from '../../src/runbook/load.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.js';
 import { isolateAwsEnv } from '../support/aws-context.js';
 import { drill } from '../support/drill.js';
+import { actions } from '../support/registry.js';
 import { CONTEXTS, VALUES } from './injection-cases.js';
 
 /**
@@ -66,7 +67,7 @@ describe('ssm: values are data, never code', () => {
     writeFileSync(join(dir, 'runbook.yaml'), JSON.stringify(doc, null, 1));
     const vars = Object.fromEntries(ALL.map((_, j) => [`v${j}`, value(j)]));
     const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin' };
-    const runbook = await loadRunbook(join(dir, 'runbook.yaml'), { vars, env });
+    const runbook = await loadRunbook(actions, join(dir, 'runbook.yaml'), { vars, env });
     const result = await drill(runbook, { env });
 
     const problems: string[] = [];
