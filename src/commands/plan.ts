@@ -11,6 +11,7 @@ import type { Runbook, Step } from '../runbook/model.js';
 import type { TemplateScope } from '../runbook/template.js';
 import { EXIT } from './exit-codes.js';
 import { type CommandIo, parseVarFlags, printRunbookError } from './io.js';
+import { groupLines, stepHostsLine } from './plan-groups.js';
 import { hostLines, type PlannedHost, planHosts } from './plan-hosts.js';
 
 /** `drillbook plan`: the resolved steps, hosts, gates and timeouts, in order. Nothing runs. */
@@ -64,6 +65,7 @@ export function renderPlan(
     for (const h of hosts)
       out.push(`  ${h.name}: ${h.user ? `${h.user}@` : ''}${h.host}${h.port ? `:${h.port}` : ''}`);
   }
+  if (hosts.length > 0) out.push(...groupLines(runbook));
   const aws = fillKnown(runbook.aws, scope, [], false) as Runbook['aws'];
   if (aws.region || aws.endpoint)
     out.push(
@@ -84,6 +86,8 @@ export function renderPlan(
       const pad = '  '.repeat(depth + 1);
       out.push(`${pad}${depth === 0 ? `${++n}. ` : '- '}${s.name} [${s.id}]`);
       out.push(`${pad}   ${describe(s, scope)}`);
+      const onHosts = stepHostsLine(runbook, s);
+      if (onHosts) out.push(`${pad}   ${onHosts}`);
       const extras: string[] = [`timeout ${formatDuration(s.timeout)}`];
       if (s.retries > 0)
         extras.push(`retries ${s.retries} (delay ${formatDuration(s.retryDelay)}, doubling)`);
@@ -127,6 +131,7 @@ function planJson(runbook: Runbook, hosts: PlannedHost[]): string {
     title: runbook.title,
     file: runbook.file,
     hosts,
+    groups: runbook.hostGroups,
     steps: [
       ...steps('steady_state', runbook.steadyState),
       ...steps('steps', runbook.steps),

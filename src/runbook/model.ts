@@ -21,6 +21,8 @@ export interface Runbook {
   /** Names of environment variables whose values are redacted everywhere. */
   secrets: string[];
   hosts: Record<string, HostSpec>;
+  /** Host groups (`hosts:` entries that are lists), each resolved to host names in `hosts:` order. */
+  hostGroups: Record<string, string[]>;
   aws: AwsSpec;
   defaults: { timeout: Duration };
   steadyState: Step[];
