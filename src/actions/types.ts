@@ -84,6 +84,11 @@ export interface ActionPart {
   ok: boolean;
   durationMs: number;
   reason?: string;
+  /**
+   * Never started (an ssh fan-out stopped before this host); `ok` is false, `reason` says why.
+   * Reported as skipped, not as a failure.
+   */
+  skipped?: true;
 }
 
 export type ActionResult =

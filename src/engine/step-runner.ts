@@ -229,7 +229,7 @@ function partsOf(result: ActionResult): Partial<StepEndFields> {
   return {
     parts: result.parts.map((p) => ({
       label: p.label,
-      status: p.ok ? 'passed' : 'failed',
+      status: p.skipped ? 'skipped' : p.ok ? 'passed' : 'failed',
       durationMs: p.durationMs,
       ...(p.reason !== undefined ? { reason: p.reason } : {}),
     })),

@@ -4,6 +4,7 @@ import { remoteCommand } from './command.js';
 import { where } from './connect.js';
 import { HostConnection } from './connection.js';
 import { execCommand } from './exec.js';
+import { HandshakePace } from './handshake-pace.js';
 import { sshPaths } from './paths.js';
 import { resolveTarget } from './target.js';
 import { uploadTree } from './upload.js';
@@ -26,11 +27,17 @@ export function hostConnection(host: string, ctx: ActionContext): HostConnection
       // Resolved once per host per run (`ssh -G` costs a few ms), shared by every step.
       const target = resolveTarget(spec, ctx.hosts, paths, ctx.cwd, ctx.env);
       for (const warning of target.warnings) ctx.output('info', `warning: ${warning}\n`, host);
-      return new HostConnection(target, {
-        acceptNewHostKeys: ctx.options.acceptNewHostKeys,
-        passphrase: ctx.env['DRILLBOOK_SSH_PASSPHRASE'] || undefined,
-        env: ctx.env,
-      });
+      // One pace for the whole run: steps and parallel members share each sshd's MaxStartups.
+      const pace = ctx.resources.get('ssh:handshake-pace', () => new HandshakePace());
+      return new HostConnection(
+        target,
+        {
+          acceptNewHostKeys: ctx.options.acceptNewHostKeys,
+          passphrase: ctx.env['DRILLBOOK_SSH_PASSPHRASE'] || undefined,
+          env: ctx.env,
+        },
+        pace,
+      );
     },
     (connection) => connection.dispose(),
   );
