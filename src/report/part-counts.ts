@@ -2,7 +2,7 @@ import type { StepPart } from '../engine/events.js';
 import { shortList } from '../runbook/host-groups.js';
 
 /** Above this many parts (hosts of a fan-out) the console prints counts and the failures only. */
-export const COMPACT_PARTS = 12;
+export const COMPACT_PARTS = 10;
 
 /** `100 hosts: 57 passed, 3 failed, 40 skipped` (only the states that occur). */
 export function partCounts(parts: readonly StepPart[]): string {
