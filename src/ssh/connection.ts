@@ -95,9 +95,13 @@ export class HostConnection {
   }
 }
 
-/** The sshd (or ProxyCommand) the connection's first TCP hop reaches: the pace's key. */
+/**
+ * The machine the connection's first TCP hop reaches (or its ProxyCommand): the pace's key.
+ * The port is left out on purpose: one sshd may listen on several ports, and MaxStartups
+ * counts all of them.
+ */
 function firstHop(target: SshTarget): string {
   let hop = target;
   while (hop.via) hop = hop.via;
-  return hop.proxyCommand ? `proxy:${hop.proxyCommand}` : `${hop.address}:${hop.port}`;
+  return hop.proxyCommand ? `proxy:${hop.proxyCommand}` : hop.address;
 }

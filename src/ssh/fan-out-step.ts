@@ -1,14 +1,10 @@
+import { setMaxListeners } from 'node:events';
 import type { ActionContext, ActionPart, ActionResult } from '../actions/types.js';
 import { expandHostNames, shortList } from '../runbook/host-groups.js';
 import { type FanOutOptions, fanOut, fanOutLimits } from './fan-out.js';
 import { type HostStep, hostConnection, runOnHost } from './host-step.js';
+import { IdleConnections } from './idle-connections.js';
 
-/**
- * Above this many hosts in one step, each host's connection is closed when the step is done
- * there, so a fan-out holds at most `concurrency` sockets (and ProxyCommand processes) open
- * instead of one per host; smaller steps keep theirs for the next step, as before.
- */
-export const KEEP_CONNECTIONS_UP_TO = 32;
 /** Failure reasons named in the step's reason; the rest are in each host's own result. */
 const REASONS_NAMED = 5;
 
@@ -39,15 +35,21 @@ export async function runFanOut(step: FanOutStep, ctx: ActionContext): Promise<A
       'info',
       `${hosts.length} hosts, ${limits.concurrency} at a time${limits.waves.length > 1 ? `, waves of ${limits.waves.join(', ')}` : ''}, stops after ${limits.maxErrors + 1} failed\n`,
     );
-  const release = hosts.length > KEEP_CONNECTIONS_UP_TO;
+  const idle = ctx.resources.get('ssh:idle-connections', () => new IdleConnections());
+  // Every host waiting for a handshake slot listens to the step's signal.
+  setMaxListeners(hosts.length + 10, ctx.signal);
   const outcomes = await fanOut(
     hosts,
     limits,
     async (host) => {
       touched.started.add(host);
-      const part = await runOnHost(host, step, ctx);
-      if (release) hostConnection(host, ctx).release();
-      return { ok: part.ok, result: part };
+      idle.use(host);
+      try {
+        const part = await runOnHost(host, step, ctx);
+        return { ok: part.ok, result: part };
+      } finally {
+        idle.done(host, () => closeConnection(host, ctx));
+      }
     },
     ctx.signal,
   );
@@ -103,4 +105,13 @@ function onlyWhereTheStepRan(hosts: string[], ctx: ActionContext): string[] {
   if (left.length > 0)
     ctx.output('info', `not undone on ${left.length} host(s) the step never started: ${shortList(left)}\n`);
   return kept;
+}
+
+/** Closes an idle host's connection; a host that never got one (it could not be resolved) has none. */
+function closeConnection(host: string, ctx: ActionContext): void {
+  try {
+    hostConnection(host, ctx).release();
+  } catch {
+    // Nothing was open.
+  }
 }

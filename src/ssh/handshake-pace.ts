@@ -1,5 +1,5 @@
 /**
- * Paces SSH connection setup per sshd: at most `limit` connections to one address are between
+ * Paces SSH connection setup per address: at most `limit` connections to one address are between
  * TCP connect and authenticated at once. sshd counts exactly those against `MaxStartups`
  * (default `10:30:100`: past 10 it drops new ones at random, seen as "Connection lost before
  * handshake"), so a fan-out to 100 hosts behind one bastion or sshd must not open them at once.

@@ -64,7 +64,9 @@ export async function runOnHost(host: string, step: HostStep, ctx: ActionContext
       );
     }
     if (step.run === undefined) return part(true);
-    const remote = remoteCommand(step.run, step.env, ctx.shellValues, step.sudo);
+    // DRILLBOOK_HOST: which host of a fan-out this is (the runbook's name), as data like env:.
+    const env = { DRILLBOOK_HOST: host, ...step.env };
+    const remote = remoteCommand(step.run, env, ctx.shellValues, step.sudo);
     const result = await execCommand(client, remote.command, {
       input: remote.input,
       signal: ctx.signal,

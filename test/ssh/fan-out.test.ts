@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type FanOutLimits, fanOut, fanOutLimits } from '../../src/ssh/fan-out.js';
 import { HandshakePace } from '../../src/ssh/handshake-pace.js';
+import { IdleConnections } from '../../src/ssh/idle-connections.js';
 
 const tick = (n: number) =>
   Array.from({ length: n }).reduce<Promise<void>>(
@@ -167,5 +168,27 @@ describe('handshake pace', () => {
     const waiting = pace.acquire('a', controller.signal);
     controller.abort(new Error('stopped'));
     await expect(waiting).rejects.toThrow('stopped');
+  });
+});
+
+describe('idle connections', () => {
+  it('keep at most the limit idle, closing the least recently used; never one in use', () => {
+    const closed: string[] = [];
+    const idle = new IdleConnections(2);
+    const conn = (h: string) => () => {
+      closed.push(h);
+    };
+    for (const h of ['a', 'b', 'c']) idle.use(h);
+    idle.use('a'); // a second step on a at the same time
+    idle.done('a', conn('a'));
+    idle.done('b', conn('b'));
+    idle.done('c', conn('c'));
+    expect(closed).toEqual([]);
+    idle.use('b'); // b is busy again: not idle, not closable
+    idle.use('d');
+    idle.done('d', conn('d'));
+    idle.done('a', conn('a'));
+    expect(closed).toEqual(['c']);
+    expect(idle.open).toBe(3);
   });
 });
