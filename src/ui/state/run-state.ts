@@ -31,6 +31,13 @@ export interface StepView {
   undone?: boolean;
   /** The last gate decision for this step, e.g. `approved by person`. */
   decision?: string;
+  /** Hosts of a fan-out: running once they print, then each one's result at the step's end. */
+  hosts?: HostCell[];
+}
+
+export interface HostCell {
+  label: string;
+  state: 'running' | 'passed' | 'failed' | 'skipped';
 }
 
 export interface GateView {
@@ -115,7 +122,7 @@ export function applyEvents(state: RunState, events: readonly RunStateEvent[]): 
         if (event.attempt > 1)
           addOutput(event.stepId, { stream: 'info', text: `── attempt ${event.attempt} ──\n` });
         update(next, event.stepId, event.name, event.phase, (s) => {
-          const { durationMs: _d, reason: _r, tolerated: _t, ...rest } = s;
+          const { durationMs: _d, reason: _r, tolerated: _t, hosts: _h, ...rest } = s;
           return {
             ...rest,
             status: 'running',
@@ -130,6 +137,7 @@ export function applyEvents(state: RunState, events: readonly RunStateEvent[]): 
         break;
       }
       case 'output':
+        if (event.label !== undefined) noteHost(next, event.stepId, event.label);
         addOutput(
           event.stepId,
           event.label === undefined
@@ -186,6 +194,9 @@ export function applyEvents(state: RunState, events: readonly RunStateEvent[]): 
           durationMs: event.durationMs,
           ...(event.reason === undefined ? {} : { reason: event.reason }),
           ...(event.tolerated ? { tolerated: true } : {}),
+          ...(event.parts?.length
+            ? { hosts: event.parts.map((p) => ({ label: p.label, state: p.status })) }
+            : {}),
         }));
         if (next.gate?.stepId === event.stepId) next.gate = undefined;
         break;
@@ -290,4 +301,14 @@ export function describeApart(state: RunState): string {
     ...(c.skipped > 0 ? [`${c.skipped} skipped`] : []),
   ];
   return `finally, undo, steady state: ${parts.join(', ')}`;
+}
+
+/** A labelled line from a step: that host (or part) is running, unless it is already known. */
+function noteHost(state: RunState, stepId: string, label: string): void {
+  const step = state.steps.find((s) => s.id === stepId);
+  if (!step || step.status !== 'running' || step.hosts?.some((c) => c.label === label)) return;
+  update(state, stepId, undefined, undefined, (s) => ({
+    ...s,
+    hosts: [...(s.hosts ?? []), { label, state: 'running' }],
+  }));
 }
