@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StepEndEvent } from '../../src/engine/events.js';
+import { eventMisfit } from '../../src/engine/journal-shape.js';
 import { drill, yamlRunbook } from '../support/drill.js';
 import { caseCalled, reportsOf } from '../support/reports-of.js';
 import { makeHome } from '../support/ssh-context.js';
@@ -123,6 +124,8 @@ describe.runIf(sshdTestsEnabled())('ssh fan-out to 12 hosts on 3 sshd', () => {
     expect(undone).toEqual(names.slice(0, 5));
     expect(r.output('undo/fan')).toContain('not undone on 7 host(s) the step never started: web-06');
 
+    // The journal keeps each host's result: `drillbook report`/`resume` read these lines back.
+    for (const e of r.events) expect(eventMisfit(JSON.parse(JSON.stringify(e)))).toBeUndefined();
     const reports = await reportsOf(r.events);
     expect(caseCalled(reports, 'fan [web-03]').failure?.message).toBe(
       'command on web-03 exited with status 1',

@@ -1,8 +1,12 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderPlan } from '../../src/commands/plan.js';
 import { RunbookError } from '../../src/runbook/errors.js';
 import { expandHostNames, resolveGroups } from '../../src/runbook/host-groups.js';
+import { loadRunbook } from '../../src/runbook/load.js';
 import { yamlRunbook } from '../support/drill.js';
 
 const hostsYaml = (names: string[]) => names.map((n, i) => `  ${n}: { host: 10.0.0.${i + 1} }`).join('\n');
@@ -44,6 +48,19 @@ steps:
     expect(plan).toContain('on 3 hosts: web-01, web-02, db-1');
     expect(plan).toContain('on 2 hosts: db-1, db-2');
     expect(plan.match(/on \d+ hosts?:/g)).toHaveLength(2);
+  });
+
+  it('a Markdown fence takes the fan-out options as attributes, batches comma-separated', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drillbook-groups-'));
+    const file = join(dir, 'drill.md');
+    writeFileSync(
+      file,
+      '---\nhosts:\n  web-1: { host: 10.0.0.1 }\n  web-2: { host: 10.0.0.2 }\n  web: ["web-*"]\n---\n# Drill\n\n## Restart\n\n```sh {host=web concurrency=50% max_errors=1 batches=1,50%}\nuptime\n```\n',
+    );
+    const rb = await loadRunbook(file, { env: {} });
+    expect(renderPlan(rb)).toContain(
+      'ssh web (concurrency 50%, max_errors 1, batches 1, 50%): uptime\n     on 2 hosts: web-1, web-2',
+    );
   });
 
   it('a large group is one line in the plan', async () => {
