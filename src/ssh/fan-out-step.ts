@@ -53,9 +53,12 @@ export async function runFanOut(step: FanOutStep, ctx: ActionContext): Promise<A
     },
     ctx.signal,
   );
-  const parts: ActionPart[] = outcomes.map((o) =>
-    o.started ? o.result : { label: o.host, ok: false, skipped: true, durationMs: 0, reason: o.reason },
-  );
+  const parts: ActionPart[] = outcomes.map((o) => {
+    if (!o.started) return { label: o.host, ok: false, skipped: true, durationMs: 0, reason: o.reason };
+    if (o.ok) return o.result;
+    if (o.result !== undefined) return o.result;
+    return { label: o.host, ok: false, durationMs: 0, reason: `${o.host}: ${String(o.error)}` };
+  });
   return verdict(parts, step.hosts.length === 1 && planned.length === 1);
 }
 

@@ -47,14 +47,16 @@ export function fanOutLimits(options: FanOutOptions, hosts: number): FanOutLimit
 }
 
 export type HostOutcome<T> =
-  | { host: string; started: true; ok: boolean; result: T }
+  | { host: string; started: true; ok: true; result: T }
+  /** `result` is undefined when `work` threw (`error` then holds what it threw). */
+  | { host: string; started: true; ok: false; result: T | undefined; error?: unknown }
   | { host: string; started: false; reason: string };
 
 /**
  * Runs `work` on each host: at most `concurrency` at once, wave after wave (a wave starts when
  * every host of the one before has ended). Once more than `maxErrors` hosts failed, no host
  * starts; the ones running finish. Hosts never started say why. Outcomes are in host order.
- * `work` must not throw (a thrown error counts as that host failing).
+ * `work` should not throw; if it does, that host failed (its outcome holds the error).
  */
 export async function fanOut<T>(
   hosts: readonly string[],
@@ -81,12 +83,15 @@ export async function fanOut<T>(
           outcomes.set(host, notStarted(host, stopReason(failed, limits, signal)));
           continue;
         }
-        const done = await work(host).catch((error: unknown) => ({
-          ok: false,
-          result: error as T,
-        }));
-        if (!done.ok) failed++;
-        outcomes.set(host, { host, started: true, ok: done.ok, result: done.result });
+        const outcome: HostOutcome<T> = await work(host).then(
+          (done) =>
+            done.ok
+              ? { host, started: true, ok: true, result: done.result }
+              : { host, started: true, ok: false, result: done.result },
+          (error: unknown) => ({ host, started: true, ok: false, result: undefined, error }),
+        );
+        if (!outcome.ok) failed++;
+        outcomes.set(host, outcome);
       }
     };
     const lanes = Math.min(limits.concurrency, wave.length);

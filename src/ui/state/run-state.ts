@@ -306,7 +306,7 @@ export function describeApart(state: RunState): string {
 /** A labelled line from a step: that host (or part) is running, unless it is already known. */
 function noteHost(state: RunState, stepId: string, label: string): void {
   const step = state.steps.find((s) => s.id === stepId);
-  if (!step || step.status !== 'running' || step.hosts?.some((c) => c.label === label)) return;
+  if (step?.status !== 'running' || step.hosts?.some((c) => c.label === label)) return;
   update(state, stepId, undefined, undefined, (s) => ({
     ...s,
     hosts: [...(s.hosts ?? []), { label, state: 'running' }],
