@@ -2,6 +2,14 @@ import { actions } from '../actions/registry.js';
 import { expandHostNames, shortList } from '../runbook/host-groups.js';
 import type { Runbook, Step } from '../runbook/model.js';
 
+/** The hosts a step names, groups and globs resolved; undefined for a step without hosts. */
+export function stepHosts(runbook: Runbook, step: Step): string[] | undefined {
+  if (step.kind !== 'action') return undefined;
+  const names = actions.get(step.action.type)?.hosts?.(step.action.config) ?? [];
+  if (names.length === 0 || names.some((n) => n.includes('{{'))) return undefined;
+  return expandHostNames(names, Object.keys(runbook.hosts), runbook.hostGroups).hosts;
+}
+
 /**
  * The plan's line under a step whose `host:` names a group or a pattern: the hosts it
  * resolves to (plain host names are already in the step's summary).

@@ -11,7 +11,7 @@ import type { Runbook, Step } from '../runbook/model.js';
 import type { TemplateScope } from '../runbook/template.js';
 import { EXIT } from './exit-codes.js';
 import { type CommandIo, parseVarFlags, printRunbookError } from './io.js';
-import { groupLines, stepHostsLine } from './plan-groups.js';
+import { groupLines, stepHosts, stepHostsLine } from './plan-groups.js';
 import { hostLines, type PlannedHost, planHosts } from './plan-hosts.js';
 
 /** `drillbook plan`: the resolved steps, hosts, gates and timeouts, in order. Nothing runs. */
@@ -125,7 +125,11 @@ function describe(step: Step, scope: TemplateScope): string {
 
 /** `plan --json`: the runbook and, for each host, how it will be reached (see PlannedHost). */
 function planJson(runbook: Runbook, hosts: PlannedHost[]): string {
-  const steps = (phase: string, list: Step[]) => list.map((s) => ({ phase, id: s.id, name: s.name }));
+  const steps = (phase: string, list: Step[]) =>
+    list.map((s) => {
+      const hosts = stepHosts(runbook, s);
+      return { phase, id: s.id, name: s.name, ...(hosts ? { hosts } : {}) };
+    });
   const plan = {
     runbook: runbook.name,
     title: runbook.title,

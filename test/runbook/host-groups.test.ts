@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { renderPlan } from '../../src/commands/plan.js';
+import { planCommand, renderPlan } from '../../src/commands/plan.js';
 import { RunbookError } from '../../src/runbook/errors.js';
 import { expandHostNames, resolveGroups } from '../../src/runbook/host-groups.js';
 import { loadRunbook } from '../../src/runbook/load.js';
@@ -61,6 +61,30 @@ steps:
     expect(renderPlan(rb)).toContain(
       'ssh web (concurrency 50%, max_errors 1, batches 1, 50%): uptime\n     on 2 hosts: web-1, web-2',
     );
+  });
+
+  it('plan --json gives each group and the hosts of each step', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drillbook-groups-'));
+    const file = join(dir, 'drill.yaml');
+    writeFileSync(
+      file,
+      `hosts:\n${hostsYaml(['web-1', 'web-2', 'db-1'])}\n  web: ["web-*"]\nsteps:\n  - { id: a, ssh: { host: [web, db-1], run: uptime } }\n  - { id: b, run: "true" }\n`,
+    );
+    let out = '';
+    const io = {
+      stdout: { write: (t: string) => (out += t) },
+      stderr: { write: () => true },
+      stdin: {},
+      env: { PATH: process.env['PATH'], HOME: dir, DRILLBOOK_SSH_CONFIG: 'none' },
+      cwd: dir,
+    };
+    expect(await planCommand(file, undefined, io, true)).toBe(0);
+    const plan = JSON.parse(out) as { groups: unknown; steps: unknown };
+    expect(plan.groups).toEqual({ web: ['web-1', 'web-2'] });
+    expect(plan.steps).toEqual([
+      { phase: 'steps', id: 'a', name: 'a', hosts: ['web-1', 'web-2', 'db-1'] },
+      { phase: 'steps', id: 'b', name: 'b' },
+    ]);
   });
 
   it('a large group is one line in the plan', async () => {
