@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drill, yamlRunbook } from '../support/drill.js';
 import { reportsOf } from '../support/reports-of.js';
@@ -104,7 +105,22 @@ describe.runIf(sshdTestsEnabled())('ssh fan-out to 100 hosts on 4 sshd with defa
     for (const n of [100, 300]) {
       const rb = await runbook(n, 'concurrency: 100%', 'sleep 0.2; echo ok');
       const started = Date.now();
-      const { result: r, peakMiB, baseMiB } = await peakRss(() => drill(rb, { env: env() }));
+      const fdsBefore = readdirSync('/proc/self/fd').length;
+      let fdsPeak = fdsBefore;
+      const fdTimer = setInterval(() => {
+        fdsPeak = Math.max(fdsPeak, readdirSync('/proc/self/fd').length);
+      }, 20);
+      const {
+        result: r,
+        peakMiB,
+        baseMiB,
+      } = await peakRss(() => drill(rb, { env: env() })).finally(() => clearInterval(fdTimer));
+      // One socket per host in flight at most (all of them at 100%), and every one closed at the end.
+      expect(fdsPeak - fdsBefore).toBeLessThanOrEqual(n + 20);
+      // The run ends its connections (ssh2 closes each socket once the server has answered).
+      const fds = () => readdirSync('/proc/self/fd').length;
+      for (let i = 0; i < 200 && fds() > fdsBefore + 5; i++) await sleep(50);
+      expect(fds()).toBeLessThanOrEqual(fdsBefore + 5);
       sizes[n] = { peakMiB, baseMiB, seconds: (Date.now() - started) / 1000 };
       const parts = r.ends.get('fan')?.parts ?? [];
       const bad = parts.filter((p) => p.status !== 'passed').map((p) => `${p.label}: ${p.reason}`);
