@@ -102,7 +102,7 @@ function expand(
       const guess = didYouMean(item, [...hostNames, ...Object.keys(groups)]);
       problems.push({
         item: i,
-        message: `unknown host or group "${item}"`,
+        message: `unknown host "${item}"`,
         hint: guess ? `did you mean "${guess}"?` : `define it under hosts: (known: ${shortList(hostNames)})`,
       });
     }

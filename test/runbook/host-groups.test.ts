@@ -120,7 +120,7 @@ steps:
       '8:3: group "none" has no hosts left (a "!" item leaves out every host)',
       '9:20: "!db-*" leaves out no host: "db-*" matches none',
       '11:21: pattern "wbe-*" matches no host (hosts are: web-1, web-2)',
-      '12:35: unknown host or group "wbe" (define it under hosts: (known: web-1, web-2))',
+      '12:35: unknown host "wbe" (define it under hosts: (known: web-1, web-2))',
     ]);
   });
 
