@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StepEndEvent } from '../../src/engine/events.js';
 import { eventMisfit } from '../../src/engine/journal-shape.js';
 import { drill, yamlRunbook } from '../support/drill.js';
+import { startRealTui, stopRealTui } from '../support/real-tui.js';
 import { caseCalled, reportsOf } from '../support/reports-of.js';
 import { makeHome } from '../support/ssh-context.js';
 import { type Sshd, sshdTestsEnabled, startSshd } from '../support/sshd.js';
@@ -166,5 +167,26 @@ describe.runIf(sshdTestsEnabled())('ssh fan-out to 12 hosts on 3 sshd', () => {
     expect(wave2Start).toHaveLength(6);
     const lastOfWave1 = wave1End.reduce((a, b) => (a.ns > b.ns ? a : b)).ns;
     for (const s of wave2Start) expect(s.ns > lastOfWave1).toBe(true);
+  });
+
+  it('the TUI shows the fan-out as a host grid with counts (real engine, real sshd)', async () => {
+    const dir = newDir('tui');
+    // web-04 fails at once, the other ten take 2 s: its failure is in before any lane is free.
+    failOn(dir, ['web-04']);
+    const tui = await startRealTui(
+      `${hostsYaml()}steps:\n  - id: fan\n    name: Roll out\n    ssh: { host: web, concurrency: 11, run: '${script(dir, 'echo ok; [ "$DRILLBOOK_HOST" = web-04 ] || sleep 2')}' }\n`,
+      { env: env() },
+    );
+    try {
+      // The failure prompt: the hosts that printed are on the grid, started, results not in yet.
+      await tui.ui.waitForFrame('Roll out failed after 1 attempt', 30_000);
+      expect(tui.ui.frame()).toContain('hosts 11: ▶ 11 started');
+      await tui.ui.press('c');
+      await tui.done;
+      const frame = await tui.ui.waitForFrame('hosts 12: ✔ 10 passed · ✘ 1 failed · ↷ 1 not started');
+      expect(frame).toContain('✔✔✔✘✔✔✔✔✔✔✔↷');
+    } finally {
+      await stopRealTui(tui);
+    }
   });
 });

@@ -29,7 +29,7 @@ describe('host grid (large fan-outs in the TUI)', () => {
     const live = state.steps.find((s) => s.id === 'fan')?.hosts ?? [];
     expect(live).toHaveLength(12);
     let ui = render(<HostGrid cells={live} columns={80} />);
-    expect(ui.frame().split('\n')).toEqual(['hosts 12: ▶ 12 running', '▶'.repeat(12)]);
+    expect(ui.frame().split('\n')).toEqual(['hosts 12: ▶ 12 started', '▶'.repeat(12)]);
     ui.unmount();
 
     state = applyEvents(state, [
@@ -70,7 +70,7 @@ describe('host grid (large fan-outs in the TUI)', () => {
       <HostGrid
         cells={hosts.slice(0, 12).map((label, i) => ({
           label,
-          state: (['passed', 'failed', 'skipped', 'running'] as const)[i % 4] ?? 'passed',
+          state: (['passed', 'failed', 'skipped', 'started'] as const)[i % 4] ?? 'passed',
         }))}
         columns={80}
       />,

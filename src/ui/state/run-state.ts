@@ -31,13 +31,13 @@ export interface StepView {
   undone?: boolean;
   /** The last gate decision for this step, e.g. `approved by person`. */
   decision?: string;
-  /** Hosts of a fan-out: running once they print, then each one's result at the step's end. */
+  /** Hosts of a fan-out: started once they print (result not known yet), then each one's result at the step's end. */
   hosts?: HostCell[];
 }
 
 export interface HostCell {
   label: string;
-  state: 'running' | 'passed' | 'failed' | 'skipped';
+  state: 'started' | 'passed' | 'failed' | 'skipped';
 }
 
 export interface GateView {
@@ -303,12 +303,12 @@ export function describeApart(state: RunState): string {
   return `finally, undo, steady state: ${parts.join(', ')}`;
 }
 
-/** A labelled line from a step: that host (or part) is running, unless it is already known. */
+/** A labelled line from a step: that host (or part) has started, unless it is already known. */
 function noteHost(state: RunState, stepId: string, label: string): void {
   const step = state.steps.find((s) => s.id === stepId);
   if (step?.status !== 'running' || step.hosts?.some((c) => c.label === label)) return;
   update(state, stepId, undefined, undefined, (s) => ({
     ...s,
-    hosts: [...(s.hosts ?? []), { label, state: 'running' }],
+    hosts: [...(s.hosts ?? []), { label, state: 'started' }],
   }));
 }
