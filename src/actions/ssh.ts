@@ -1,6 +1,7 @@
+import { type ActionDefinition, ConfigProblem } from '../plugin/contract.js';
 import { describeFanOut, fanOutSchema, parseFanOut } from '../ssh/fan-out-options.js';
 import { type FanOutStep, runFanOut } from '../ssh/fan-out-step.js';
-import { type ActionDefinition, ConfigProblem } from './types.js';
+import { ACCEPT_NEW_HOST_KEYS, PASSPHRASE_VAR } from '../ssh/host-step.js';
 
 export type SshConfig = FanOutStep;
 
@@ -10,6 +11,9 @@ export type SshConfig = FanOutStep;
  */
 export const sshAction: ActionDefinition<SshConfig> = {
   name: 'ssh',
+  description: 'Run shell text on hosts from hosts: over OpenSSH.',
+  secrets: [PASSPHRASE_VAR],
+  flags: [{ name: ACCEPT_NEW_HOST_KEYS, describe: 'Trust unknown SSH host keys (never changed ones)' }],
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -1,9 +1,9 @@
-import { actions } from '../actions/registry.js';
+import type { ActionRegistry } from '../plugin/contract.js';
 import { expandHostNames, shortList } from '../runbook/host-groups.js';
 import type { Runbook, Step } from '../runbook/model.js';
 
 /** The hosts a step names, groups and globs resolved; undefined for a step without hosts. */
-export function stepHosts(runbook: Runbook, step: Step): string[] | undefined {
+export function stepHosts(actions: ActionRegistry, runbook: Runbook, step: Step): string[] | undefined {
   if (step.kind !== 'action') return undefined;
   const names = actions.get(step.action.type)?.hosts?.(step.action.config) ?? [];
   if (names.length === 0 || names.some((n) => n.includes('{{'))) return undefined;
@@ -14,7 +14,7 @@ export function stepHosts(runbook: Runbook, step: Step): string[] | undefined {
  * The plan's line under a step whose `host:` names a group or a pattern: the hosts it
  * resolves to (plain host names are already in the step's summary).
  */
-export function stepHostsLine(runbook: Runbook, step: Step): string | undefined {
+export function stepHostsLine(actions: ActionRegistry, runbook: Runbook, step: Step): string | undefined {
   if (step.kind !== 'action') return undefined;
   const names = actions.get(step.action.type)?.hosts?.(step.action.config) ?? [];
   if (names.every((n) => n.includes('{{') || Object.hasOwn(runbook.hosts, n))) return undefined;

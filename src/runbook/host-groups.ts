@@ -1,4 +1,3 @@
-import { matchesPatternList } from '../ssh/host-pattern.js';
 import { didYouMean } from './did-you-mean.js';
 
 /**
@@ -85,10 +84,10 @@ function expand(
   for (const [i, item] of items.entries()) {
     if (item.startsWith('!')) {
       leftOut.push(item.slice(1));
-      if (!hostNames.some((h) => matchesPatternList(h, [item.slice(1)], true)))
+      if (!hostNames.some((h) => matchesGlob(h, item.slice(1))))
         problems.push({ item: i, message: `"${item}" leaves out no host: "${item.slice(1)}" matches none` });
     } else if (isPattern(item)) {
-      const matched = hostNames.filter((h) => matchesPatternList(h, [item], true));
+      const matched = hostNames.filter((h) => matchesGlob(h, item));
       if (matched.length === 0)
         problems.push({
           item: i,
@@ -109,7 +108,7 @@ function expand(
   }
   const order = new Map(hostNames.map((h, i) => [h, i]));
   return [...chosen]
-    .filter((h) => !leftOut.some((p) => matchesPatternList(h, [p], true)))
+    .filter((h) => !leftOut.some((p) => matchesGlob(h, p)))
     .sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
 }
 
@@ -119,4 +118,13 @@ export function shortList(names: readonly string[], keep = 8): string {
   if (names.length <= keep) return names.join(', ');
   const head = names.slice(0, keep - 2).join(', ');
   return `${head} … ${names.slice(-2).join(', ')} (${names.length} hosts)`;
+}
+
+/** `*` any run of characters, `?` one, everything else itself; case-sensitive, whole name. */
+function matchesGlob(name: string, glob: string): boolean {
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${body}$`).test(name);
 }

@@ -1,4 +1,7 @@
 import type { Duration } from './duration.js';
+
+export type { Duration };
+
 import type { SourcePos } from './errors.js';
 
 /**
@@ -23,7 +26,11 @@ export interface Runbook {
   hosts: Record<string, HostSpec>;
   /** Host groups (`hosts:` entries that are lists), each resolved to host names in `hosts:` order. */
   hostGroups: Record<string, string[]>;
-  aws: AwsSpec;
+  /**
+   * The actions' top-level settings blocks (`aws:`), by key, templates as written (they are
+   * filled for each step that uses them).
+   */
+  settings: Readonly<Record<string, Readonly<Record<string, string>>>>;
   defaults: { timeout: Duration };
   steadyState: Step[];
   stopWhen: StopCondition;
@@ -40,12 +47,6 @@ export interface HostSpec {
   jump?: string;
   /** Extra known_hosts file for this host, relative to the runbook. */
   knownHosts?: string;
-}
-
-export interface AwsSpec {
-  region?: string;
-  profile?: string;
-  endpoint?: string;
 }
 
 export interface StopCondition {

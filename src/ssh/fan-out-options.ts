@@ -1,4 +1,4 @@
-import { ConfigProblem, type JsonSchema } from '../actions/types.js';
+import { ConfigProblem, type JsonSchema } from '../plugin/contract.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_ERRORS, type FanOutOptions, type Size } from './fan-out.js';
 
 const PERCENT = '^(100|[1-9][0-9]?)%$';

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import type { ActionContext, ActionPart, ActionResult } from '../actions/types.js';
+import type { ActionContext, ActionPart, ActionResult } from '../plugin/contract.js';
 import { expandHostNames, shortList } from '../runbook/host-groups.js';
 import { type FanOutOptions, fanOut, fanOutLimits } from './fan-out.js';
 import { type HostStep, hostConnection, runOnHost } from './host-step.js';
@@ -23,7 +23,7 @@ interface Touched {
 /** Runs an ssh step on its hosts under its fan-out limits: one part per host, skipped ones too. */
 export async function runFanOut(step: FanOutStep, ctx: ActionContext): Promise<ActionResult> {
   const hostNames = Object.keys(ctx.hosts);
-  const { hosts: planned, problems } = expandHostNames(step.hosts, hostNames, ctx.runbook.hostGroups ?? {});
+  const { hosts: planned, problems } = expandHostNames(step.hosts, hostNames, ctx.hostGroups);
   if (problems.length > 0) return { ok: false, reason: problems.map((p) => p.message).join('; ') };
   const hosts = onlyWhereTheStepRan(planned, ctx);
   const touched = touchedBy(ctx, ctx.stepId);

@@ -8,6 +8,7 @@ import { RunbookError } from '../../src/runbook/errors.js';
 import { expandHostNames, resolveGroups } from '../../src/runbook/host-groups.js';
 import { loadRunbook } from '../../src/runbook/load.js';
 import { yamlRunbook } from '../support/drill.js';
+import { actions } from '../support/registry.js';
 
 const hostsYaml = (names: string[]) => names.map((n, i) => `  ${n}: { host: 10.0.0.${i + 1} }`).join('\n');
 
@@ -42,7 +43,7 @@ steps:
       everything: ['web-01', 'web-02', 'db-1', 'db-2'],
     });
     expect(Object.keys(rb.hosts)).toEqual(['web-01', 'web-02', 'web-03', 'db-1', 'db-2']);
-    const plan = renderPlan(rb);
+    const plan = renderPlan(actions, rb);
     expect(plan).toContain('  web (group of 2): web-01, web-02');
     expect(plan).toContain('ssh web,db-1,web-02 (concurrency 25%, max_errors 1, batches 1, 50%): uptime');
     expect(plan).toContain('on 3 hosts: web-01, web-02, db-1');
@@ -57,8 +58,8 @@ steps:
       file,
       '---\nhosts:\n  web-1: { host: 10.0.0.1 }\n  web-2: { host: 10.0.0.2 }\n  web: ["web-*"]\n---\n# Drill\n\n## Restart\n\n```sh {host=web concurrency=50% max_errors=1 batches=1,50%}\nuptime\n```\n',
     );
-    const rb = await loadRunbook(file, { env: {} });
-    expect(renderPlan(rb)).toContain(
+    const rb = await loadRunbook(actions, file, { env: {} });
+    expect(renderPlan(actions, rb)).toContain(
       'ssh web (concurrency 50%, max_errors 1, batches 1, 50%): uptime\n     on 2 hosts: web-1, web-2',
     );
   });
@@ -96,7 +97,7 @@ ${hostsYaml(names)}
 steps:
   - { id: d, ssh: { host: web, run: uptime } }
 `);
-    expect(renderPlan(rb)).toContain(
+    expect(renderPlan(actions, rb)).toContain(
       'on 100 hosts: web-001, web-002, web-003, web-004, web-005, web-006 … web-099, web-100 (100 hosts)',
     );
   });
