@@ -1,13 +1,9 @@
 import { type ActionDefinition, ConfigProblem } from '../plugin/contract.js';
-import { ACCEPT_NEW_HOST_KEYS, PASSPHRASE_VAR, runOnHost } from '../ssh/host-step.js';
+import { describeFanOut, fanOutSchema, parseFanOut } from '../ssh/fan-out-options.js';
+import { type FanOutStep, runFanOut } from '../ssh/fan-out-step.js';
+import { ACCEPT_NEW_HOST_KEYS, PASSPHRASE_VAR } from '../ssh/host-step.js';
 
-export interface SshConfig {
-  hosts: string[];
-  run?: string;
-  upload?: { from: string; to: string; exclude: string[] };
-  sudo: boolean;
-  env: Record<string, string>;
-}
+export type SshConfig = FanOutStep;
 
 /**
  * `ssh:` upload and/or run on one host or several in parallel, over one connection per host
@@ -24,7 +20,8 @@ export const sshAction: ActionDefinition<SshConfig> = {
     required: ['host'],
     properties: {
       host: {
-        description: 'A host name from hosts:, or a list of them (run in parallel).',
+        description:
+          'A host or group name from hosts: or a glob over host names (web-*), or a list of them (duplicates count once).',
         oneOf: [
           { type: 'string', minLength: 1 },
           { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } },
@@ -54,6 +51,7 @@ export const sshAction: ActionDefinition<SshConfig> = {
         propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
         additionalProperties: { type: ['string', 'number', 'boolean'] },
       },
+      ...fanOutSchema,
     },
   },
   shellKeys: ['run'],
@@ -64,6 +62,9 @@ export const sshAction: ActionDefinition<SshConfig> = {
       upload?: { from: string; to: string; exclude?: string[] };
       sudo?: boolean;
       env?: Record<string, unknown>;
+      concurrency?: number | string;
+      max_errors?: number | string;
+      batches?: Array<number | string>;
     };
     if (r.run === undefined && r.upload === undefined) {
       throw new ConfigProblem(
@@ -84,6 +85,7 @@ export const sshAction: ActionDefinition<SshConfig> = {
       hosts: typeof r.host === 'string' ? [r.host] : [...r.host],
       sudo: r.sudo ?? false,
       env,
+      fanOut: parseFanOut(r),
     };
     if (r.run !== undefined) config.run = r.run;
     if (r.upload !== undefined)
@@ -96,17 +98,10 @@ export const sshAction: ActionDefinition<SshConfig> = {
       c.upload ? `upload ${c.upload.from} → ${c.upload.to}` : undefined,
       c.run === undefined ? undefined : `${c.sudo ? 'sudo ' : ''}${firstLine(c.run)}`,
     ].filter((s) => s !== undefined);
-    return `ssh ${c.hosts.join(',')}: ${what.join('; ')}`;
+    const limits = describeFanOut(c.fanOut);
+    return `ssh ${c.hosts.join(',')}${limits ? ` (${limits})` : ''}: ${what.join('; ')}`;
   },
-  async run(config, ctx) {
-    const parts = await Promise.all(config.hosts.map((host) => runOnHost(host, config, ctx)));
-    const failed = parts.filter((p) => !p.ok);
-    if (failed.length === 0) return { ok: true, parts };
-    const reasons = failed.map((p) => p.reason ?? `${p.label} failed`).join('; ');
-    const reason =
-      config.hosts.length === 1 ? reasons : `${failed.length} of ${parts.length} hosts failed: ${reasons}`;
-    return { ok: false, reason, parts };
-  },
+  run: (config, ctx) => runFanOut(config, ctx),
 };
 
 function firstLine(text: string): string {

@@ -13,6 +13,7 @@ import type { Runbook, Step } from '../runbook/model.js';
 import type { TemplateScope } from '../runbook/template.js';
 import { EXIT } from './exit-codes.js';
 import { type CommandIo, parseVarFlags, printRunbookError } from './io.js';
+import { groupLines, stepHosts, stepHostsLine } from './plan-groups.js';
 import { hostLines, type PlannedHost, planHosts } from './plan-hosts.js';
 import { createRegistry } from './registry.js';
 
@@ -37,7 +38,7 @@ export async function planCommand(
     );
     const hosts = planHosts(runbook, io.env);
     io.stdout.write(
-      json ? redact(planJson(runbook, hosts)) : renderPlan(actions, runbook, io.env, hosts, redact),
+      json ? redact(planJson(actions, runbook, hosts)) : renderPlan(actions, runbook, io.env, hosts, redact),
     );
     return EXIT.passed;
   } catch (error) {
@@ -73,6 +74,7 @@ export function renderPlan(
     for (const h of hosts)
       out.push(`  ${h.name}: ${h.user ? `${h.user}@` : ''}${h.host}${h.port ? `:${h.port}` : ''}`);
   }
+  if (hosts.length > 0) out.push(...groupLines(runbook));
   for (const block of settingsBlocks(actions)) {
     const filled = fillKnown(runbook.settings[block.key] ?? {}, scope, [], false) as Record<string, string>;
     const line = block.planLine?.(filled);
@@ -92,6 +94,8 @@ export function renderPlan(
       const pad = '  '.repeat(depth + 1);
       out.push(`${pad}${depth === 0 ? `${++n}. ` : '- '}${s.name} [${s.id}]`);
       out.push(`${pad}   ${describe(actions, s, scope)}`);
+      const onHosts = stepHostsLine(actions, runbook, s);
+      if (onHosts) out.push(`${pad}   ${onHosts}`);
       const extras: string[] = [`timeout ${formatDuration(s.timeout)}`];
       if (s.retries > 0)
         extras.push(`retries ${s.retries} (delay ${formatDuration(s.retryDelay)}, doubling)`);
@@ -128,13 +132,18 @@ function describe(actions: ActionRegistry, step: Step, scope: TemplateScope): st
 }
 
 /** `plan --json`: the runbook and, for each host, how it will be reached (see PlannedHost). */
-function planJson(runbook: Runbook, hosts: PlannedHost[]): string {
-  const steps = (phase: string, list: Step[]) => list.map((s) => ({ phase, id: s.id, name: s.name }));
+function planJson(actions: ActionRegistry, runbook: Runbook, hosts: PlannedHost[]): string {
+  const steps = (phase: string, list: Step[]) =>
+    list.map((s) => {
+      const hosts = stepHosts(actions, runbook, s);
+      return { phase, id: s.id, name: s.name, ...(hosts ? { hosts } : {}) };
+    });
   const plan = {
     runbook: runbook.name,
     title: runbook.title,
     file: runbook.file,
     hosts,
+    groups: runbook.hostGroups,
     steps: [
       ...steps('steady_state', runbook.steadyState),
       ...steps('steps', runbook.steps),

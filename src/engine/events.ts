@@ -107,10 +107,13 @@ export interface StepRetryEvent {
 
 export type StepStatus = 'passed' | 'failed' | 'skipped' | 'interrupted';
 
-/** One sub-result of a step, e.g. one host of an ssh fan-out. Each becomes a JUnit testcase. */
+/**
+ * One sub-result of a step, e.g. one host of an ssh fan-out. Each becomes a JUnit testcase.
+ * `skipped`: never started (the fan-out's error budget was spent, or the step stopped).
+ */
 export interface StepPart {
   label: string;
-  status: 'passed' | 'failed';
+  status: 'passed' | 'failed' | 'skipped';
   durationMs: number;
   reason?: string;
 }

@@ -75,7 +75,7 @@ const RUNBOOK: Shape = { name: 'string', title: 'string', file: 'string', digest
 const SAVED: Shape = { name: 'string', value: 'string' };
 const PART: Shape = {
   label: 'string',
-  status: ['passed', 'failed'],
+  status: ['passed', 'failed', 'skipped'],
   durationMs: 'number',
   'reason?': 'string',
 };

@@ -205,7 +205,7 @@ function partsOf(result: ActionResult): Partial<StepEndFields> {
   return {
     parts: result.parts.map((p) => ({
       label: p.label,
-      status: p.ok ? 'passed' : 'failed',
+      status: p.skipped ? 'skipped' : p.ok ? 'passed' : 'failed',
       durationMs: p.durationMs,
       ...(p.reason !== undefined ? { reason: p.reason } : {}),
     })),
@@ -291,6 +291,7 @@ async function attemptOnce(
     stepId: at.id,
     settings: settingsFor(ctx, def),
     hosts: ctx.runbook.hosts,
+    hostGroups: ctx.runbook.hostGroups,
     env: ctx.env,
     shellValues: {},
     cwd: ctx.cwd,

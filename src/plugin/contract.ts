@@ -87,6 +87,8 @@ export interface ActionContext {
   settings: Readonly<Record<string, string>>;
   /** Resolved hosts of the runbook, by name. */
   hosts: Record<string, HostSpec>;
+  /** The runbook's host groups, each resolved to host names (in `hosts:` order). */
+  hostGroups: Readonly<Record<string, readonly string[]>>;
   /** Environment for child processes: process.env plus what the run adds. */
   env: Record<string, string>;
   /**
@@ -120,6 +122,11 @@ export interface ActionPart {
   ok: boolean;
   durationMs: number;
   reason?: string;
+  /**
+   * Never started (an ssh fan-out stopped before this host); `ok` is false, `reason` says why.
+   * Reported as skipped, not as a failure.
+   */
+  skipped?: true;
 }
 
 export type ActionResult =

@@ -11,6 +11,7 @@ import { palette } from './color.js';
 import { paint, renderSummary } from './console-summary.js';
 import { displayName, statusWord } from './describe.js';
 import { LineBuffer } from './line-buffer.js';
+import { COMPACT_PARTS, partCounts, skippedLine } from './part-counts.js';
 import { RunReportBuilder } from './run-report.js';
 import { describeCount, numberSteps, type StepNumbers, stepKey } from './step-numbers.js';
 import { terminalSafeEvent } from './terminal-safe.js';
@@ -114,11 +115,16 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
         : ` (${formatDuration(event.durationMs)}${event.attempts > 1 ? `, ${event.attempts} attempts` : ''})`;
     const out = [flushed, `${head(event.stepId, word, (t) => paint(step, t, colors))}${timing}`];
     out.push(reason ? `: ${indentRest(reason)}\n` : '\n');
-    for (const part of event.parts ?? []) {
+    const parts = event.parts ?? [];
+    const shown = parts.length > COMPACT_PARTS ? parts.filter((p) => p.status === 'failed') : parts;
+    if (shown !== parts) out.push(`        ${partCounts(parts)}\n`);
+    for (const part of shown) {
       const why = part.reason ? `: ${indentRest(part.reason)}` : '';
       const partWord = paint({ ...step, status: part.status }, part.status, colors);
-      out.push(`        ${part.label}: ${partWord} (${formatDuration(part.durationMs)})${why}\n`);
+      const time = part.status === 'skipped' ? '' : ` (${formatDuration(part.durationMs)})`;
+      out.push(`        ${part.label}: ${partWord}${time}${why}\n`);
     }
+    if (shown !== parts) out.push(...skippedLine(parts));
     if (verbose && event.outputDropped)
       out.push(colors.dim(`        (${event.outputDropped} bytes of output cut)\n`));
     return out.join('');

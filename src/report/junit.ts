@@ -107,6 +107,8 @@ function stepCases(step: StepReport): Case[] {
   const cases: Case[] = step.parts.map((part, i) => {
     const mine = step.output.filter((o) => o.label === part.label);
     let partOutcome: Outcome | undefined;
+    if (part.status === 'skipped')
+      partOutcome = { kind: 'skipped', message: firstLine(part.reason ?? 'not started') };
     if (part.status === 'failed') {
       const reason = part.reason ?? `failed on ${part.label}`;
       partOutcome = withOutputTail(
@@ -126,6 +128,7 @@ function stepCases(step: StepReport): Case[] {
       out: log + text,
     };
   });
+  // A step that failed with no failed part (stopped before any host failed) still fails.
   if (outcome?.kind === 'failure' && !step.parts.some((p) => p.status === 'failed')) {
     cases.push({ section, name, timeMs, outcome, out: log });
   }

@@ -24,6 +24,8 @@ export interface Runbook {
   /** Names of environment variables whose values are redacted everywhere. */
   secrets: string[];
   hosts: Record<string, HostSpec>;
+  /** Host groups (`hosts:` entries that are lists), each resolved to host names in `hosts:` order. */
+  hostGroups: Record<string, string[]>;
   /**
    * The actions' top-level settings blocks (`aws:`), by key, templates as written (they are
    * filled for each step that uses them).

@@ -29,6 +29,23 @@ function doc(description: string, schema: JsonSchema): JsonSchema {
   return { ...schema, description };
 }
 
+/** One SSH host under `hosts:`. */
+const hostSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['host'],
+  properties: {
+    host: doc('Address or name to connect to.', { type: 'string', minLength: 1 }),
+    user: doc('Login user.', { type: 'string' }),
+    port: doc('SSH port (default 22).', {
+      anyOf: [{ type: 'integer', minimum: 1, maximum: 65535 }, { type: 'string' }],
+    }),
+    identity_file: doc('Private key file.', { type: 'string' }),
+    jump: doc('A jump host (ProxyJump).', { type: 'string' }),
+    known_hosts: doc('known_hosts file for this host.', { type: 'string' }),
+  },
+};
+
 const scalar: JsonSchema = { type: ['string', 'number', 'boolean'] };
 const idPattern = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';
 
@@ -137,23 +154,20 @@ export function runbookSchema(
       ),
       known_hosts: doc("known_hosts file for every host (default: OpenSSH's own).", { type: 'string' }),
       hosts: {
-        description: 'SSH hosts by name, for ssh: steps and {{ hosts.NAME.host }}.',
+        description:
+          'SSH hosts by name, for ssh: steps and {{ hosts.NAME.host }}. A list instead of a host is a group: host names, group names, globs over host names (web-*), !glob to leave hosts out.',
         type: 'object',
         propertyNames: { pattern: idPattern },
         additionalProperties: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['host'],
-          properties: {
-            host: doc('Address or name to connect to.', { type: 'string', minLength: 1 }),
-            user: doc('Login user.', { type: 'string' }),
-            port: doc('SSH port (default 22).', {
-              anyOf: [{ type: 'integer', minimum: 1, maximum: 65535 }, { type: 'string' }],
-            }),
-            identity_file: doc('Private key file.', { type: 'string' }),
-            jump: doc('A jump host (ProxyJump).', { type: 'string' }),
-            known_hosts: doc('known_hosts file for this host.', { type: 'string' }),
-          },
+          anyOf: [
+            {
+              type: 'array',
+              minItems: 1,
+              items: { type: 'string', minLength: 1 },
+              description: 'A host group: host names, group names, globs (web-*), !glob leaves hosts out.',
+            },
+            hostSchema,
+          ],
         },
       },
       ...Object.fromEntries(settingsSchemas),

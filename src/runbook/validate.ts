@@ -5,7 +5,6 @@ import { slug as githubSlug } from 'github-slugger';
 import { type ActionRegistry, ConfigProblem } from '../plugin/contract.js';
 import { settingsBlocks } from '../plugin/declarations.js';
 import { checkDataShape, MAX_DATA_DEPTH, MAX_NODES } from './data-shape.js';
-import { didYouMean } from './did-you-mean.js';
 import {
   type Duration,
   type DurationRule,
@@ -16,6 +15,7 @@ import {
   toDuration,
 } from './duration.js';
 import { type LoadError, RunbookError } from './errors.js';
+import { expandHostNames, resolveGroups } from './host-groups.js';
 import type { ActionCall, ConfirmSpec, HostSpec, Runbook, Step } from './model.js';
 import { childPath, positionOf, type RawDocument } from './raw.js';
 import { registeredRunbookSchema } from './runbook-schema.js';
@@ -118,8 +118,13 @@ export function buildRunbook(actions: ActionRegistry, doc: RawDocument, options:
 
   const hosts: Record<string, HostSpec> = Object.create(null);
   const topKnownHosts = raw['known_hosts'] as string | undefined;
+  const rawGroups: Record<string, string[]> = Object.create(null);
   for (const [name, h] of Object.entries((raw['hosts'] as Record<string, Raw> | undefined) ?? {})) {
     const p = childPath('hosts', name);
+    if (Array.isArray(h)) {
+      rawGroups[name] = h as string[];
+      continue;
+    }
     const str = (key: string) =>
       typeof h[key] === 'string' ? fill(h[key] as string, childPath(p, key)) : undefined;
     const spec: HostSpec = { name, host: str('host') ?? '' };
@@ -140,6 +145,12 @@ export function buildRunbook(actions: ActionRegistry, doc: RawDocument, options:
     if (knownHosts) spec.knownHosts = knownHosts;
     hosts[name] = spec;
   }
+  const { groups: hostGroups, problems: groupProblems } = resolveGroups(rawGroups, Object.keys(hosts));
+  for (const [name, found] of groupProblems)
+    for (const problem of found) {
+      const p = childPath('hosts', name);
+      report(problem.item === undefined ? p : childPath(p, problem.item), problem.message, problem.hint);
+    }
 
   const defaultsRaw = (raw['defaults'] as Raw | undefined) ?? {};
   const defaults = {
@@ -188,14 +199,9 @@ export function buildRunbook(actions: ActionRegistry, doc: RawDocument, options:
       const parsed = def.parse(config);
       for (const host of def.hosts?.(parsed) ?? []) {
         if (host.includes('{{') || hosts[host]) continue;
-        const guess = didYouMean(host, Object.keys(hosts));
-        report(
-          path,
-          `unknown host "${host}"`,
-          guess
-            ? `did you mean "${guess}"?`
-            : `define it under hosts: (known: ${Object.keys(hosts).join(', ') || 'none'})`,
-        );
+        // A group or a pattern must name at least one host: a typo never quietly runs on none.
+        const { problems } = expandHostNames([host], Object.keys(hosts), hostGroups);
+        for (const problem of problems) report(hostPath(config, path, host), problem.message, problem.hint);
       }
       return { type, config: parsed };
     } catch (error) {
@@ -388,6 +394,7 @@ export function buildRunbook(actions: ActionRegistry, doc: RawDocument, options:
     vars,
     secrets,
     hosts,
+    hostGroups,
     settings,
     defaults: { timeout: defaults.timeout },
     steadyState,
@@ -472,4 +479,13 @@ function at(doc: RawDocument, path: string, message: string, hint?: string): Loa
  */
 export function slug(text: string): string {
   return githubSlug(text.trim()) || 'step';
+}
+
+/** Where a host name stands in an action's config (`host: x` or `host: [.., x]`), for the error's position. */
+function hostPath(config: unknown, path: string, name: string): string {
+  const host = config && typeof config === 'object' ? (config as Raw)['host'] : undefined;
+  if (host === name) return childPath(path, 'host');
+  if (Array.isArray(host) && host.includes(name))
+    return childPath(childPath(path, 'host'), host.indexOf(name));
+  return path;
 }

@@ -31,6 +31,13 @@ export interface StepView {
   undone?: boolean;
   /** The last gate decision for this step, e.g. `approved by person`. */
   decision?: string;
+  /** Hosts of a fan-out: started once they print (result not known yet), then each one's result at the step's end. */
+  hosts?: HostCell[];
+}
+
+export interface HostCell {
+  label: string;
+  state: 'started' | 'passed' | 'failed' | 'skipped';
 }
 
 export interface GateView {
@@ -124,6 +131,7 @@ function applyEvent(batch: Batch, event: RunStateEvent): void {
       onStepStart(batch, event);
       break;
     case 'output':
+      if (event.label !== undefined) noteHost(next, event.stepId, event.label);
       batch.addOutput(
         event.stepId,
         event.label === undefined
@@ -204,7 +212,7 @@ function onStepStart(batch: Batch, event: EventOf<'step-start'>): void {
   if (event.attempt > 1)
     batch.addOutput(event.stepId, { stream: 'info', text: `── attempt ${event.attempt} ──\n` });
   update(batch.next, event.stepId, event.name, event.phase, (s) => {
-    const { durationMs: _d, reason: _r, tolerated: _t, ...rest } = s;
+    const { durationMs: _d, reason: _r, tolerated: _t, hosts: _h, ...rest } = s;
     return {
       ...rest,
       status: 'running',
@@ -262,8 +270,19 @@ function onStepEnd(batch: Batch, event: EventOf<'step-end'>): void {
     durationMs: event.durationMs,
     ...(event.reason === undefined ? {} : { reason: event.reason }),
     ...(event.tolerated ? { tolerated: true } : {}),
+    ...(event.parts?.length ? { hosts: event.parts.map((p) => ({ label: p.label, state: p.status })) } : {}),
   }));
   if (next.gate?.stepId === event.stepId) next.gate = undefined;
+}
+
+/** A labelled line from a step: that host (or part) has started, unless it is already known. */
+function noteHost(state: RunState, stepId: string, label: string): void {
+  const step = state.steps.find((s) => s.id === stepId);
+  if (step?.status !== 'running' || step.hosts?.some((c) => c.label === label)) return;
+  update(state, stepId, undefined, undefined, (s) => ({
+    ...s,
+    hosts: [...(s.hosts ?? []), { label, state: 'started' }],
+  }));
 }
 
 /** Replaces one step (copy-on-write); steps the plan did not list (undo) are appended. */
