@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import type { ActionStep, Runbook, Step } from '../runbook/model.js';
 import { exitCodeFor, linkedController, reasonText } from './abort.js';
+import { type CleanupOnly, closeOpenSteps } from './cleanup-only.js';
+import { type DrillDeadline, watchDeadline } from './deadline.js';
 import type { EngineEvent, EventListener, RunEndEvent, RunStatus, StepUndoneEvent } from './events.js';
 import type { Gate } from './gate.js';
 import { afterId, beforeId, planSteps, undoId } from './plan.js';
@@ -45,6 +47,13 @@ export interface DrillOptions {
   env?: Record<string, string | undefined>;
   runId?: string;
   resume?: ResumeState;
+  /** `--deadline`: the drill is stopped in time for rollback and finally to end by it. */
+  deadline?: DrillDeadline;
+  /**
+   * `drillbook finally`: only the pending undo and finally of an interrupted run, appended to
+   * its journal (no run-start, no steady state, no main steps).
+   */
+  cleanupOnly?: CleanupOnly;
 }
 
 export function newRunId(now = new Date()): string {
@@ -117,17 +126,20 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
 
   const runId = options.runId ?? newRunId();
   const sealedVars = sealAll(scope.vars, ctx.seal);
-  emit({
-    type: 'run-start',
-    time: Date.now(),
-    runId,
-    runbook: { name: runbook.name, title: runbook.title, file: runbook.file, digest: runbook.digest },
-    plan,
-    vars: { ...scope.vars },
-    ...(ctx.dryRun ? { dryRun: true as const } : {}),
-    ...(sealedVars ? { sealedVars } : {}),
-    ...(options.resume ? { resumed: { from: options.resume.runId, passed: options.resume.passed } } : {}),
-  });
+  const { cleanupOnly } = options;
+  if (cleanupOnly) closeOpenSteps(emit, cleanupOnly.open);
+  else
+    emit({
+      type: 'run-start',
+      time: Date.now(),
+      runId,
+      runbook: { name: runbook.name, title: runbook.title, file: runbook.file, digest: runbook.digest },
+      plan,
+      vars: { ...scope.vars },
+      ...(ctx.dryRun ? { dryRun: true as const } : {}),
+      ...(sealedVars ? { sealedVars } : {}),
+      ...(options.resume ? { resumed: { from: options.resume.runId, passed: options.resume.passed } } : {}),
+    });
 
   let failure: string | undefined;
   const noteFailure = (name: string, outcome: StepOutcome) => {
@@ -155,8 +167,9 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
     if (step.kind === 'parallel') for (const m of step.steps) notRun(m, m.id, m.name, phase, reason);
   };
 
+  const deadline = options.deadline ? watchDeadline(options.deadline, drill) : undefined;
   try {
-    for (const s of runbook.steadyState) {
+    for (const s of cleanupOnly ? [] : runbook.steadyState) {
       if (failure || drill.signal.aborted) break;
       const outcome = await runStep(
         ctx,
@@ -168,15 +181,15 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
         failure = `steady state not met before the drill: ${s.name}: ${outcome.reason ?? outcome.status}`;
     }
 
-    const started: ActionStep[] = [];
+    const started: ActionStep[] = [...(cleanupOnly?.acted ?? [])];
     const selected = selection(runbook, options);
     const stopWatching =
-      runbook.stopWhen.probes.length > 0 && !ctx.dryRun && !failure
+      runbook.stopWhen.probes.length > 0 && !ctx.dryRun && !failure && !cleanupOnly
         ? watchStopConditions(ctx, runbook.stopWhen.probes, runbook.stopWhen.interval, drill)
         : async () => {};
     let stepsEnded = false;
     try {
-      for (const step of runbook.steps) {
+      for (const step of cleanupOnly ? [] : runbook.steps) {
         const why = selected(step.id);
         if (why) {
           notRun(step, step.id, step.name, 'main', why);
@@ -202,10 +215,12 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
       await stopWatching({ final: stepsEnded && failure === undefined });
     }
 
+    deadline?.cleanupStarts();
     const aborted = drill.signal.aborted;
-    const wantsRollback =
-      options.rollback === 'always' ||
-      (options.rollback === 'on-failure' && (failure !== undefined || aborted));
+    const wantsRollback = cleanupOnly
+      ? cleanupOnly.rollback
+      : options.rollback === 'always' ||
+        (options.rollback === 'on-failure' && (failure !== undefined || aborted));
     if (wantsRollback && !ctx.dryRun) {
       for (const step of started.reverse()) {
         if (!step.undo) continue;
@@ -225,13 +240,15 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
       }
     }
 
-    for (const step of runbook.finally)
+    for (const step of cleanupOnly?.finallySteps ?? runbook.finally)
       noteFailure(
         step.name,
         await runStep(ctx, step, { phase: 'finally', id: step.id, name: step.name }, cleanup),
       );
+    const judging = cleanupOnly ? [] : runbook.steadyState;
+    deadline?.cleanupEnded(judging.length > 0);
 
-    for (const s of runbook.steadyState) {
+    for (const s of judging) {
       const id = afterId(s.id);
       const name = `Steady state (after): ${s.name}`;
       if (drill.signal.aborted || cleanup.signal.aborted) {
@@ -243,12 +260,16 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
         failure ??= `steady state not met after the drill: ${s.name}: ${outcome.reason ?? outcome.status}`;
     }
   } finally {
+    deadline?.dispose();
     await resources.disposeAll();
     drillLink.dispose();
     cleanupLink.dispose();
   }
 
-  const end = finalVerdict(options.signal, drill.signal, failure);
+  const judged = cleanupOnly
+    ? cleanupOnly.verdict(failure)
+    : finalVerdict(options.signal, drill.signal, failure);
+  const end = deadline ? deadline.verdict(judged) : judged;
   const event: RunEndEvent = { type: 'run-end', time: Date.now(), ...end };
   emit(event);
   return redactEvent(event, redactor.redact) as RunEndEvent;

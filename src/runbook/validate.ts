@@ -357,6 +357,7 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
   const stopInterval = durationOf(stopEvery, 'stop_when.every', POLL_INTERVAL) ?? DEFAULT_STOP_INTERVAL;
   const steps = buildList('steps', raw['steps']);
   const finallySteps = buildList('finally', raw['finally']);
+  const finallyBudget = durationOf(raw['finally_budget'], 'finally_budget', POSITIVE);
 
   // aws: is filled in per step (it may name a sandbox endpoint saved by an earlier step),
   // so it may use any var, including saved ones.
@@ -389,6 +390,8 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
     finally: finallySteps,
   };
   if (typeof raw['description'] === 'string') runbook.description = raw['description'];
+  if (finallyBudget !== undefined)
+    runbook.finallyBudget = { ms: finallyBudget, source: positionOf(doc, 'finally_budget') };
   return runbook;
 }
 
