@@ -85,6 +85,11 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       'Continue an interrupted run from its journal (.drillbook/runs/<time>-<name>)',
       (y) =>
         gateOptions(reportOptions(y.positional('run-dir', RUN_DIR)))
+          .option('deadline', {
+            type: 'string',
+            describe:
+              'As for run: stop in time for rollback and finally to end by then (env DRILLBOOK_DEADLINE)',
+          })
           .example('$0 resume .drillbook/runs/<dir>', 'continue after a crash or kill')
           .example('$0 resume .drillbook/runs/<dir> --yes', 'in CI: approve every gate'),
       async (a) => {
@@ -308,6 +313,11 @@ function runOptions<T>(y: Argv<T>) {
       type: 'boolean',
       default: false,
       describe: 'Trust unknown SSH host keys (never changed ones)',
+    })
+    .option('deadline', {
+      type: 'string',
+      describe:
+        'Stop the drill in time for rollback and finally (finally_budget) to end by then, e.g. 90m; exit 124 (env DRILLBOOK_DEADLINE)',
     })
     .option('run-dir', {
       type: 'string',

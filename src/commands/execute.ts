@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { type DrillDeadline, planDeadline } from '../engine/deadline.js';
 import type { EngineEvent, RunEndEvent } from '../engine/events.js';
 import { faultLine, type WriteFault } from '../engine/fs-fault.js';
 import type { Gate } from '../engine/gate.js';
@@ -14,6 +15,7 @@ import { visibleForm } from '../engine/visible-text.js';
 import { isInteractive } from '../interactive.js';
 import type { Runbook } from '../runbook/model.js';
 import { unknownApprovals } from './approvals.js';
+import type { DeadlineFlag } from './deadline-flag.js';
 import { EXIT } from './exit-codes.js';
 import { noteRunDir } from './internal-error.js';
 import type { CommandIo } from './io.js';
@@ -65,6 +67,8 @@ export interface ExecuteOptions {
   resume?: ResumeState;
   /** `--run-dir` / DRILLBOOK_RUN_DIR: the run's directory, relative to cwd; one run per directory. */
   runDir?: string | undefined;
+  /** `--deadline`: checked against the runbook's finally_budget before anything runs. */
+  deadline?: DeadlineFlag;
   /** Fault-injection seam for tests: the journal's writes go through it. */
   journalFs?: JournalFs;
   /** Fault-injection seam for tests: the step output copies' writes go through it. */
@@ -122,6 +126,11 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
     }
   }
 
+  const deadline = deadlineOf(options);
+  if (typeof deadline === 'string') {
+    io.stderr.write(`drillbook: ${deadline}\n`);
+    return EXIT.usage;
+  }
   const runId = newRunId();
   const runDir = options.runDir ? resolve(io.cwd, options.runDir) : runDirFor(io.cwd, runId, runbook.name);
   const taken = options.runDir ? runDirTaken(runDir) : undefined;
@@ -196,6 +205,7 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
       ...(options.from ? { from: options.from } : {}),
       ...(options.skip ? { skip: options.skip } : {}),
       ...(options.resume ? { resume: options.resume } : {}),
+      ...(deadline ? { deadline } : {}),
     });
 
   let faults: WriteFault[] = [];
@@ -221,6 +231,14 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
     killAllGroups();
     noteRunDir(undefined);
   }
+}
+
+/** The run's deadline, or why the runbook's finally_budget leaves it no time (exit 2). */
+function deadlineOf(options: ExecuteOptions): DrillDeadline | string | undefined {
+  if (!options.deadline) return undefined;
+  const { startedAt, total, written } = options.deadline;
+  const plan = planDeadline(startedAt, total, written, options.runbook);
+  return plan.ok ? plan.deadline : plan.message;
 }
 
 type StartDrill = (

@@ -3,6 +3,7 @@ import { type RestoredSecrets, restoreSecrets } from '../engine/resume-secrets.j
 import type { RollbackPolicy } from '../engine/runner.js';
 import { RunbookError } from '../runbook/errors.js';
 import { loadRunbook } from '../runbook/load.js';
+import { readDeadlineFlag } from './deadline-flag.js';
 import { executeDrill } from './execute.js';
 import { EXIT } from './exit-codes.js';
 import { type CommandIo, printRunbookError } from './io.js';
@@ -19,6 +20,8 @@ export interface ResumeArgs {
   /** --no-color sets it false. */
   color?: boolean;
   timestamps?: 'iso' | 'elapsed';
+  /** `--deadline`, counted from this command's start (env DRILLBOOK_DEADLINE). */
+  deadline?: string;
 }
 
 /**
@@ -27,6 +30,11 @@ export interface ResumeArgs {
  * finally. The continuation is journalled as a new run that names the one it resumes.
  */
 export async function resumeCommand(args: ResumeArgs, io: CommandIo): Promise<number> {
+  const deadline = readDeadlineFlag(args.deadline, io.env, Date.now());
+  if (!deadline.ok) {
+    io.stderr.write(`drillbook resume: ${deadline.message} (nothing was run)\n`);
+    return EXIT.usage;
+  }
   let journal: Awaited<ReturnType<typeof readJournal>>;
   try {
     journal = await readJournal(args.runDir);
@@ -88,6 +96,7 @@ export async function resumeCommand(args: ResumeArgs, io: CommandIo): Promise<nu
       failOnSkip: args.failOnSkip ?? false,
       varOverrides: restored.varOverrides,
       resume: state,
+      ...(deadline.deadline ? { deadline: deadline.deadline } : {}),
     },
     io,
   );

@@ -1,5 +1,6 @@
 import { RunbookError } from '../runbook/errors.js';
 import { loadRunbook } from '../runbook/load.js';
+import { readDeadlineFlag } from './deadline-flag.js';
 import { executeDrill } from './execute.js';
 import { EXIT } from './exit-codes.js';
 import { type CommandIo, parseVarFlags, printRunbookError } from './io.js';
@@ -26,6 +27,8 @@ export interface RunArgs {
   acceptNewHostKeys: boolean;
   /** `--run-dir`: this run's directory (default: a new one under .drillbook/runs/). */
   runDir?: string;
+  /** `--deadline`: stop in time for rollback and finally to end by then (env DRILLBOOK_DEADLINE). */
+  deadline?: string;
 }
 
 export async function runCommand(args: RunArgs, io: CommandIo): Promise<number> {
@@ -50,6 +53,11 @@ export async function runCommand(args: RunArgs, io: CommandIo): Promise<number> 
 }
 
 async function startRun(args: RunArgs, io: CommandIo, named: { suite: string }): Promise<number> {
+  const deadline = readDeadlineFlag(args.deadline, io.env, Date.now());
+  if (!deadline.ok) {
+    io.stderr.write(`drillbook run: ${deadline.message} (nothing was run)\n`);
+    return EXIT.usage;
+  }
   const vars = parseVarFlags(args.var);
   if (typeof vars === 'string') {
     io.stderr.write(`drillbook run: ${vars}\n`);
@@ -83,6 +91,7 @@ async function startRun(args: RunArgs, io: CommandIo, named: { suite: string }):
       failOnSkip: args.failOnSkip ?? false,
       varOverrides: vars,
       ...(args.runDir === undefined ? {} : { runDir: args.runDir }),
+      ...(deadline.deadline ? { deadline: deadline.deadline } : {}),
     },
     io,
   );

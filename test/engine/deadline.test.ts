@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EXIT } from '../../src/commands/exit-codes.js';
 import { DEADLINE_EXIT_CODE, defaultBudget, planDeadline } from '../../src/engine/deadline.js';
 import type { Gate } from '../../src/engine/gate.js';
 import { createPolicyGate } from '../../src/engine/policy-gate.js';
@@ -54,6 +55,7 @@ finally:
 
     expect(r.end.status).toBe('aborted');
     expect(r.end.exitCode).toBe(DEADLINE_EXIT_CODE);
+    expect(EXIT.deadline).toBe(DEADLINE_EXIT_CODE);
     expect(r.end.reason).toMatch(
       /^deadline 4500ms reached \(finally budget 2s kept\); rollback and finally ended \S+ after the deadline$/,
     );
