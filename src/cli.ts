@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { EXIT, EXIT_CODES_HELP } from './commands/exit-codes.js';
+import type { FinallyArgs } from './commands/finally.js';
 import { type CommandIo, processIo } from './commands/io.js';
 import type { ResumeArgs } from './commands/resume.js';
 import type { RunArgs } from './commands/run.js';
@@ -98,6 +99,23 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       },
     )
     .command(
+      'finally <run-dir>',
+      "Run a killed run's pending undo and finally steps from its journal (e.g. after a CI abort)",
+      (y) =>
+        gateOptions(reportOptions(y.positional('run-dir', RUN_DIR)))
+          .option('force', {
+            type: 'boolean',
+            default: false,
+            describe: 'Run the finally steps (and pending undo) again even if the run already ran them',
+          })
+          .example('$0 finally drill-runs/42 --yes --junit drill.xml', 'in Jenkins post { aborted }')
+          .example('$0 finally .drillbook/runs/<dir>', 'after a kill -9: restore what the drill changed'),
+      async (a) => {
+        const { finallyCommand } = await import('./commands/finally.js');
+        code = await finallyCommand({ ...(a as unknown as FinallyArgs), runDir: a['run-dir'] as string }, io);
+      },
+    )
+    .command(
       'report <run-dir>',
       "Print a run's summary, or rebuild its JUnit/JSON reports, from its journal (also after a kill)",
       (y) =>
@@ -166,7 +184,7 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
         code = Number(process.exitCode ?? 0);
       },
     )
-    .demandCommand(1, 'Name a command: run, validate, plan, resume, report, schema, init or sandbox')
+    .demandCommand(1, 'Name a command: run, validate, plan, resume, finally, report, schema, init or sandbox')
     .strict()
     .recommendCommands()
     .example('$0 init drill', 'write a starter runbook, drill.md')
@@ -183,7 +201,7 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
   return code;
 }
 
-const COMMANDS = ['run', 'validate', 'plan', 'resume', 'report', 'schema', 'init', 'sandbox'];
+const COMMANDS = ['run', 'validate', 'plan', 'resume', 'finally', 'report', 'schema', 'init', 'sandbox'];
 
 /** One line saying what is wrong, and where the help is; never the whole help. */
 function usageError(message: string, argv: readonly string[]): string {

@@ -103,7 +103,7 @@ export async function resumeCommand(args: ResumeArgs, io: CommandIo): Promise<nu
 }
 
 /** Why resume refuses: secrets it would have to run with as `***`. Never prints a value. */
-function printUnrestorable(
+export function printUnrestorable(
   io: CommandIo,
   runId: string,
   problem: Extract<RestoredSecrets, { ok: false }>,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assertBuilt, runCli, workspace } from '../support/cli.js';
 
-const COMMANDS = ['run', 'validate', 'plan', 'resume', 'report', 'schema', 'init', 'sandbox'];
+const COMMANDS = ['run', 'validate', 'plan', 'resume', 'finally', 'report', 'schema', 'init', 'sandbox'];
 
 /** `drillbook [COMMAND] --help`, as a user sees it in a pipe (no terminal width). */
 async function help(command?: string): Promise<string> {
@@ -46,6 +46,8 @@ describe('help is consistent for every command', () => {
                                          nothing runs
         drillbook resume <run-dir>       Continue an interrupted run from its journal
                                          (.drillbook/runs/<time>-<name>)
+        drillbook finally <run-dir>      Run a killed run's pending undo and finally steps from its
+                                         journal (e.g. after a CI abort)
         drillbook report <run-dir>       Print a run's summary, or rebuild its JUnit/JSON reports, from
                                          its journal (also after a kill)
         drillbook schema                 Print the runbook JSON Schema (for editors: yaml-language-server,
