@@ -37,12 +37,15 @@ describe('run directory lock', () => {
     expect(readFileSync(join(dir, LOCK_FILE), 'utf8').startsWith(`${process.pid}`)).toBe(true);
   });
 
-  it.runIf(existsSync('/proc/self/stat'))('a live pid that started later than the lock (reused) holds nothing', () => {
-    const dir = freshDir();
-    // This process's pid, with a start time it never had: the pid was handed out again.
-    writeFileSync(join(dir, LOCK_FILE), `${process.pid} 1\n`);
-    expect(takeRunLock(dir).ok).toBe(true);
-  });
+  it.runIf(existsSync('/proc/self/stat'))(
+    'a live pid that started later than the lock (reused) holds nothing',
+    () => {
+      const dir = freshDir();
+      // This process's pid, with a start time it never had: the pid was handed out again.
+      writeFileSync(join(dir, LOCK_FILE), `${process.pid} 1\n`);
+      expect(takeRunLock(dir).ok).toBe(true);
+    },
+  );
 
   it('a damaged lock file does not block the run directory forever', () => {
     const dir = freshDir();
