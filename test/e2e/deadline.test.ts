@@ -23,7 +23,7 @@ finally:
         'run',
         'rb.yaml',
         '--deadline',
-        '3s',
+        '6s',
         '--junit',
         'junit.xml',
         '--json',
@@ -34,7 +34,9 @@ finally:
       { cwd: ws.dir, timeoutMs: 60_000 },
     );
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(124);
-    const reason = 'deadline 3s reached (finally budget 1s kept)';
+    // The attack had started (a loaded machine can take seconds to start Node) and was stopped.
+    expect(r.stdout).toMatch(/interrupted\s+Long attack/);
+    const reason = 'deadline 6s reached (finally budget 1s kept)';
     expect(r.stdout).toContain(`Drill aborted (exit 124)`);
     expect(r.stdout).toContain(reason);
     expect(ws.read('marker')).toBe('restored\n');
@@ -54,6 +56,29 @@ finally:
     const end = journalEvents(ws.path('run/journal.jsonl')).at(-1);
     expect(end).toMatchObject({ type: 'run-end', status: 'aborted', exitCode: 124 });
     expect(String(end?.['reason'])).toContain(reason);
+  }, 90_000);
+
+  it('resume --deadline stops the resumed run the same way', async () => {
+    const ws = workspace();
+    const sleep = uniqueSleep(120);
+    ws.write(
+      'rb.yaml',
+      `name: resumed\nfinally_budget: 1s\nsteps:\n  - { id: first, run: "test -f fixed" }\n  - { id: slow, run: "sleep ${sleep}" }\nfinally:\n  - { id: restore, run: echo restored >> marker }\n`,
+    );
+    const failed = await runCli(['run', 'rb.yaml', '--run-dir', 'run'], { cwd: ws.dir });
+    expect(failed.code).toBe(1);
+    ws.write('fixed', '');
+    const resumed = await runCli(['resume', 'run', '--json', 'r.json'], {
+      cwd: ws.dir,
+      env: { DRILLBOOK_DEADLINE: '6s' },
+      timeoutMs: 60_000,
+    });
+    expect(resumed.code, `${resumed.stdout}\n${resumed.stderr}`).toBe(124);
+    expect(jsonReport(ws.path('r.json')).reason).toContain('deadline 6s reached (finally budget 1s kept)');
+    expect(ws.read('marker')).toBe('restored\nrestored\n');
+    const bad = await runCli(['resume', 'run', '--deadline', 'soon'], { cwd: ws.dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--deadline soon');
   }, 90_000);
 
   it('a finally_budget not shorter than the deadline is exit 2 before anything runs, with a JUnit that says why', async () => {

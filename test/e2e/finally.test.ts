@@ -129,7 +129,7 @@ describe('drillbook finally <run-dir>', () => {
     const sleep = uniqueSleep(120);
     ws.write(
       'secret.yaml',
-      `secrets: [DRILL_TOKEN]\nsteps:\n  - { id: wait, run: "echo waiting; sleep ${sleep}" }\nfinally:\n  - { id: restore, run: echo restored >> finally-log }\n`,
+      `secrets: [DRILL_TOKEN]\nsteps:\n  - { id: wait, run: "echo waiting; sleep ${sleep}" }\nfinally:\n  - { id: restore, run: 'echo restored >> finally-log; echo "token=$DRILL_TOKEN"' }\n`,
     );
     const run = startCli(['run', 'secret.yaml', '--run-dir', 'run'], {
       cwd: ws.dir,
@@ -149,5 +149,9 @@ describe('drillbook finally <run-dir>', () => {
     });
     expect(withIt.code, withIt.stderr).toBe(0);
     expect(ws.read('finally-log')).toBe('restored\n');
+    // Redacted as in run: in its console output and in the journal it appended to.
+    expect(withIt.stdout).toContain('token=***');
+    expect(withIt.stdout).not.toContain('token-value-1234');
+    expect(ws.read('run/journal.jsonl')).not.toContain('token-value-1234');
   }, 120_000);
 });
