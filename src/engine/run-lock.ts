@@ -19,18 +19,17 @@ export type RunLock = { ok: true; release(): void } | { ok: false; pid: number }
 export function takeRunLock(dir: string): RunLock {
   const path = join(dir, LOCK_FILE);
   const mine = lockText(process.pid);
+  const unguarded: RunLock = { ok: true, release: () => {} };
   for (let attempt = 0; attempt < 3; attempt++) {
+    let fd: number;
     try {
-      const fd = openSync(path, 'wx', 0o600);
-      try {
-        writeSync(fd, mine);
-      } finally {
-        closeSync(fd);
-      }
-      return { ok: true, release: () => releaseIfMine(path, mine) };
+      fd = openSync(path, 'wx', 0o600);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return { ok: true, release: () => {} };
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return unguarded;
+      fd = -1;
     }
+    if (fd >= 0)
+      return written(fd, path, mine) ? { ok: true, release: () => releaseIfMine(path, mine) } : unguarded;
     const holder = readHolder(path);
     if (holder && holderAlive(holder)) return { ok: false, pid: holder.pid };
     try {
@@ -52,6 +51,23 @@ interface Holder {
 function lockText(pid: number): string {
   const started = startTimeOf(pid);
   return `${pid}${started ? ` ${started}` : ''}\n`;
+}
+
+/** Writes the lock; on a failed write (a full disk) leaves no empty lock file behind. */
+function written(fd: number, path: string, text: string): boolean {
+  try {
+    writeSync(fd, text);
+    return true;
+  } catch {
+    try {
+      unlinkSync(path);
+    } catch {
+      // Gone already.
+    }
+    return false;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function releaseIfMine(path: string, mine: string): void {
