@@ -108,6 +108,11 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
             default: false,
             describe: 'Run the finally steps (and pending undo) again even if the run already ran them',
           })
+          .option('wait', {
+            type: 'string',
+            describe:
+              'Wait up to this long (e.g. 15m) for a run still going to end, instead of refusing at once',
+          })
           .example('$0 finally drill-runs/42 --yes --junit drill.xml', 'in Jenkins post { aborted }')
           .example('$0 finally .drillbook/runs/<dir>', 'after a kill -9: restore what the drill changed'),
       async (a) => {

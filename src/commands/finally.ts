@@ -3,8 +3,9 @@ import { JournalError, readJournal, resumeStateFrom } from '../engine/journal-re
 import { dropCutLastLine } from '../engine/journal-tail.js';
 import { type PendingCleanup, pendingCleanup } from '../engine/pending-cleanup.js';
 import { restoreSecrets } from '../engine/resume-secrets.js';
-import { takeRunLock } from '../engine/run-lock.js';
+import { takeRunLockWithin } from '../engine/run-lock.js';
 import type { RollbackPolicy } from '../engine/runner.js';
+import { formatDuration, POSITIVE, readDuration } from '../runbook/duration.js';
 import { RunbookError } from '../runbook/errors.js';
 import { loadRunbook } from '../runbook/load.js';
 import { executeDrill } from './execute.js';
@@ -21,6 +22,8 @@ export interface FinallyArgs {
   approve?: string[];
   /** Run every finally step (and every undo the run's --rollback wants) again. */
   force?: boolean;
+  /** How long to wait for a run still going to end and let go of its directory (default: not at all). */
+  wait?: string;
   failOnSkip?: boolean;
   color?: boolean;
   timestamps?: 'iso' | 'elapsed';
@@ -50,16 +53,32 @@ export async function finallyCommand(args: FinallyArgs, io: CommandIo): Promise<
     say(`${badPath} (nothing was run)`);
     return EXIT.usage;
   }
+  const wait = args.wait === undefined ? undefined : readDuration(args.wait, POSITIVE);
+  if (wait && !wait.ok) {
+    say(`--wait ${args.wait}: ${wait.message} (nothing was run)`);
+    return EXIT.usage;
+  }
+  const waitMs = wait?.ok ? wait.ms : 0;
   const dir = resolve(io.cwd, args.runDir);
-  const lock = takeRunLock(dir);
+  const lock = await takeRunLockWithin(dir, waitMs, (pid) =>
+    io.stdout.write(
+      `drillbook finally: run ${journal.start.runId} is still going (drillbook pid ${pid}); waiting up to ${formatDuration(waitMs)} for it to end\n`,
+    ),
+  );
   if (!lock.ok) {
     say(
-      `run ${journal.start.runId} is still going (drillbook pid ${lock.pid} holds ${args.runDir}); it runs its own rollback and finally when it ends or is stopped (SIGTERM); nothing was run`,
+      `run ${journal.start.runId} is still going (drillbook pid ${lock.pid} holds ${args.runDir}); it runs its own rollback and finally when it ends or is stopped (SIGTERM); nothing was run${waitMs > 0 ? ` (waited ${formatDuration(waitMs)})` : ''}`,
     );
     return EXIT.usage;
   }
   try {
+    // The run wrote more (its own rollback and finally, its end) while this one waited.
+    if (lock.waited) journal = await readJournal(args.runDir);
     return await cleanUp(args, io, journal, dir);
+  } catch (error) {
+    if (!(error instanceof JournalError)) throw error;
+    say(error.message);
+    return EXIT.usage;
   } finally {
     lock.release();
   }

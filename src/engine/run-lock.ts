@@ -42,6 +42,26 @@ export function takeRunLock(dir: string): RunLock {
   return { ok: false, pid: holder?.pid ?? 0 };
 }
 
+/**
+ * takeRunLock, waiting up to `waitMs` for a live holder to end (`onWait` is told once, with
+ * its pid). `waited` says the directory changed hands meanwhile: read it again.
+ */
+export async function takeRunLockWithin(
+  dir: string,
+  waitMs: number,
+  onWait: (pid: number) => void,
+): Promise<RunLock & { waited: boolean }> {
+  const until = Date.now() + waitMs;
+  let lock = takeRunLock(dir);
+  if (lock.ok || waitMs <= 0) return { ...lock, waited: false };
+  onWait(lock.pid);
+  while (!lock.ok && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(0, until - Date.now()))));
+    lock = takeRunLock(dir);
+  }
+  return { ...lock, waited: true };
+}
+
 interface Holder {
   pid: number;
   /** Kernel start time of the process (clock ticks since boot), when /proc had it. */

@@ -93,6 +93,26 @@ describe('drillbook finally <run-dir>', () => {
     expect(ws.read('finally-log')).toBe('restored\nrestored\n');
   }, 120_000);
 
+  it('--wait waits for a live run to end; when that run ran its own finally, nothing is left', async () => {
+    const ws = workspace();
+    ws.write('rb.yaml', killedDrill(uniqueSleep(120)));
+    const run = startCli(['run', 'rb.yaml', '--headless', '--run-dir', 'run'], {
+      cwd: ws.dir,
+      timeoutMs: 120_000,
+    });
+    await run.waitForStdout('attacking');
+    const waiting = startCli(['finally', 'run', '--wait', '60s'], { cwd: ws.dir, timeoutMs: 90_000 });
+    await waiting.waitForStdout(`is still going (drillbook pid ${run.pid}); waiting up to`);
+    // Jenkins' SIGTERM: the run stops its step and runs its own rollback and finally.
+    run.signal('SIGTERM');
+    expect((await run.done).code).toBe(143);
+    const late = await waiting.done;
+    expect(late.code, late.stderr).toBe(0);
+    expect(late.stdout).toContain('nothing to do');
+    expect(ws.read('finally-log')).toBe('restored\n');
+    expect(ws.read('undo-log')).toBe('undo-attack\nundo-deploy\n');
+  }, 120_000);
+
   it('a run that ended on its own has nothing left; a run with --rollback never gets no undo', async () => {
     const ws = workspace();
     ws.write('rb.yaml', killedDrill('0'));
