@@ -2,17 +2,20 @@ import { resolve } from 'node:path';
 import { JournalError, readJournal, resumeStateFrom } from '../engine/journal-read.js';
 import { dropCutLastLine } from '../engine/journal-tail.js';
 import { type PendingCleanup, pendingCleanup } from '../engine/pending-cleanup.js';
-import { restoreSecrets } from '../engine/resume-secrets.js';
+import { type RestoredSecrets, restoreSecrets } from '../engine/resume-secrets.js';
 import { takeRunLockWithin } from '../engine/run-lock.js';
 import type { RollbackPolicy } from '../engine/runner.js';
 import { formatDuration, POSITIVE, readDuration } from '../runbook/duration.js';
 import { RunbookError } from '../runbook/errors.js';
 import { loadRunbook } from '../runbook/load.js';
+import type { Runbook } from '../runbook/model.js';
 import { executeDrill } from './execute.js';
 import { EXIT } from './exit-codes.js';
 import { type CommandIo, printRunbookError } from './io.js';
 import { reportPathProblem } from './report-paths.js';
 import { printUnrestorable } from './resume.js';
+
+type Journal = Awaited<ReturnType<typeof readJournal>>;
 
 export interface FinallyArgs {
   runDir: string;
@@ -40,7 +43,7 @@ export interface FinallyArgs {
  */
 export async function finallyCommand(args: FinallyArgs, io: CommandIo): Promise<number> {
   const say = (text: string) => io.stderr.write(`drillbook finally: ${text}\n`);
-  let journal: Awaited<ReturnType<typeof readJournal>>;
+  let journal: Journal;
   try {
     journal = await readJournal(args.runDir);
   } catch (error) {
@@ -84,12 +87,7 @@ export async function finallyCommand(args: FinallyArgs, io: CommandIo): Promise<
   }
 }
 
-async function cleanUp(
-  args: FinallyArgs,
-  io: CommandIo,
-  journal: Awaited<ReturnType<typeof readJournal>>,
-  dir: string,
-): Promise<number> {
+async function cleanUp(args: FinallyArgs, io: CommandIo, journal: Journal, dir: string): Promise<number> {
   const { meta, start } = journal;
   const say = (text: string) => io.stderr.write(`drillbook finally: ${text}\n`);
   let runbook: Awaited<ReturnType<typeof loadRunbook>>;
@@ -127,6 +125,21 @@ async function cleanUp(
   io.stdout.write(`drillbook finally: run ${start.runId}: ${describe(pending)}\n`);
   // A kill mid-write left a cut last line: appending after it would make it damage mid-file.
   dropCutLastLine(resolve(dir, 'journal.jsonl'));
+  return runCleanup(args, io, { journal, dir, runbook, pending, restored });
+}
+
+interface Prepared {
+  journal: Journal;
+  dir: string;
+  runbook: Runbook;
+  pending: PendingCleanup;
+  restored: Extract<RestoredSecrets, { ok: true }>;
+}
+
+/** Runs the cleanup through the same machinery as `run` (journal, reports, signals, faults). */
+async function runCleanup(args: FinallyArgs, io: CommandIo, prepared: Prepared): Promise<number> {
+  const { journal, dir, runbook, pending, restored } = prepared;
+  const { meta, start } = journal;
   let judged: { failed: boolean } | undefined;
   const cleanup = {
     ...pending.cleanup,
