@@ -50,7 +50,7 @@ export function planDeadline(
     const where = stated ? `${stated.source.file}:${stated.source.line}:${stated.source.column}: ` : '';
     return {
       ok: false,
-      message: `${where}finally_budget ${compact(budget)} is not shorter than --deadline ${written}: the drill would be stopped before it starts; give a longer deadline or a shorter finally_budget (nothing was run)`,
+      message: `${where}${stated ? 'finally_budget' : 'the default finally budget'} ${compact(budget)} is not shorter than --deadline ${written}: the drill would be stopped before it starts; give a longer deadline or a shorter finally_budget (nothing was run)`,
     };
   }
   const how = stated ? 'finally budget' : 'default finally budget';
