@@ -1,5 +1,5 @@
-import type { AwsSpec } from '../runbook/model.js';
 import { FatalCheck } from './poll.js';
+import type { AwsSpec } from './settings.js';
 
 /** What an AWS call was for, so a failure can name the resource and the permission. */
 export interface AwsCall {

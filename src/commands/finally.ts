@@ -4,7 +4,8 @@ import { dropCutLastLine } from '../engine/journal-tail.js';
 import { type PendingCleanup, pendingCleanup } from '../engine/pending-cleanup.js';
 import { type RestoredSecrets, restoreSecrets } from '../engine/resume-secrets.js';
 import { takeRunLockWithin } from '../engine/run-lock.js';
-import type { RollbackPolicy } from '../engine/runner.js';
+import { resumedSettings } from '../engine/run-settings.js';
+import type { ActionRegistry } from '../plugin/contract.js';
 import { formatDuration, POSITIVE, readDuration } from '../runbook/duration.js';
 import { RunbookError } from '../runbook/errors.js';
 import { loadRunbook } from '../runbook/load.js';
@@ -12,24 +13,21 @@ import type { Runbook } from '../runbook/model.js';
 import { executeDrill } from './execute.js';
 import { EXIT } from './exit-codes.js';
 import { type CommandIo, printRunbookError } from './io.js';
+import { createRegistry } from './registry.js';
 import { reportPathProblem } from './report-paths.js';
 import { printUnrestorable } from './resume.js';
+import type { SessionFlags } from './session-flags.js';
 
 type Journal = Awaited<ReturnType<typeof readJournal>>;
 
-export interface FinallyArgs {
+/** `headless` is accepted as for resume; finally always runs headless. */
+export interface FinallyArgs extends SessionFlags {
   runDir: string;
-  junit?: string;
-  json?: string;
-  yes: boolean;
-  approve?: string[];
   /** Run every finally step (and every undo the run's --rollback wants) again. */
-  force?: boolean;
+  force?: boolean | undefined;
   /** How long to wait for a run still going to end and let go of its directory (default: not at all). */
-  wait?: string;
-  failOnSkip?: boolean;
-  color?: boolean;
-  timestamps?: 'iso' | 'elapsed';
+  wait?: string | undefined;
+  failOnSkip?: boolean | undefined;
 }
 
 /**
@@ -90,9 +88,10 @@ export async function finallyCommand(args: FinallyArgs, io: CommandIo): Promise<
 async function cleanUp(args: FinallyArgs, io: CommandIo, journal: Journal, dir: string): Promise<number> {
   const { meta, start } = journal;
   const say = (text: string) => io.stderr.write(`drillbook finally: ${text}\n`);
+  const actions = createRegistry();
   let runbook: Awaited<ReturnType<typeof loadRunbook>>;
   try {
-    runbook = await loadRunbook(meta.runbook, { vars: meta.vars, env: io.env });
+    runbook = await loadRunbook(actions, meta.runbook, { vars: meta.vars, env: io.env });
   } catch (error) {
     if (!(error instanceof RunbookError)) throw error;
     printRunbookError(io, error);
@@ -125,12 +124,13 @@ async function cleanUp(args: FinallyArgs, io: CommandIo, journal: Journal, dir: 
   io.stdout.write(`drillbook finally: run ${start.runId}: ${describe(pending)}\n`);
   // A kill mid-write left a cut last line: appending after it would make it damage mid-file.
   dropCutLastLine(resolve(dir, 'journal.jsonl'));
-  return runCleanup(args, io, { journal, dir, runbook, pending, restored });
+  return runCleanup(args, io, { journal, dir, actions, runbook, pending, restored });
 }
 
 interface Prepared {
   journal: Journal;
   dir: string;
+  actions: ActionRegistry;
   runbook: Runbook;
   pending: PendingCleanup;
   restored: Extract<RestoredSecrets, { ok: true }>;
@@ -138,7 +138,7 @@ interface Prepared {
 
 /** Runs the cleanup through the same machinery as `run` (journal, reports, signals, faults). */
 async function runCleanup(args: FinallyArgs, io: CommandIo, prepared: Prepared): Promise<number> {
-  const { journal, dir, runbook, pending, restored } = prepared;
+  const { journal, dir, actions, runbook, pending, restored } = prepared;
   const { meta, start } = journal;
   let judged: { failed: boolean } | undefined;
   const cleanup = {
@@ -150,18 +150,17 @@ async function runCleanup(args: FinallyArgs, io: CommandIo, prepared: Prepared):
   };
   const code = await executeDrill(
     {
+      actions,
       runbook,
+      // Headless only: nobody is at a terminal after a CI abort.
       headless: true,
-      color: args.color !== false,
-      ...(args.timestamps === undefined ? {} : { timestamps: args.timestamps }),
+      color: args.color,
+      timestamps: args.timestamps,
       junit: args.junit,
       json: args.json,
       yes: args.yes,
-      approve: args.approve ?? [],
-      rollback: meta.rollback as RollbackPolicy,
-      acceptNewHostKeys: meta.acceptNewHostKeys,
-      dryRun: false,
-      failOnSkip: args.failOnSkip ?? false,
+      approve: args.approve,
+      settings: resumedSettings(meta, args.failOnSkip ?? false),
       varOverrides: restored.varOverrides,
       resume: restored.state,
       continueRun: { dir, runId: start.runId, events: journal.events, cleanup },

@@ -1,5 +1,6 @@
 import type { ActionStep, Phase, Step } from '../runbook/model.js';
 import type { RunVerdict } from './deadline.js';
+import { type DrillRun, rollBack, runFinally } from './drill-phases.js';
 import type { EngineEvent } from './events.js';
 
 /**
@@ -44,4 +45,10 @@ export function closeOpenSteps(emit: (event: EngineEvent) => void, open: readonl
       reason: 'interrupted: drillbook was stopped while this step ran (killed: its journal ends here)',
       ...(step.group !== undefined ? { group: step.group } : {}),
     });
+}
+
+/** The cleanup alone: the pending undo (when the run's --rollback wants it), then finally. */
+export async function runCleanupOnly(run: DrillRun, cleanup: CleanupOnly): Promise<void> {
+  if (cleanup.rollback) await rollBack(run, cleanup.acted);
+  await runFinally(run, cleanup.finallySteps);
 }

@@ -2,7 +2,6 @@ import { type Duration, formatDuration, toDuration } from '../runbook/duration.j
 import type { Runbook, Step } from '../runbook/model.js';
 import { reasonText } from './abort.js';
 import type { RunStatus } from './events.js';
-import type { DrillControl } from './step-runner.js';
 
 /**
  * Exit code of a drill drillbook stopped at its `--deadline`: GNU timeout's "timed out", so a
@@ -122,7 +121,10 @@ export interface DeadlineWatch {
  * new step starts) at the deadline minus the budget. Rollback and finally then run to their
  * end, even past the deadline; the verdict says by how much.
  */
-export function watchDeadline(deadline: DrillDeadline, drill: DrillControl): DeadlineWatch {
+export function watchDeadline(
+  deadline: DrillDeadline,
+  drill: { signal: AbortSignal; abort(reason: string): void },
+): DeadlineWatch {
   const stop = () => drill.abort(deadline.reason);
   // Past due: stop at once, so the runner sees it before it starts another step.
   const arm = (at: number) => {

@@ -6,7 +6,7 @@ import { isDeadlineReason } from './deadline.js';
 import type { DecidedBy } from './events.js';
 import type { ConfirmDecision } from './gate.js';
 import type { RunContext } from './run-context.js';
-import type { DrillControl, StepPlacement } from './step-runner.js';
+import type { DrillControl, StepPlacement } from './step-types.js';
 
 export interface GateOutcome {
   outcome: 'approved' | 'skipped' | 'refused' | 'aborted';

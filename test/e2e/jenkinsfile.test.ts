@@ -9,6 +9,7 @@ import { toDuration } from '../../src/runbook/duration.js';
 import { loadRunbook } from '../../src/runbook/load.js';
 import type { Step } from '../../src/runbook/model.js';
 import { REPO_ROOT } from '../support/cli.js';
+import { actions } from '../support/registry.js';
 
 /**
  * runbooks/Jenkinsfile without a Jenkins: its Groovy must at least lex (every bracket and
@@ -134,7 +135,9 @@ describe('runbooks/Jenkinsfile', () => {
     expect(deadlineMin).toBeGreaterThan(0);
     const deadlineMs = deadlineMin * 60_000;
     // The budget drillbook keeps: the runbook's finally_budget, or the default it computes.
-    const runbook = await loadRunbook(join(REPO_ROOT, 'runbooks', 'bookstore-stage4.md'), { env: {} });
+    const runbook = await loadRunbook(actions, join(REPO_ROOT, 'runbooks', 'bookstore-stage4.md'), {
+      env: {},
+    });
     const budgetMs = runbook.finallyBudget?.ms ?? defaultBudget(runbook, toDuration(deadlineMs));
     // drillbook stops the drill at deadline - budget: a slow but passing run must fit before.
     expect(deadlineMs - budgetMs).toBeGreaterThanOrEqual(SLOW_PASSING_RUN_MS);
@@ -170,7 +173,9 @@ describe('runbooks/Jenkinsfile', () => {
   });
 
   it('approves exactly the gates the runbook has', async () => {
-    const runbook = await loadRunbook(join(REPO_ROOT, 'runbooks', 'bookstore-stage4.md'), { env: {} });
+    const runbook = await loadRunbook(actions, join(REPO_ROOT, 'runbooks', 'bookstore-stage4.md'), {
+      env: {},
+    });
     const gates = [...runbook.steps, ...runbook.finally].flatMap(gated).sort();
     const approved = /DRILLBOOK_APPROVE = '([^']*)'/.exec(code)?.[1]?.split(',').sort();
     expect(gates.length).toBeGreaterThan(0);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunStartEvent } from '../../src/engine/events.js';
 import type { JournalContents } from '../../src/engine/journal-read.js';
 import { pendingCleanup } from '../../src/engine/pending-cleanup.js';
+import type { RollbackPolicy } from '../../src/engine/run-settings.js';
 import { yamlRunbook } from '../support/drill.js';
 import { EventScript } from '../support/events.js';
 
@@ -20,7 +21,7 @@ finally:
   - { id: restore, run: "true" }
 `;
 
-function journalOf(script: EventScript, rollback = 'on-failure'): JournalContents {
+function journalOf(script: EventScript, rollback: RollbackPolicy = 'on-failure'): JournalContents {
   const start = script.events[0] as RunStartEvent;
   return {
     meta: { runbook: 'demo.yaml', digest: 'sha256:abc', vars: {}, rollback, acceptNewHostKeys: false },

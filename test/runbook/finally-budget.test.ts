@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunbookError } from '../../src/runbook/errors.js';
 import { loadRunbook } from '../../src/runbook/load.js';
+import { actions } from '../support/registry.js';
 
 async function load(name: string, text: string) {
   const file = join(mkdtempSync(join(tmpdir(), 'drillbook-budget-')), name);
   writeFileSync(file, text);
-  return loadRunbook(file, { env: {} });
+  return loadRunbook(actions, file, { env: {} });
 }
 
 async function problem(name: string, text: string): Promise<string> {
