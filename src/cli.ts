@@ -60,6 +60,7 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
             dryRun: a.dryRun,
             failOnSkip: a.failOnSkip,
             runDir: a.runDir,
+            deadline: a.deadline,
           },
           io,
         );
@@ -105,11 +106,44 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       'Continue an interrupted run from its journal (.drillbook/runs/<time>-<name>)',
       (y) =>
         gateOptions(reportOptions(y.positional('run-dir', RUN_DIR)))
+          .option('deadline', {
+            type: 'string',
+            describe:
+              'As for run: stop in time for rollback and finally to end by then (env DRILLBOOK_DEADLINE)',
+          })
           .example('$0 resume .drillbook/runs/<dir>', 'continue after a crash or kill')
           .example('$0 resume .drillbook/runs/<dir> --yes', 'in CI: approve every gate'),
       async (a) => {
         const { resumeCommand } = await import('./commands/resume.js');
-        code = await resumeCommand({ ...sessionFlags(a), runDir: a.runDir, failOnSkip: a.failOnSkip }, io);
+        code = await resumeCommand(
+          { ...sessionFlags(a), runDir: a.runDir, failOnSkip: a.failOnSkip, deadline: a.deadline },
+          io,
+        );
+      },
+    )
+    .command(
+      'finally <run-dir>',
+      "Run a killed run's pending undo and finally steps from its journal (e.g. after a CI abort)",
+      (y) =>
+        gateOptions(reportOptions(y.positional('run-dir', RUN_DIR)))
+          .option('force', {
+            type: 'boolean',
+            default: false,
+            describe: 'Run the finally steps (and pending undo) again even if the run already ran them',
+          })
+          .option('wait', {
+            type: 'string',
+            describe:
+              'Wait up to this long (e.g. 15m) for a run still going to end, instead of refusing at once',
+          })
+          .example('$0 finally drill-runs/42 --yes --junit drill.xml', 'in Jenkins post { aborted }')
+          .example('$0 finally .drillbook/runs/<dir>', 'after a kill -9: restore what the drill changed'),
+      async (a) => {
+        const { finallyCommand } = await import('./commands/finally.js');
+        code = await finallyCommand(
+          { ...sessionFlags(a), runDir: a.runDir, failOnSkip: a.failOnSkip, force: a.force, wait: a.wait },
+          io,
+        );
       },
     )
     .command(
@@ -182,7 +216,7 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
         code = Number(process.exitCode ?? 0);
       },
     )
-    .demandCommand(1, 'Name a command: run, validate, plan, resume, report, schema, init or sandbox')
+    .demandCommand(1, 'Name a command: run, validate, plan, resume, finally, report, schema, init or sandbox')
     .strict()
     .recommendCommands()
     .example('$0 init drill', 'write a starter runbook, drill.md')
@@ -199,7 +233,7 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
   return code;
 }
 
-const COMMANDS = ['run', 'validate', 'plan', 'resume', 'report', 'schema', 'init', 'sandbox'];
+const COMMANDS = ['run', 'validate', 'plan', 'resume', 'finally', 'report', 'schema', 'init', 'sandbox'];
 
 /** One line saying what is wrong, and where the help is; never the whole help. */
 function usageError(message: string, argv: readonly string[]): string {
@@ -350,9 +384,15 @@ function runOptions<T>(y: Argv<T>, flags: readonly FlagDeclaration[]) {
   // The switches the actions declare, each a boolean that reaches its action as ctx.flags.
   for (const flag of flags)
     options = options.option(flag.name, { type: 'boolean', default: false, describe: flag.describe });
-  return options.option('run-dir', {
-    type: 'string',
-    describe:
-      "This run's directory (journal, meta.json), e.g. one per CI build; must not hold a run yet (env DRILLBOOK_RUN_DIR)",
-  });
+  return options
+    .option('deadline', {
+      type: 'string',
+      describe:
+        'Stop the drill in time for rollback and finally (finally_budget) to end by then, e.g. 90m; exit 124 (env DRILLBOOK_DEADLINE)',
+    })
+    .option('run-dir', {
+      type: 'string',
+      describe:
+        "This run's directory (journal, meta.json), e.g. one per CI build; must not hold a run yet (env DRILLBOOK_RUN_DIR)",
+    });
 }

@@ -134,8 +134,12 @@ export async function rollBack(run: DrillRun, started: readonly ActionStep[]): P
   }
 }
 
-export async function runFinally(run: DrillRun): Promise<void> {
-  for (const step of run.ctx.runbook.finally) {
+/** The finally steps (`drillbook finally` passes the ones a killed run did not end). */
+export async function runFinally(
+  run: DrillRun,
+  steps: readonly Step[] = run.ctx.runbook.finally,
+): Promise<void> {
+  for (const step of steps) {
     const at = { phase: 'finally' as const, id: step.id, name: step.name };
     noteFailure(run, step.name, await runStep(run.ctx, step, at, run.cleanup));
   }

@@ -4,6 +4,8 @@ import type { ActionRegistry } from '../plugin/contract.js';
 import { impliedSecrets } from '../plugin/declarations.js';
 import type { Runbook } from '../runbook/model.js';
 import { exitCodeFor, linkedController, reasonText } from './abort.js';
+import { type CleanupOnly, closeOpenSteps, runCleanupOnly } from './cleanup-only.js';
+import { type DrillDeadline, watchDeadline } from './deadline.js';
 import {
   checkSteadyStateAfter,
   checkSteadyStateBefore,
@@ -50,6 +52,13 @@ export interface DrillOptions {
   env?: Record<string, string | undefined>;
   runId?: string;
   resume?: ResumeState;
+  /** `--deadline`: the drill is stopped in time for rollback and finally to end by it. */
+  deadline?: DrillDeadline;
+  /**
+   * `drillbook finally`: only the pending undo and finally of an interrupted run, appended to
+   * its journal (no run-start, no steady state, no main steps).
+   */
+  cleanupOnly?: CleanupOnly;
 }
 
 export function newRunId(now = new Date()): string {
@@ -74,21 +83,33 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
   const cleanupLink = linkedController(options.forceSignal);
   const cleanup: DrillControl = { signal: cleanupLink.controller.signal, abort: () => {} };
   const run: DrillRun = { ctx, drill, cleanup, failure: undefined };
+  const { cleanupOnly } = options;
+  const deadline = options.deadline ? watchDeadline(options.deadline, drill) : undefined;
 
-  emitRunStart(ctx, plan, options);
+  if (cleanupOnly) closeOpenSteps(ctx.emit, cleanupOnly.open);
+  else emitRunStart(ctx, plan, options);
   try {
-    await checkSteadyStateBefore(run);
-    const started = await runMainSteps(run, selection(ctx.runbook, options.settings));
-    if (wantsRollback(options.settings.rollback, run) && !ctx.dryRun) await rollBack(run, started);
-    await runFinally(run);
-    await checkSteadyStateAfter(run);
+    if (cleanupOnly) await runCleanupOnly(run, cleanupOnly);
+    else {
+      await checkSteadyStateBefore(run);
+      const started = await runMainSteps(run, selection(ctx.runbook, options.settings));
+      deadline?.cleanupStarts();
+      if (wantsRollback(options.settings.rollback, run) && !ctx.dryRun) await rollBack(run, started);
+      await runFinally(run);
+      deadline?.cleanupEnded(ctx.runbook.steadyState.length > 0);
+      await checkSteadyStateAfter(run);
+    }
   } finally {
+    deadline?.dispose();
     await ctx.resources.disposeAll();
     drillLink.dispose();
     cleanupLink.dispose();
   }
 
-  const end = finalVerdict(options.signal, drill.signal, run.failure);
+  const judged = cleanupOnly
+    ? cleanupOnly.verdict(run.failure)
+    : finalVerdict(options.signal, drill.signal, run.failure);
+  const end = deadline ? deadline.verdict(judged) : judged;
   const event: RunEndEvent = { type: 'run-end', time: Date.now(), ...end };
   ctx.emit(event);
   return secretsInEvents(event);

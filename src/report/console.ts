@@ -31,6 +31,11 @@ export interface ConsoleReporterOptions {
   prefix?: 'bar' | 'step-id';
   /** `--timestamps`: every line begins with the wall-clock time or the time since the start. */
   timestamps?: TimestampStyle;
+  /**
+   * Events of the run before this process took it up (`drillbook finally`): not printed again,
+   * but counted in the step numbers and the summary table, so the summary tells the whole run.
+   */
+  history?: readonly EngineEvent[];
 }
 
 const WIDTH = 7;
@@ -174,6 +179,13 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
         return `${flushLines()}\n${renderSummary(summary.build(), colors, numbers?.tags)}`;
     }
   };
+
+  for (const event of options.history ?? []) {
+    const safe = terminalSafeEvent(event);
+    summary.add(safe);
+    // Only for the step numbers and names they set; their lines were printed back then.
+    if (safe.type === 'run-start' || safe.type === 'step-start') render(safe);
+  }
 
   return (event) => {
     // Names, reasons and messages may quote a value: never let one drive the terminal.

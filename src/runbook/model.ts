@@ -36,6 +36,14 @@ export interface Runbook {
   stopWhen: StopCondition;
   steps: Step[];
   finally: Step[];
+  /** `finally_budget:` the time `run --deadline` keeps for rollback and finally. */
+  finallyBudget?: FinallyBudget;
+}
+
+/** A duration the runbook wrote, with where, so a clash with `--deadline` can point at it. */
+export interface FinallyBudget {
+  ms: Duration;
+  source: SourcePos;
 }
 
 export interface HostSpec {

@@ -196,6 +196,10 @@ export function runbookSchema(
         items: { $ref: '#/definitions/step' },
       }),
       finally: doc('Steps that run after everything else: after success, failure, abort and signals.', steps),
+      finally_budget: doc(
+        'Time kept for rollback and finally when `run --deadline` stops the drill (e.g. 15m); default: the sum of the finally and undo timeouts, at most half the deadline.',
+        duration,
+      ),
     },
     required: ['steps'],
   };

@@ -366,6 +366,7 @@ export function buildRunbook(actions: ActionRegistry, doc: RawDocument, options:
   const stopInterval = durationOf(stopEvery, 'stop_when.every', POLL_INTERVAL) ?? DEFAULT_STOP_INTERVAL;
   const steps = buildList('steps', raw['steps']);
   const finallySteps = buildList('finally', raw['finally']);
+  const finallyBudget = durationOf(raw['finally_budget'], 'finally_budget', POSITIVE);
 
   // Settings blocks (aws:) are filled in per step (they may name a sandbox endpoint saved by
   // an earlier step), so they may use any var, including saved ones.
@@ -403,6 +404,8 @@ export function buildRunbook(actions: ActionRegistry, doc: RawDocument, options:
     finally: finallySteps,
   };
   if (typeof raw['description'] === 'string') runbook.description = raw['description'];
+  if (finallyBudget !== undefined)
+    runbook.finallyBudget = { ms: finallyBudget, source: positionOf(doc, 'finally_budget') };
   return runbook;
 }
 

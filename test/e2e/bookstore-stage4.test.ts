@@ -154,8 +154,33 @@ describe.runIf(sshdTestsEnabled())('runbooks/bookstore-stage4 end to end', () =>
     expect(sandbox.state().colours.blue.running).toBe(true);
   }, 60_000);
 
+  it('stops itself at --deadline, mid-drill, and its finally still restores blue: exit 124', async () => {
+    const ws = workspace();
+    // No finally_budget in the runbook: the default (its finally timeouts, 19m+) is capped at
+    // half the deadline, so the drill is stopped 6s in, wherever it is, as Jenkins would see.
+    const r = await runDrill(ws, 'md', { greenFailsToo: false, args: ['--deadline', '12s'] });
+
+    expect(r.code, r.transcript).toBe(124);
+    const report = jsonReport(ws.path('reports/drill.json'));
+    expect(report.status).toBe('aborted');
+    expect(report.reason).toContain('deadline 12s reached (default finally budget 6s kept)');
+    const cases = await junitCases(ws.path('reports/drill.xml'));
+    for (const name of ['Halt every attack [blue]', 'Halt every attack [green]', "Start blue's instance"])
+      expect(caseNamed(cases, name).failure, name).toBeUndefined();
+    expect(caseNamed(cases, 'Blue serves again').failure).toBeUndefined();
+    expect(ws.read('aws.log')).toContain('ec2 start-instances');
+    expect(sandbox.state()).toMatchObject({
+      serving: 'blue',
+      colours: { blue: { running: true, healthy: true, blackholed: false }, green: { blackholed: false } },
+    });
+  }, 90_000);
+
   /** Runs the shipped runbook (`md` or `yaml` twin) against the sandbox and the two sshds. */
-  async function runDrill(ws: Workspace, twin: 'md' | 'yaml', options: { greenFailsToo: boolean }) {
+  async function runDrill(
+    ws: Workspace,
+    twin: 'md' | 'yaml',
+    options: { greenFailsToo: boolean; args?: string[] },
+  ) {
     ws.write('release/app.py', 'print("bookstore 2.0")\n');
     ws.write('known_hosts', `${blue.knownHostsLine}\n${green.knownHostsLine}\n`);
     const fakes = writeFakes(ws, options.greenFailsToo);
@@ -182,12 +207,13 @@ describe.runIf(sshdTestsEnabled())('runbooks/bookstore-stage4 end to end', () =>
       'reports/drill.xml',
       '--json',
       'reports/drill.json',
+      ...(options.args ?? []),
     ];
     for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}=${v}`);
     const result = await runCli(args, {
       cwd: ws.dir,
       env: { DRILLBOOK_APPROVE: GATES, GREMLIN_TEAM_ID: 'bookstore-team', GREMLIN_TEAM_SECRET: SECRET },
-      timeoutMs: 55_000,
+      timeoutMs: 85_000,
     });
     return { ...result, transcript: `--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}` };
   }
