@@ -48,6 +48,8 @@ describe('help is consistent for every command', () => {
                                          (.drillbook/runs/<time>-<name>)
         drillbook report <run-dir>       Print a run's summary, or rebuild its JUnit/JSON reports, from
                                          its journal (also after a kill)
+        drillbook history [dirs..]       One row per past run with its measures and their trend; flags
+                                         regressions (--regression)
         drillbook schema                 Print the runbook JSON Schema (for editors: yaml-language-server,
                                          VS Code)
         drillbook init <name>            Write a commented starter runbook NAME.md or NAME.yaml (never

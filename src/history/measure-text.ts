@@ -1,0 +1,35 @@
+import type { MeasureResult } from '../engine/measure-result.js';
+import { formatDuration } from '../runbook/duration.js';
+
+/** `4m12s ± 5s`, `850ms`, `not measured`; `> 5m00s` appended when it missed its objective. */
+export function measureText(m: MeasureResult): string {
+  if (m.valueMs === null) return 'not measured';
+  const value = formatDuration(m.valueMs);
+  const plusMinus = m.resolutionMs > 0 ? ` ± ${formatDuration(m.resolutionMs)}` : '';
+  const missed = m.verdict === 'missed' && m.maxMs !== null ? ` > ${formatDuration(m.maxMs)}` : '';
+  return `${value}${plusMinus}${missed}`;
+}
+
+/** The measure names over many runs, in the order they first appear. */
+export function measureNames(runs: ReadonlyArray<{ measures: MeasureResult[] }>): string[] {
+  const names = new Set<string>();
+  for (const run of runs) for (const m of run.measures) names.add(m.name);
+  return [...names];
+}
+
+const BARS = '▁▂▃▄▅▆▇█';
+
+/** One character per value, low to high; a gap (space) where a run has no value. */
+export function sparkline(values: Array<number | null>): string {
+  const present = values.filter((v): v is number => v !== null);
+  if (present.length === 0) return '';
+  const low = Math.min(...present);
+  const span = Math.max(...present) - low;
+  return values
+    .map((v) => {
+      if (v === null) return ' ';
+      const level = span === 0 ? 3 : Math.round(((v - low) / span) * (BARS.length - 1));
+      return BARS[level];
+    })
+    .join('');
+}
