@@ -107,6 +107,7 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
             runDir: a['run-dir'] as string,
             ...(a.junit ? { junit: a.junit } : {}),
             ...(a.json ? { json: a.json } : {}),
+            ...(a.html ? { html: a.html } : {}),
           },
           io,
         );
@@ -295,7 +296,11 @@ function gateOptions<T>(y: Argv<T>) {
 function reportOptions<T>(y: Argv<T>) {
   return y
     .option('junit', { type: 'string', describe: 'Write a JUnit XML report (for Jenkins `junit`)' })
-    .option('json', { type: 'string', describe: 'Write a JSON report' });
+    .option('json', { type: 'string', describe: 'Write a JSON report' })
+    .option('html', {
+      type: 'string',
+      describe: 'Write a self-contained HTML report: timeline, measures, gates, failures, trend',
+    });
 }
 
 function runOptions<T>(y: Argv<T>) {

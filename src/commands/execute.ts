@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { EngineEvent, RunEndEvent } from '../engine/events.js';
 import { faultLine, type WriteFault } from '../engine/fs-fault.js';
 import type { Gate } from '../engine/gate.js';
@@ -50,6 +50,8 @@ export interface ExecuteOptions {
   timestamps?: 'iso' | 'elapsed';
   junit?: string | undefined;
   json?: string | undefined;
+  /** `--html`: the HTML report; its trends come from the other runs beside this run's directory. */
+  html?: string | undefined;
   yes: boolean;
   approve: string[];
   rollback: RollbackPolicy;
@@ -164,7 +166,12 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
   // A copy of every step's whole output for `o` in the TUI; losing it never stops the drill.
   const spool = new OutputSpool(runDir, options.spoolFs ? { fs: options.spoolFs } : {});
   const { createReportSink } = await import('../report/index.js');
-  const reports = createReportSink({ junit: options.junit, json: options.json });
+  const reports = createReportSink({
+    junit: options.junit,
+    json: options.json,
+    html: options.html,
+    runsDir: dirname(runDir),
+  });
   const record = (event: EngineEvent) => {
     journal.write(event);
     spool.write(event);

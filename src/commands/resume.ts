@@ -13,6 +13,7 @@ export interface ResumeArgs {
   headless: boolean;
   junit?: string;
   json?: string;
+  html?: string;
   yes: boolean;
   approve?: string[];
   failOnSkip?: boolean;
@@ -77,6 +78,7 @@ export async function resumeCommand(args: ResumeArgs, io: CommandIo): Promise<nu
       ...(args.timestamps === undefined ? {} : { timestamps: args.timestamps }),
       junit: args.junit,
       json: args.json,
+      html: args.html,
       yes: args.yes,
       approve: args.approve ?? [],
       rollback: meta.rollback as RollbackPolicy,

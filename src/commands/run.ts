@@ -11,6 +11,7 @@ export interface RunArgs {
   headless: boolean;
   junit?: string;
   json?: string;
+  html?: string;
   yes: boolean;
   approve?: string[];
   var?: string[];
@@ -72,6 +73,7 @@ async function startRun(args: RunArgs, io: CommandIo, named: { suite: string }):
       ...(args.timestamps === undefined ? {} : { timestamps: args.timestamps }),
       junit: args.junit,
       json: args.json,
+      html: args.html,
       yes: args.yes,
       approve: args.approve ?? [],
       rollback: args.rollback,
