@@ -88,6 +88,8 @@ describe('help is consistent for every command', () => {
             --version               Show version number                                          [boolean]
             --junit                 Write a JUnit XML report (for Jenkins \`junit\`)                [string]
             --json                  Write a JSON report                                           [string]
+            --html                  Write a self-contained HTML report: timeline, measures, gates,
+                                    failures, trend                                               [string]
             --headless              No TUI, even at a terminal (automatic in CI or when piped)
                                                                                 [boolean] [default: false]
         -y, --yes                   Approve every confirmation gate             [boolean] [default: false]
@@ -167,6 +169,8 @@ describe('help is consistent for every command', () => {
             --version       Show version number                                                  [boolean]
             --junit         Write a JUnit XML report (for Jenkins \`junit\`)                        [string]
             --json          Write a JSON report                                                   [string]
+            --html          Write a self-contained HTML report: timeline, measures, gates, failures, trend
+                                                                                                  [string]
             --headless      No TUI, even at a terminal (automatic in CI or when piped)
                                                                                 [boolean] [default: false]
         -y, --yes           Approve every confirmation gate                     [boolean] [default: false]
@@ -196,6 +200,7 @@ describe('help is consistent for every command', () => {
         --version  Show version number                                                           [boolean]
         --junit    Write a JUnit XML report (for Jenkins \`junit\`)                                 [string]
         --json     Write a JSON report                                                            [string]
+        --html     Write a self-contained HTML report: timeline, measures, gates, failures, trend [string]
 
       Examples:
         drillbook report .drillbook/runs/<dir>        print the summary table
