@@ -154,7 +154,9 @@ function neverHappened(m: MeasureResult): string {
 
 /** A measure's span between its two events, labelled with its value, and dashed guides up to the steps. */
 function measureLane(m: MeasureResult, y: number, scale: Scale): string {
+  // The lane is the measure's colour; its words say the verdict (red when it fails the drill).
   const color = measureColor(m);
+  const lane = COLORS.measure;
   const name = attr(m.name);
   const label = `<text data-measure="${name}" x="8" y="${y + 15}" fill="${color}">${text(clip(`${m.name}: ${measureLabel(m)}`, 44))}</text>`;
   if (m.fromTime === null || m.toTime === null)
@@ -164,9 +166,9 @@ function measureLane(m: MeasureResult, y: number, scale: Scale): string {
   const mid = px(y + 11);
   return [
     label,
-    `<line data-measure="${name}" x1="${px(x1)}" y1="${TOP}" x2="${px(x1)}" y2="${mid}" stroke="${color}" stroke-width="1" stroke-dasharray="3 3" stroke-opacity="0.7"/>`,
-    `<line data-measure="${name}" x1="${px(x2)}" y1="${TOP}" x2="${px(x2)}" y2="${mid}" stroke="${color}" stroke-width="1" stroke-dasharray="3 3" stroke-opacity="0.7"/>`,
-    `<line data-measure="${name}" x1="${px(x1)}" y1="${mid}" x2="${px(x2)}" y2="${mid}" stroke="${color}" stroke-width="3"><title>${text(`${m.name}: ${m.from} → ${m.to}, ${measureLabel(m)}`)}</title></line>`,
+    `<line data-measure="${name}" x1="${px(x1)}" y1="${TOP}" x2="${px(x1)}" y2="${mid}" stroke="${lane}" stroke-width="1" stroke-dasharray="3 3" stroke-opacity="0.7"/>`,
+    `<line data-measure="${name}" x1="${px(x2)}" y1="${TOP}" x2="${px(x2)}" y2="${mid}" stroke="${lane}" stroke-width="1" stroke-dasharray="3 3" stroke-opacity="0.7"/>`,
+    `<line data-measure="${name}" x1="${px(x1)}" y1="${mid}" x2="${px(x2)}" y2="${mid}" stroke="${lane}" stroke-width="3"><title>${text(`${m.name}: ${m.from} → ${m.to}, ${measureLabel(m)}`)}</title></line>`,
     `<text data-measure="${name}" x="${px(Math.min(x2 + 4, WIDTH - 120))}" y="${y + 15}" fill="${color}" font-size="11">${text(measureLabel(m))}</text>`,
   ].join('\n');
 }
@@ -175,14 +177,14 @@ const LEGEND: Array<[string, string]> = [
   [COLORS.passed, 'passed'],
   [COLORS.failed, 'failed'],
   [COLORS.interrupted, 'interrupted'],
-  [COLORS.gate, 'gate waiting for a decision'],
+  [COLORS.gate, 'gate wait'],
   [COLORS.measure, 'measure'],
   ['#6a1b9a', 'undone (dashed outline)'],
 ];
 
 function legend(y: number): string {
   return LEGEND.map(([color, words], i) => {
-    const x = 8 + i * 160;
+    const x = 8 + i * 150;
     return `<rect x="${x}" y="${y + 3}" width="14" height="10" fill="${color}"/><text x="${x + 18}" y="${y + 12}" fill="${COLORS.faint}" font-size="11">${words}</text>`;
   }).join('\n');
 }
