@@ -52,7 +52,7 @@ describe('runbooks/Jenkinsfile', () => {
 
   it('runs the drill headless with a JUnit report, and its exit code fails the stage', () => {
     expect(code).toContain(
-      "sh 'drillbook run runbooks/bookstore-stage4.md --headless --junit reports/drill.xml --json reports/drill.json'",
+      "sh 'drillbook run runbooks/bookstore-stage4.md --headless --junit reports/drill.xml --json reports/drill.json --html reports/drill.html'",
     );
     // `sh` fails the stage on a non-zero exit unless told otherwise; nothing may tell it.
     const stages = block(code, 'stages');
@@ -97,6 +97,24 @@ describe('runbooks/Jenkinsfile', () => {
     expect(block(code, 'post')).not.toMatch(
       /\b(success|failure|unstable|aborted)\s*\{[\s\S]*(junit|archiveArtifacts)/,
     );
+  });
+
+  it('writes the HTML report (also when rebuilt from the journal) and publishes it before junit can stop the block', () => {
+    const always = block(code, 'always');
+    expect(always).toMatch(/drillbook report "\$DRILLBOOK_RUN_DIR" [^']*--html reports\/drill\.html'/);
+    const publish = block(always, 'publishHTML', '(');
+    for (const field of [
+      "reportDir: 'reports'",
+      "reportFiles: 'drill.html'",
+      'allowMissing: true',
+      'keepAll: true',
+      "reportName: 'Drill report'",
+    ])
+      expect(publish).toContain(field);
+    const archive = always.indexOf('archiveArtifacts');
+    const html = always.indexOf('publishHTML(');
+    expect(html).toBeGreaterThan(archive);
+    expect(html).toBeLessThan(always.indexOf('junit testResults'));
   });
 
   it('has a timeout above a slow passing drill plus the finally budget', () => {
