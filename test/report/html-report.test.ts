@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/engine/events.js';
@@ -10,6 +11,7 @@ import { attr, text } from '../../src/report/html/html-text.js';
 import { createReportSink } from '../../src/report/index.js';
 import { terminalSafe } from '../../src/report/terminal-safe.js';
 import { cleanText } from '../../src/report/xml-text.js';
+import { loadRunbook } from '../../src/runbook/load.js';
 import { drill, yamlRunbook } from '../support/drill.js';
 import { measure, writeRunDir } from '../support/history-runs.js';
 import { DRILL_TOKEN, HTML_DRILL_YAML } from '../support/html-drill.js';
@@ -32,6 +34,7 @@ async function html(events: EngineEvent[], runsDir?: string): Promise<string> {
   return readFileSync(path, 'utf8');
 }
 
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const count = (page: string, pattern: RegExp) => (page.match(pattern) ?? []).length;
 
 describe('the HTML report', () => {
@@ -183,58 +186,128 @@ describe('the HTML report', () => {
     );
   });
 
-  it('stays under 300 KB for a Stage 4 sized drill whose every step failed with megabytes of output', async () => {
+  it('stays under 300 KB for the Stage 4 drill when every step failed with megabytes of output', async () => {
+    const runbook = await loadRunbook(join(REPO_ROOT, 'runbooks', 'bookstore-stage4.md'), { env: {} });
+    const steps = [
+      ...runbook.steadyState.map((s) => ({ id: s.id, name: s.name, phase: 'steady-state-before' as const })),
+      ...runbook.steps
+        .flatMap((s) => [s, ...(s.kind === 'parallel' ? s.steps : [])])
+        .map((s) => ({ id: s.id, name: s.name, phase: 'main' as const })),
+      ...runbook.finally.map((s) => ({ id: s.id, name: s.name, phase: 'finally' as const })),
+    ];
+    expect(steps.length).toBeGreaterThan(20);
     const t = 1_700_000_000_000;
-    const ids = Array.from({ length: 45 }, (_, i) => `step-${i}`);
     const events: EngineEvent[] = [
       {
         type: 'run-start',
         time: t,
         runId: 'big',
-        runbook: { name: 'stage4', title: 'Stage 4', file: 'x.md', digest: 'd' },
-        plan: ids.map((id) => ({ id, name: `${id} ${'n'.repeat(200)}`, phase: 'main' as const })),
+        runbook: { name: runbook.name, title: runbook.title, file: runbook.file, digest: runbook.digest },
+        plan: steps,
         vars: {},
       },
     ];
-    ids.forEach((id, i) => {
+    steps.forEach((step, i) => {
+      const at = t + i * 60_000;
       events.push({
         type: 'step-start',
-        time: t + i * 1000,
-        stepId: id,
-        name: `${id} ${'n'.repeat(200)}`,
-        phase: 'main',
+        time: at,
+        stepId: step.id,
+        name: step.name,
+        phase: step.phase,
         index: i + 1,
-        total: 45,
+        total: steps.length,
         attempt: 1,
         summary: 'sh',
+      });
+      events.push({ type: 'gate-request', time: at + 1, stepId: step.id, kind: 'failed', message: 'retry?' });
+      events.push({
+        type: 'gate-decision',
+        time: at + 2,
+        stepId: step.id,
+        decision: 'failed',
+        by: 'person',
+        note: 'n'.repeat(2000),
       });
       for (let k = 0; k < 20; k++)
         events.push({
           type: 'output',
-          time: t + i * 1000 + 1,
-          stepId: id,
+          time: at + 3,
+          stepId: step.id,
           stream: 'stdout',
           text: `${'<&>'.repeat(20_000)}\n`,
         });
       events.push({
         type: 'step-end',
-        time: t + i * 1000 + 900,
-        stepId: id,
-        name: id,
-        phase: 'main',
+        time: at + 50_000,
+        stepId: step.id,
+        name: step.name,
+        phase: step.phase,
         status: 'failed',
-        durationMs: 900,
+        durationMs: 50_000,
         attempts: 1,
         reason: 'r'.repeat(5000),
         tolerated: true,
       });
     });
-    events.push({ type: 'run-end', time: t + 46_000, status: 'failed', exitCode: 1 });
-    const ms = Array.from({ length: 10 }, (_, i) =>
-      measure(`m${i}`, 1000 * i, { fromTime: t, toTime: t + 1000 * i }),
+    events.push({ type: 'run-end', time: t + steps.length * 60_000, status: 'failed', exitCode: 1 });
+    const ms = [
+      'blue blackholed -> DNS on green',
+      'blue shut down -> green serves',
+      'attack halted -> blue healthy again',
+    ].map((name, i) =>
+      measure(name, 60_000 * (i + 1), {
+        fromTime: t + 60_000 * i,
+        toTime: t + 60_000 * (2 * i + 1),
+        maxMs: 300_000,
+      }),
     );
     const page = await html(withMeasures(events, ms));
     expect(Buffer.byteLength(page)).toBeLessThan(300 * 1024);
+    expect(count(page, /<rect data-step="[^"]+" x=/g)).toBe(steps.length);
     assertWellFormed(page);
+  });
+
+  it('draws at most 500 steps of a runbook with thousands, and says how many more there are', async () => {
+    const t = 1_700_000_000_000;
+    const ids = Array.from({ length: 2000 }, (_, i) => `s${i}`);
+    const events: EngineEvent[] = [
+      {
+        type: 'run-start',
+        time: t,
+        runId: 'many',
+        runbook: { name: 'many', title: 'Many', file: 'x', digest: 'd' },
+        plan: ids.map((id) => ({ id, name: id, phase: 'main' as const })),
+        vars: {},
+      },
+      ...ids.flatMap((id, i): EngineEvent[] => [
+        {
+          type: 'step-start',
+          time: t + i,
+          stepId: id,
+          name: id,
+          phase: 'main',
+          index: i + 1,
+          total: ids.length,
+          attempt: 1,
+          summary: 'sh',
+        },
+        {
+          type: 'step-end',
+          time: t + i + 1,
+          stepId: id,
+          name: id,
+          phase: 'main',
+          status: 'passed',
+          durationMs: 1,
+          attempts: 1,
+        },
+      ]),
+      { type: 'run-end', time: t + 3000, status: 'passed', exitCode: 0 },
+    ];
+    const page = await html(events);
+    expect(count(page, /<rect data-step=/g)).toBe(500);
+    expect(page).toContain('… and 1500 more steps, not drawn (see the JSON report)');
+    expect(Buffer.byteLength(page)).toBeLessThan(300 * 1024);
   });
 });

@@ -11,6 +11,8 @@ const RIGHT = 20;
 const CHART = WIDTH - LABEL - RIGHT;
 const ROW = 22;
 const TOP = 30;
+/** Steps drawn at most: a runbook of thousands of steps still gives a page of bounded size. */
+const MAX_ROWS = 500;
 
 const SECTIONS: Array<{ phase: StepReport['phase']; title: string }> = [
   { phase: 'steady-state-before', title: 'Steady state (before)' },
@@ -37,15 +39,21 @@ export function renderTimeline(report: RunReport, measures: MeasureResult[]): st
   const scale = scaleOf(report, measures);
   const parts: string[] = [];
   let y = TOP;
+  let rows = 0;
   for (const section of SECTIONS) {
     const steps = report.steps.filter((s) => s.phase === section.phase);
     if (steps.length === 0) continue;
     parts.push(sectionTitle(section.title, y));
     y += ROW;
     for (const step of steps) {
+      if (++rows > MAX_ROWS) continue;
       parts.push(stepRow(step, y, scale));
       y += ROW;
     }
+  }
+  if (rows > MAX_ROWS) {
+    parts.push(sectionTitle(`… and ${rows - MAX_ROWS} more steps, not drawn (see the JSON report)`, y));
+    y += ROW;
   }
   if (measures.length > 0) {
     parts.push(sectionTitle('Measures', y));
