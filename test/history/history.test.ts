@@ -91,8 +91,8 @@ describe('drillbook history', () => {
     expect(rows[1]).toMatch(/^2026-11-01 03:00Z +stage4 ab12cd34 +passed +20m00s/);
     // Runs from before measures existed: a dash, not a zero.
     expect(rows[1]).toMatch(/passed +20m00s +- +-$/);
-    expect(rows[4]).toContain('4m12s ± 5.0s');
-    expect(rows[8]).toContain('4m18s ± 5.0s');
+    expect(rows[4]).toContain('4m12s ± 5s');
+    expect(rows[8]).toContain('4m18s ± 5s');
     expect(r.stdout).not.toMatch(/regression|▲/);
   });
 
@@ -100,7 +100,7 @@ describe('drillbook history', () => {
     const cwd = sixNights(true);
     const r = await history(['.drillbook/runs', 'jenkins', '--regression', '20%'], cwd);
     expect(r.code).toBe(1);
-    expect(r.stdout.split('\n')[8]).toContain('6m00s ± 5.0s ▲');
+    expect(r.stdout.split('\n')[8]).toContain('6m00s ± 5s ▲');
     expect(r.stdout).toMatch(
       /regression: stage4 RTO failover 6m00s in run 2026-11-08T03-00-00-000Z-007 is 50% above the median 4m00s of the 5 runs before$/m,
     );
@@ -297,7 +297,7 @@ describe('drillbook history', () => {
     writeFileSync(journal, lines.join('\n'));
     const r = await history(['runs'], cwd);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toContain('1.5s ± 5.0s');
+    expect(r.stdout).toContain('1.5s ± 5s');
   });
 
   it('refuses bad flag values with exit 2', async () => {

@@ -1,4 +1,5 @@
 import type { MeasureResult } from '../../engine/measure-result.js';
+import { missingEvents } from '../../history/measure-text.js';
 import { formatDuration } from '../../runbook/duration.js';
 import { displayName, statusWord } from '../describe.js';
 import type { RunReport, StepReport } from '../report-model.js';
@@ -155,11 +156,6 @@ function gateWait(
   return `<rect data-step="${key}" data-gate="${attr(gate.decision ?? 'none')}" x="${px(x1)}" y="${y + 2}" width="${px(width)}" height="18" fill="${COLORS.gate}" fill-opacity="0.85" stroke="#f57f17" stroke-width="1"><title>${text(tip)}</title></rect>`;
 }
 
-function neverHappened(m: MeasureResult): string {
-  if (m.fromTime === null && m.toTime === null) return `${m.from} or ${m.to}`;
-  return m.fromTime === null ? m.from : m.to;
-}
-
 /** A measure's span between its two events, labelled with its value, and dashed guides up to the steps. */
 function measureLane(m: MeasureResult, y: number, scale: Scale): string {
   // The lane is the measure's colour; its words say the verdict (red when it fails the drill).
@@ -167,8 +163,8 @@ function measureLane(m: MeasureResult, y: number, scale: Scale): string {
   const lane = COLORS.measure;
   const name = attr(m.name);
   const label = `<text data-measure="${name}" x="8" y="${y + 15}" fill="${color}">${text(clip(`${m.name}: ${measureLabel(m)}`, 44))}</text>`;
-  if (m.fromTime === null || m.toTime === null)
-    return `${label}\n<text data-measure="${name}" x="${LABEL}" y="${y + 15}" fill="${COLORS.faint}" font-style="italic">not measured: ${text(neverHappened(m))} never happened</text>`;
+  if (m.valueMs === null || m.fromTime === null || m.toTime === null)
+    return `${label}\n<text data-measure="${name}" x="${LABEL}" y="${y + 15}" fill="${COLORS.faint}" font-style="italic">not measured: ${text(missingEvents(m))}</text>`;
   const x1 = scale.x(m.fromTime);
   const x2 = scale.x(m.toTime);
   const mid = px(y + 11);

@@ -1,4 +1,5 @@
 import type { MeasureResult } from '../../engine/measure-result.js';
+import { compactDuration } from '../../history/measure-text.js';
 import type { RunRecord } from '../../history/run-record.js';
 import { formatDuration } from '../../runbook/duration.js';
 import { attr, COLORS, px, text } from './html-text.js';
@@ -52,7 +53,7 @@ export function renderTrend(m: MeasureResult, points: TrendPoint[]): string {
   if (m.maxMs !== null)
     parts.push(
       `<line x1="${PAD.left}" y1="${px(y(m.maxMs))}" x2="${W - PAD.right}" y2="${px(y(m.maxMs))}" stroke="${COLORS.failed}" stroke-dasharray="4 3"/>`,
-      `<text x="${W - PAD.right + 4}" y="${px(y(m.maxMs) + 3)}" fill="${COLORS.failed}">max ${formatDuration(m.maxMs)}</text>`,
+      `<text x="${W - PAD.right + 4}" y="${px(y(m.maxMs) + 3)}" fill="${COLORS.failed}">max ${compactDuration(m.maxMs)}</text>`,
     );
   parts.push(`<polyline points="${line}" fill="none" stroke="${COLORS.measure}" stroke-width="2"/>`);
   points.forEach((p, i) => {
