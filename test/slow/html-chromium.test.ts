@@ -90,28 +90,30 @@ describe('the HTML report in a browser', () => {
         expect(perStep.get('main:blackhole')).toBe(4);
         expect(dom).toMatch(/<svg data-trend="blackhole -&gt; DNS"/);
 
-        const shot = join(dir, 'report.png');
-        chromium(
-          ['--window-size=1100,1300', '--hide-scrollbars', `--screenshot=${shot}`, `file://${page}`],
-          join(dir, 'profile-2'),
+        // As a browser shows it, and as Jenkins serves it: its default Content-Security-Policy
+        // (no inline style or script) given as a meta tag, which Chromium applies the same way.
+        const csp = join(dir, 'report-csp.html');
+        writeFileSync(
+          csp,
+          readFileSync(page, 'utf8').replace(
+            '<head>',
+            `<head>\n<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src 'self'; style-src 'self';"/>`,
+          ),
         );
-        const png = decodePng(readFileSync(shot));
-        let ink = 0;
-        let green = 0;
-        let red = 0;
-        for (let y = 0; y < png.height; y += 2)
-          for (let x = 0; x < png.width; x += 2) {
-            const [r, g, b] = png.at(x, y);
-            if (r + g + b < 600) ink++;
-            if (Math.abs(r - 0x2e) < 12 && Math.abs(g - 0x7d) < 12 && Math.abs(b - 0x32) < 12) green++;
-            if (Math.abs(r - 0xc6) < 12 && Math.abs(g - 0x28) < 12 && Math.abs(b - 0x28) < 12) red++;
-          }
-        // Text, bars of passed steps, the failed step and verdict in red: a page, not a blank.
-        expect(ink).toBeGreaterThan(2000);
-        expect(green).toBeGreaterThan(500);
-        expect(red).toBeGreaterThan(200);
-        if (process.env['DRILLBOOK_KEEP_SCREENSHOT'])
-          writeFileSync(process.env['DRILLBOOK_KEEP_SCREENSHOT'], readFileSync(shot));
+        for (const [i, file] of [page, csp].entries()) {
+          const shot = join(dir, `report-${i}.png`);
+          chromium(
+            ['--window-size=1100,1900', '--hide-scrollbars', `--screenshot=${shot}`, `file://${file}`],
+            join(dir, `profile-s${i}`),
+          );
+          const colours = colourCounts(readFileSync(shot));
+          // Text, bars of passed steps, the failed step and verdict in red: a page, not a blank.
+          expect(colours.ink, file).toBeGreaterThan(2000);
+          expect(colours.green, file).toBeGreaterThan(500);
+          expect(colours.red, file).toBeGreaterThan(200);
+          const keep = process.env['DRILLBOOK_KEEP_SCREENSHOT'];
+          if (keep) writeFileSync(keep.replace(/\.png$/, `-${i}.png`), readFileSync(shot));
+        }
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -119,3 +121,18 @@ describe('the HTML report in a browser', () => {
     240_000,
   );
 });
+
+/** Dark (text), passed-green and failed-red pixels of a screenshot, every other pixel sampled. */
+function colourCounts(file: Buffer): { ink: number; green: number; red: number } {
+  const png = decodePng(file);
+  const near = (v: number, want: number) => Math.abs(v - want) < 12;
+  const counts = { ink: 0, green: 0, red: 0 };
+  for (let y = 0; y < png.height; y += 2)
+    for (let x = 0; x < png.width; x += 2) {
+      const [r, g, b] = png.at(x, y);
+      if (r + g + b < 600) counts.ink++;
+      if (near(r, 0x2e) && near(g, 0x7d) && near(b, 0x32)) counts.green++;
+      if (near(r, 0xc6) && near(g, 0x28) && near(b, 0x28)) counts.red++;
+    }
+  return counts;
+}

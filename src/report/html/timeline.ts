@@ -118,7 +118,7 @@ function stepRow(step: StepReport, y: number, scale: Scale): string {
   if (step.startedAt === undefined || step.notRun)
     return `${label}\n<text data-step="${key}" x="${LABEL}" y="${y + 15}" fill="${COLORS.faint}" font-style="italic">${text(statusWord(step))}</text>`;
   const x1 = scale.x(step.startedAt);
-  const x2 = Math.max(x1 + 2, scale.x(step.endedAt ?? step.startedAt + step.durationMs));
+  const x2 = Math.max(x1 + 4, scale.x(step.endedAt ?? step.startedAt + step.durationMs));
   const tip = `${displayName(step)}: ${statusWord(step)}, ${formatDuration(step.durationMs)}${step.reason ? ` (${clip(step.reason, 200)})` : ''}`;
   const undone = step.undone
     ? ` stroke="#6a1b9a" stroke-width="2" stroke-dasharray="4 2"`

@@ -38,8 +38,10 @@ export function trendPoints(
  */
 export function renderTrend(m: MeasureResult, points: TrendPoint[]): string {
   const values = points.map((p) => p.valueMs);
-  const top = Math.max(...values, m.maxMs ?? 0);
-  const low = Math.min(...values, m.maxMs ?? Number.POSITIVE_INFINITY, 0);
+  // The objective is drawn when it is near the values; far above, it would flatten them.
+  const showMax = m.maxMs !== null && m.maxMs <= Math.max(...values) * 1.5;
+  const top = Math.max(...values, showMax ? m.maxMs! : 0);
+  const low = 0;
   const span = Math.max(1, top - low);
   const x = (i: number) =>
     PAD.left + (points.length === 1 ? 0 : (i / (points.length - 1)) * (W - PAD.left - PAD.right));
@@ -50,7 +52,7 @@ export function renderTrend(m: MeasureResult, points: TrendPoint[]): string {
     `<svg data-trend="${name}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${attr(`Trend of ${m.name}`)}" font-family="sans-serif" font-size="10">`,
     `<rect x="0" y="0" width="${W}" height="${H}" fill="#ffffff" stroke="${COLORS.grid}"/>`,
   ];
-  if (m.maxMs !== null)
+  if (m.maxMs !== null && showMax)
     parts.push(
       `<line x1="${PAD.left}" y1="${px(y(m.maxMs))}" x2="${W - PAD.right}" y2="${px(y(m.maxMs))}" stroke="${COLORS.failed}" stroke-dasharray="4 3"/>`,
       `<text x="${W - PAD.right + 4}" y="${px(y(m.maxMs) + 3)}" fill="${COLORS.failed}">max ${compactDuration(m.maxMs)}</text>`,
@@ -66,7 +68,7 @@ export function renderTrend(m: MeasureResult, points: TrendPoint[]): string {
   const lastPoint = points.at(-1)!;
   parts.push(
     `<text x="${W - PAD.right + 4}" y="${px(y(lastPoint.valueMs) + 3)}" fill="${COLORS.ink}">${formatDuration(lastPoint.valueMs)}</text>`,
-    `<text x="${PAD.left}" y="${H - 3}" fill="${COLORS.faint}">${points.length} runs</text>`,
+    `<text x="${PAD.left}" y="${H - 3}" fill="${COLORS.faint}">${points.length} runs, 0 to ${formatDuration(top)}${m.maxMs !== null && !showMax ? `; objective max ${compactDuration(m.maxMs)} is far above` : ''}</text>`,
     '</svg>',
   );
   return parts.join('\n');
