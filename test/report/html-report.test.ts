@@ -150,6 +150,7 @@ describe('the HTML report', () => {
         attempts: 1,
         reason: evil,
       },
+      { type: 'stop-tripped', time: t + 5, probeId: 'probe', reason: evil },
       { type: 'run-end', time: t + 6, status: 'failed', exitCode: 1, reason: evil },
     ] as EngineEvent[];
     const page = await html(
@@ -160,6 +161,7 @@ describe('the HTML report', () => {
       expect(page, bad).not.toContain(bad);
     expect(page).toContain('&lt;/text&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(page).toContain('\\u202Egnp.exe');
+    expect(page).toMatch(/<b>Stop condition<\/b><\/td><td>probe tripped at [0-9T:.-]+Z: &lt;\/text&gt;/);
     // The URL and `src=` are text (in a <pre>, a cell), never in a tag the page would load.
     expect(tagsOf(page).match(EXTERNAL)?.[0]).toBeUndefined();
     expect(tagsOf(page)).not.toMatch(/\son[a-z]+=/);

@@ -72,6 +72,11 @@ function header(report: RunReport, measures: MeasureResult[]): string {
     ['Duration', formatDuration(report.durationMs)],
     ['Exit code', report.exitCode === null ? 'none: the run never finished' : String(report.exitCode)],
     ...(report.reason ? ([['Reason', report.reason]] as Array<[string, string]>) : []),
+    ...(report.resumed ? ([['Resumed from', report.resumed.from]] as Array<[string, string]>) : []),
+    ...report.stopTripped.map((s): [string, string] => [
+      'Stop condition',
+      `${s.probeId} tripped at ${new Date(s.time).toISOString()}: ${s.reason}`,
+    ]),
   ];
   return [
     `<h1>${text(report.runbook.title || report.runbook.name)}</h1>`,
