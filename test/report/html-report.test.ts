@@ -15,6 +15,7 @@ import { loadRunbook } from '../../src/runbook/load.js';
 import { drill, yamlRunbook } from '../support/drill.js';
 import { measure, writeRunDir } from '../support/history-runs.js';
 import { DRILL_TOKEN, HTML_DRILL_YAML } from '../support/html-drill.js';
+import { actions } from '../support/registry.js';
 import { assertWellFormed, EXTERNAL, tagsOf } from '../support/well-formed.js';
 
 /** The measures event the engine journals before run-end (i18a), planted into a real run's events. */
@@ -189,7 +190,9 @@ describe('the HTML report', () => {
   });
 
   it('stays under 300 KB for the Stage 4 drill when every step failed with megabytes of output', async () => {
-    const runbook = await loadRunbook(join(REPO_ROOT, 'runbooks', 'bookstore-stage4.md'), { env: {} });
+    const runbook = await loadRunbook(actions, join(REPO_ROOT, 'runbooks', 'bookstore-stage4.md'), {
+      env: {},
+    });
     const steps = [
       ...runbook.steadyState.map((s) => ({ id: s.id, name: s.name, phase: 'steady-state-before' as const })),
       ...runbook.steps
