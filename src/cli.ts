@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { EXIT, EXIT_CODES_HELP } from './commands/exit-codes.js';
+import type { HistoryArgs } from './commands/history.js';
 import { type CommandIo, processIo } from './commands/io.js';
 import type { SessionFlags, Timestamps } from './commands/session-flags.js';
 import { ROLLBACK_POLICIES } from './engine/run-settings.js';
@@ -160,9 +161,19 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
             runDir: a['run-dir'] as string,
             ...(a.junit ? { junit: a.junit } : {}),
             ...(a.json ? { json: a.json } : {}),
+            ...(a.html ? { html: a.html } : {}),
           },
           io,
         );
+      },
+    )
+    .command(
+      'history [dirs..]',
+      'One row per past run with its measures and their trend; flags regressions (--regression)',
+      (y) => historyOptions(y),
+      async (a) => {
+        const { historyCommand } = await import('./commands/history.js');
+        code = await historyCommand(a as unknown as HistoryArgs, io);
       },
     )
     .command(
@@ -216,7 +227,10 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
         code = Number(process.exitCode ?? 0);
       },
     )
-    .demandCommand(1, 'Name a command: run, validate, plan, resume, finally, report, schema, init or sandbox')
+    .demandCommand(
+      1,
+      'Name a command: run, validate, plan, resume, finally, report, history, schema, init or sandbox',
+    )
     .strict()
     .recommendCommands()
     .example('$0 init drill', 'write a starter runbook, drill.md')
@@ -233,7 +247,18 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
   return code;
 }
 
-const COMMANDS = ['run', 'validate', 'plan', 'resume', 'finally', 'report', 'schema', 'init', 'sandbox'];
+const COMMANDS = [
+  'run',
+  'validate',
+  'plan',
+  'resume',
+  'finally',
+  'report',
+  'history',
+  'schema',
+  'init',
+  'sandbox',
+];
 
 /** One line saying what is wrong, and where the help is; never the whole help. */
 function usageError(message: string, argv: readonly string[]): string {
@@ -343,6 +368,7 @@ function sessionFlags(a: {
   headless: boolean;
   junit: string | undefined;
   json: string | undefined;
+  html: string | undefined;
   yes: boolean;
   approve: string[] | undefined;
   color: boolean;
@@ -352,6 +378,7 @@ function sessionFlags(a: {
     headless: a.headless,
     junit: a.junit,
     json: a.json,
+    html: a.html,
     yes: a.yes,
     approve: a.approve,
     color: a.color,
@@ -362,7 +389,11 @@ function sessionFlags(a: {
 function reportOptions<T>(y: Argv<T>) {
   return y
     .option('junit', { type: 'string', describe: 'Write a JUnit XML report (for Jenkins `junit`)' })
-    .option('json', { type: 'string', describe: 'Write a JSON report' });
+    .option('json', { type: 'string', describe: 'Write a JSON report' })
+    .option('html', {
+      type: 'string',
+      describe: 'Write a self-contained HTML report: timeline, measures, gates, failures, trend',
+    });
 }
 
 function runOptions<T>(y: Argv<T>, flags: readonly FlagDeclaration[]) {
@@ -395,4 +426,35 @@ function runOptions<T>(y: Argv<T>, flags: readonly FlagDeclaration[]) {
       describe:
         "This run's directory (journal, meta.json), e.g. one per CI build; must not hold a run yet (env DRILLBOOK_RUN_DIR)",
     });
+}
+
+function historyOptions<T>(y: Argv<T>) {
+  return y
+    .positional('dirs', {
+      type: 'string',
+      array: true,
+      default: [],
+      describe: 'Run directories, directories of them, or JSON reports (default: .drillbook/runs)',
+    })
+    .option('json', { type: 'boolean', describe: 'Print the runs and regressions as JSON' })
+    .option('csv', {
+      type: 'boolean',
+      describe: 'Print CSV: a header row, one row per run, seconds (for the Jenkins Plot plugin)',
+    })
+    .conflicts('json', 'csv')
+    .option('regression', {
+      type: 'string',
+      describe:
+        'Flag a measure more than PCT worse than the median of the runs before it (default 20%); exit 1 when the newest run regressed',
+    })
+    .option('window', {
+      type: 'number',
+      default: 5,
+      describe: 'How many earlier runs the median is taken over',
+    })
+    .option('runbook', { type: 'string', describe: 'Only runs of the runbook with this name' })
+    .option('last', { type: 'number', default: 500, describe: 'Read at most this many runs, the newest' })
+    .example('$0 history', 'the runs under .drillbook/runs')
+    .example('$0 history --regression 20%', 'in CI: exit 1 when the newest run is 20% slower')
+    .example('$0 history drill-runs/42 --csv > measures.csv', "one build's run for the Plot plugin");
 }

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { CleanupOnly } from '../engine/cleanup-only.js';
 import { type DrillDeadline, planDeadline } from '../engine/deadline.js';
 import type { EngineEvent, RunEndEvent } from '../engine/events.js';
@@ -176,7 +176,12 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
   // A copy of every step's whole output for `o` in the TUI; losing it never stops the drill.
   const spool = new OutputSpool(runDir, options.spoolFs ? { fs: options.spoolFs } : {});
   const { createReportSink } = await import('../report/index.js');
-  const reports = createReportSink({ junit: options.junit, json: options.json });
+  const reports = createReportSink({
+    junit: options.junit,
+    json: options.json,
+    html: options.html,
+    runsDir: dirname(runDir),
+  });
   // The reports of a continued run tell its whole story, from its first event.
   for (const event of continueRun?.events ?? []) reports.add(event);
   const record = (event: EngineEvent) => {

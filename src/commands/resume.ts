@@ -79,6 +79,7 @@ export async function resumeCommand(args: ResumeArgs, io: CommandIo): Promise<nu
       headless: args.headless,
       junit: args.junit,
       json: args.json,
+      html: args.html,
       yes: args.yes,
       approve: args.approve,
       color: args.color,

@@ -68,6 +68,7 @@ async function startRun(args: RunArgs, io: CommandIo, named: { suite: string }):
       headless: args.headless,
       junit: args.junit,
       json: args.json,
+      html: args.html,
       yes: args.yes,
       approve: args.approve,
       color: args.color,

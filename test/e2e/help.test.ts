@@ -50,6 +50,8 @@ describe('help is consistent for every command', () => {
                                          journal (e.g. after a CI abort)
         drillbook report <run-dir>       Print a run's summary, or rebuild its JUnit/JSON reports, from
                                          its journal (also after a kill)
+        drillbook history [dirs..]       One row per past run with its measures and their trend; flags
+                                         regressions (--regression)
         drillbook schema                 Print the runbook JSON Schema (for editors: yaml-language-server,
                                          VS Code)
         drillbook init <name>            Write a commented starter runbook NAME.md or NAME.yaml (never
@@ -89,6 +91,8 @@ describe('help is consistent for every command', () => {
             --version               Show version number                                          [boolean]
             --junit                 Write a JUnit XML report (for Jenkins \`junit\`)                [string]
             --json                  Write a JSON report                                           [string]
+            --html                  Write a self-contained HTML report: timeline, measures, gates,
+                                    failures, trend                                               [string]
             --headless              No TUI, even at a terminal (automatic in CI or when piped)
                                                                                 [boolean] [default: false]
         -y, --yes                   Approve every confirmation gate             [boolean] [default: false]
@@ -170,6 +174,8 @@ describe('help is consistent for every command', () => {
             --version       Show version number                                                  [boolean]
             --junit         Write a JUnit XML report (for Jenkins \`junit\`)                        [string]
             --json          Write a JSON report                                                   [string]
+            --html          Write a self-contained HTML report: timeline, measures, gates, failures, trend
+                                                                                                  [string]
             --headless      No TUI, even at a terminal (automatic in CI or when piped)
                                                                                 [boolean] [default: false]
         -y, --yes           Approve every confirmation gate                     [boolean] [default: false]
@@ -201,6 +207,7 @@ describe('help is consistent for every command', () => {
         --version  Show version number                                                           [boolean]
         --junit    Write a JUnit XML report (for Jenkins \`junit\`)                                 [string]
         --json     Write a JSON report                                                            [string]
+        --html     Write a self-contained HTML report: timeline, measures, gates, failures, trend [string]
 
       Examples:
         drillbook report .drillbook/runs/<dir>        print the summary table

@@ -55,7 +55,7 @@ describe('runbooks/Jenkinsfile', () => {
 
   it('runs the drill headless with a JUnit report, and its exit code fails the stage', () => {
     expect(code).toContain(
-      "sh 'drillbook run runbooks/bookstore-stage4.md --headless --deadline 105m --junit reports/drill.xml --json reports/drill.json'",
+      "sh 'drillbook run runbooks/bookstore-stage4.md --headless --deadline 105m --junit reports/drill.xml --json reports/drill.json --html reports/drill.html'",
     );
     // `sh` fails the stage on a non-zero exit unless told otherwise; nothing may tell it.
     const stages = block(code, 'stages');
@@ -145,6 +145,24 @@ describe('runbooks/Jenkinsfile', () => {
     expect(stageMin * 60_000).toBeGreaterThanOrEqual(deadlineMs + budgetMs);
     // No pipeline-wide timeout: it would also cut the post block's drillbook finally short.
     expect(block(code, 'options')).not.toContain('timeout(');
+  });
+
+  it('writes the HTML report (also when rebuilt from the journal) and publishes it before junit can stop the block', () => {
+    const cleanup = block(code, 'cleanup');
+    expect(cleanup).toMatch(/drillbook report "\$DRILLBOOK_RUN_DIR" [^']*--html reports\/drill\.html'/);
+    const publish = block(cleanup, 'publishHTML', '(');
+    for (const field of [
+      "reportDir: 'reports'",
+      "reportFiles: 'drill.html'",
+      'allowMissing: true',
+      'keepAll: true',
+      "reportName: 'Drill report'",
+    ])
+      expect(publish).toContain(field);
+    const archive = cleanup.indexOf('archiveArtifacts');
+    const html = cleanup.indexOf('publishHTML(');
+    expect(html).toBeGreaterThan(archive);
+    expect(html).toBeLessThan(cleanup.indexOf('junit testResults'));
   });
 
   it('binds the Gremlin secret and AWS keys for the drill stage only', () => {
