@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import type { ActionStep, Runbook, Step } from '../runbook/model.js';
 import { exitCodeFor, linkedController, reasonText } from './abort.js';
+import { BackgroundSteps } from './background.js';
 import type { EngineEvent, EventListener, RunEndEvent, RunStatus, StepUndoneEvent } from './events.js';
 import type { Gate } from './gate.js';
 import { afterId, beforeId, planSteps, undoId } from './plan.js';
@@ -81,6 +82,7 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
     ),
   };
   const resources = new ResourcePool();
+  const background = new BackgroundSteps();
   const emit = (event: EngineEvent) =>
     options.onEvent(event.type === 'output' || !hasSecrets ? event : redactEvent(event, redactor.redact));
   const ctx: RunContext = {
@@ -97,6 +99,7 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
     acceptNewHostKeys: options.acceptNewHostKeys,
     dryRun: options.dryRun ?? false,
     failOnSkip: options.failOnSkip ?? false,
+    background,
     indexOf: (id) => index.get(id) ?? 0,
     total: plan.length,
     ...(options.resume
@@ -134,6 +137,26 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
     if ((outcome.status === 'failed' || outcome.status === 'interrupted') && !outcome.tolerated)
       failure ??= `${name}: ${outcome.reason ?? outcome.status}`;
   };
+  /** Starts a background step; its verdict and what it acted on are counted when it ends. */
+  const startBackground = (
+    step: ActionStep,
+    control: DrillControl,
+    started: (readonly ActionStep[])[],
+    onEnd: (outcome: StepOutcome) => void,
+  ) => {
+    const slot: ActionStep[] = [];
+    started.push(slot);
+    const at = { phase: 'main' as const, id: step.id, name: step.name, background: true as const };
+    background.start(
+      step,
+      control,
+      (own) => runStep(ctx, step, at, own),
+      (outcome) => {
+        slot.push(...outcome.acted);
+        onEnd(outcome);
+      },
+    );
+  };
   const notRun = (
     step: Step,
     id: string,
@@ -168,8 +191,14 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
         failure = `steady state not met before the drill: ${s.name}: ${outcome.reason ?? outcome.status}`;
     }
 
-    const started: ActionStep[] = [];
+    // What acted, in the order steps started (a background step's slot is filled when it ends),
+    // so rollback undoes in reverse order of starting.
+    const started: (readonly ActionStep[])[] = [];
     const selected = selection(runbook, options);
+    // The main steps' own control: a failing background step cancels the step in progress
+    // (a check waiting minutes for an alarm the broken attack never raises) without aborting the drill.
+    const mainLink = linkedController(drill.signal);
+    const main: DrillControl = { signal: mainLink.controller.signal, abort: drill.abort };
     const stopWatching =
       runbook.stopWhen.probes.length > 0 && !ctx.dryRun && !failure
         ? watchStopConditions(ctx, runbook.stopWhen.probes, runbook.stopWhen.interval, drill)
@@ -183,7 +212,7 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
           continue;
         }
         if (passedBefore(ctx, step)) {
-          started.push(...passedEarlier(ctx, step, { phase: 'main', id: step.id, name: step.name }).acted);
+          started.push(passedEarlier(ctx, step, { phase: 'main', id: step.id, name: step.name }).acted);
           continue;
         }
         if (failure || drill.signal.aborted) {
@@ -191,13 +220,32 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
           notRun(step, step.id, step.name, 'main', `not run: ${cause}`);
           continue;
         }
-        const outcome = await runStep(ctx, step, { phase: 'main', id: step.id, name: step.name }, drill);
+        if (step.kind === 'action' && step.background) {
+          startBackground(step, main, started, (outcome) => {
+            noteFailure(step.name, outcome);
+            const broke = outcome.status === 'failed' || outcome.status === 'interrupted';
+            if (broke && !outcome.tolerated && !main.signal.aborted)
+              mainLink.controller.abort(`cancelled: background step ${step.id} ${outcome.status}`);
+          });
+          continue;
+        }
+        const outcome = await runStep(ctx, step, { phase: 'main', id: step.id, name: step.name }, main);
         // Only what began acting needs undoing: not a step skipped by `when` or at its gate.
-        started.push(...outcome.acted);
+        started.push(outcome.acted);
         noteFailure(step.name, outcome);
       }
       stepsEnded = true;
     } finally {
+      // Before undo, `finally` and the last stop check: nothing runs beside them. A background
+      // step still running now was awaited by no step, so it is interrupted and fails the drill.
+      await background.stopAll(
+        drill.signal.aborted
+          ? reasonText(drill.signal)
+          : failure !== undefined
+            ? 'stopped: the drill failed'
+            : 'stopped: still running when the drill ended (no step awaited it)',
+      );
+      mainLink.dispose();
       // The last check runs only when the steps ended on their own and none failed.
       await stopWatching({ final: stepsEnded && failure === undefined });
     }
@@ -207,12 +255,20 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
       options.rollback === 'always' ||
       (options.rollback === 'on-failure' && (failure !== undefined || aborted));
     if (wantsRollback && !ctx.dryRun) {
-      for (const step of started.reverse()) {
+      for (const step of started.flat().reverse()) {
         if (!step.undo) continue;
         // The undo runs unconditionally, without a gate, once, and saves nothing. The step's
         // leave_running is for the daemon the step starts on purpose; an undo puts things
         // back, so whatever it leaves outside its process group is named and killed.
-        const { when: _when, confirm: _confirm, save: _save, leaveRunning: _leave, ...rest } = step;
+        const {
+          when: _when,
+          confirm: _confirm,
+          save: _save,
+          leaveRunning: _leave,
+          background: _background,
+          await: _await,
+          ...rest
+        } = step;
         const undoStep: ActionStep = { ...rest, action: step.undo, retries: 0 };
         const undone = await runStep(
           ctx,

@@ -7,10 +7,12 @@ import type { MarkdownSource, Problems } from './source.js';
 
 /** Attributes that configure the command itself rather than the step. */
 const ACTION_ATTRS = new Set(['host', 'sudo', 'env', 'cwd']);
-/** Runme's own cell options: meaningful to Runme, ignored here so Runme files load. */
+/**
+ * Runme's own cell options: meaningful to Runme, ignored here so Runme files load.
+ * (`background` is not among them: it is a step key, meaning what it means to Runme.)
+ */
 const RUNME_ONLY = new Set([
   'interactive',
-  'background',
   'closeTerminalOnSuccess',
   'excludeFromRunAll',
   'terminalRows',
