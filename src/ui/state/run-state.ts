@@ -31,6 +31,8 @@ export interface StepView {
   undone?: boolean;
   /** The last gate decision for this step, e.g. `approved by person`. */
   decision?: string;
+  /** Started with `background: true`: it stays running while later steps run. */
+  background?: true;
 }
 
 export interface GateView {
@@ -124,6 +126,7 @@ export function applyEvents(state: RunState, events: readonly RunStateEvent[]): 
             summary: event.summary,
             ...(event.description === undefined ? {} : { description: event.description }),
             ...(event.group === undefined ? {} : { group: event.group }),
+            ...(event.background ? { background: true as const } : {}),
           };
         });
         next.current = event.stepId;
