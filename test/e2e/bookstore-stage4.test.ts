@@ -209,7 +209,6 @@ describe.runIf(sshdTestsEnabled())('runbooks/bookstore-stage4 end to end', () =>
       const start = marks.find((m) => m.colour === colour && m.event === 'start');
       const end = marks.find((m) => m.colour === colour && m.event === 'end');
       expect(end?.how, colour).toBe('halted');
-      expect(end!.time - start!.time).toBeLessThan(ATTACK_MS / 2);
       const attack = stepNamed(report, `blackhole-${colour}`);
       expect(attack).toMatchObject({ status: 'passed', background: true });
       const at = (iso: unknown) => Date.parse(String(iso));
