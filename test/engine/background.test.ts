@@ -169,6 +169,22 @@ steps:
   });
 });
 
+describe('background and await in --dry-run', () => {
+  it('says which step runs in the background and which waits, and runs neither', async () => {
+    const dir = scratch();
+    const rb = await yamlRunbook(`
+steps:
+  - { id: attack, background: true, run: "touch ${dir}/ran" }
+  - { id: after, await: attack, run: "touch ${dir}/ran" }
+`);
+    const r = await drill(rb, { dryRun: true });
+    expect(r.end.status).toBe('passed');
+    expect(r.output('attack')).toContain('in the background: later steps would start at once');
+    expect(r.output('after')).toContain('first waits for background step attack to end');
+    expect(existsSync(join(dir, 'ran'))).toBe(false);
+  });
+});
+
 describe('background and await at validation', () => {
   const errors = (text: string) =>
     yamlRunbook(text).then(
