@@ -1,6 +1,6 @@
 import type { ActionStep } from '../runbook/model.js';
 import { linkedController } from './abort.js';
-import type { DrillControl, StepOutcome } from './step-runner.js';
+import type { DrillControl, StepOutcome } from './step-types.js';
 
 interface Running {
   stop: (reason: string) => void;

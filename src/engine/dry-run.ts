@@ -22,7 +22,7 @@ export interface DryRunView {
 
 export function dryRunView(ctx: RunContext, step: ActionStep): DryRunView {
   const scope = planScope(ctx);
-  const summary = ctx.redact(displaySummary(step.action.type, step.action.config, scope));
+  const summary = ctx.redact(displaySummary(ctx.actions, step.action.type, step.action.config, scope));
   const lines = [`would run: ${summary}`];
   if (step.await) lines.push(`first waits for background step ${step.await} to end`);
   if (step.background) lines.push('in the background: later steps would start at once');
@@ -31,7 +31,7 @@ export function dryRunView(ctx: RunContext, step: ActionStep): DryRunView {
   if (when) lines.push(`when: ${step.when}: ${when}`);
   if (step.undo)
     lines.push(
-      `undo if the drill fails: ${ctx.redact(displaySummary(step.undo.type, step.undo.config, scope))}`,
+      `undo if the drill fails: ${ctx.redact(displaySummary(ctx.actions, step.undo.type, step.undo.config, scope))}`,
     );
   lines.push(`timeout ${formatDuration(step.timeout)}${step.retries > 0 ? `, retries ${step.retries}` : ''}`);
   const reason = when ? `dry run: nothing was run; when ${when}` : 'dry run: nothing was run';

@@ -1,4 +1,7 @@
 import type { Duration } from './duration.js';
+
+export type { Duration };
+
 import type { SourcePos } from './errors.js';
 
 /**
@@ -21,7 +24,11 @@ export interface Runbook {
   /** Names of environment variables whose values are redacted everywhere. */
   secrets: string[];
   hosts: Record<string, HostSpec>;
-  aws: AwsSpec;
+  /**
+   * The actions' top-level settings blocks (`aws:`), by key, templates as written (they are
+   * filled for each step that uses them).
+   */
+  settings: Readonly<Record<string, Readonly<Record<string, string>>>>;
   defaults: { timeout: Duration };
   steadyState: Step[];
   stopWhen: StopCondition;
@@ -38,12 +45,6 @@ export interface HostSpec {
   jump?: string;
   /** Extra known_hosts file for this host, relative to the runbook. */
   knownHosts?: string;
-}
-
-export interface AwsSpec {
-  region?: string;
-  profile?: string;
-  endpoint?: string;
 }
 
 export interface StopCondition {

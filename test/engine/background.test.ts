@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { loadRunbook } from '../../src/runbook/load.js';
 import { alive, drill, yamlRunbook } from '../support/drill.js';
+import { actions } from '../support/registry.js';
 
 /**
  * `background: true` and `await:` in-process, with real /bin/sh steps. Files in a temp dir
@@ -31,7 +32,7 @@ steps:
     background: true
     timeout: 20s
     # Ends only once a later step has run: the overlap is the only way this step passes.
-    run: "until [ -f ${dir}/checked ]; do sleep 0.05; done; echo attack over; touch ${dir}/attack-ended"
+    run: "until [ -f ${dir}/checked ]; do sleep 0.05; done; sleep 1; echo attack over; touch ${dir}/attack-ended"
   - { id: check, run: "test ! -f ${dir}/attack-ended && touch ${dir}/checked" }
   - { id: after, await: attack, run: "test -f ${dir}/attack-ended" }
 `);
@@ -303,13 +304,13 @@ steps:
         '',
       ].join('\n'),
     );
-    const message = await loadRunbook(file, { env: {} }).then(
+    const message = await loadRunbook(actions, file, { env: {} }).then(
       () => 'loaded',
       (error: Error) => error.message,
     );
     expect(message).toMatch(/drill\.md:23:\d+: .*`await: atack` names no step \(did you mean "attack"\?\)/);
     writeFileSync(file, readFileSync(file, 'utf8').replace(/## Wrong[\s\S]*$/, ''));
-    const rb = await loadRunbook(file, { env: {} });
+    const rb = await loadRunbook(actions, file, { env: {} });
     expect(rb.steps.map((s) => (s.kind === 'action' ? [s.id, s.background, s.await] : [s.id]))).toEqual([
       ['attack', true, undefined],
       ['check', undefined, undefined],

@@ -21,7 +21,7 @@ steps:
   - id: attack
     name: Blackhole blue
     background: true
-    run: "echo attack begins; until [ -f ${dir}/checked ]; do sleep 0.05; done; echo attack reverted"
+    run: "echo attack begins; until [ -f ${dir}/checked ]; do sleep 0.05; done; sleep 1.5; echo attack reverted"
   - { id: check, name: Check alarms, run: "echo checking; sleep 0.3; touch ${dir}/checked" }
   - { id: after, name: After the attack, await: attack, run: "true" }
 `);
