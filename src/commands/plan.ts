@@ -101,6 +101,9 @@ export function renderPlan(
         extras.push(`retries ${s.retries} (delay ${formatDuration(s.retryDelay)}, doubling)`);
       if (s.continueOnError) extras.push('continue on error');
       if (s.leaveRunning) extras.push('leaves processes it starts outside its group running');
+      if (s.kind === 'action' && s.background)
+        extras.push('runs in the background (later steps start at once)');
+      if (s.kind === 'action' && s.await) extras.push(`first awaits ${s.await}`);
       if (s.when) extras.push(`when ${s.when}`);
       if (s.save) extras.push(`saves vars.${s.save}`);
       out.push(`${pad}   ${extras.join(', ')}`);

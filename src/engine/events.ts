@@ -58,6 +58,8 @@ export interface StepStartEvent {
   summary: string;
   description?: string;
   group?: string;
+  /** Started with `background: true`: later steps run while it goes on. */
+  background?: true;
 }
 
 export interface OutputEvent {

@@ -4,6 +4,7 @@ import type { ActionRegistry } from '../plugin/contract.js';
 import { impliedSecrets } from '../plugin/declarations.js';
 import type { Runbook } from '../runbook/model.js';
 import { exitCodeFor, linkedController, reasonText } from './abort.js';
+import { BackgroundSteps } from './background.js';
 import { type CleanupOnly, closeOpenSteps, runCleanupOnly } from './cleanup-only.js';
 import { type DrillDeadline, watchDeadline } from './deadline.js';
 import {
@@ -153,6 +154,7 @@ function runContext(options: DrillOptions): {
     flags: options.flags ?? {},
     dryRun: options.settings.dryRun,
     failOnSkip: options.settings.failOnSkip,
+    background: new BackgroundSteps(),
     indexOf: (id) => index.get(id) ?? 0,
     total: plan.length,
     ...(options.resume

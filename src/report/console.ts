@@ -55,6 +55,8 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
   /** `[i/n]` and name per step id: from the plan at first, from step-start once it runs. */
   const tags = new Map<string, { tag: string; name: string }>();
   const prefixes = new Map<string, string>();
+  /** Steps started with `background: true`: their output interleaves with later steps', so it names them. */
+  const background = new Set<string>();
   /** The one step count (main steps; finally, steady state, undo apart), from the plan. */
   let numbers: StepNumbers | undefined;
   const out = consoleWriter(
@@ -81,11 +83,12 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
     let prefix = prefixes.get(key);
     if (prefix === undefined) {
       const host = event.label ? `[${event.label}] ` : '';
+      const owner = background.has(event.stepId) ? `[${event.stepId}] ` : '';
       const stderr = event.stream === 'stderr';
       prefix =
         options.prefix === 'step-id'
           ? `${colors.dim(`[${event.stepId}${event.label ? ` ${event.label}` : ''}] `)}${stderr ? colors.red('! ') : ''}`
-          : `${stderr ? colors.red('  ! ') : colors.dim('  │ ')}${host}`;
+          : `${stderr ? colors.red('  ! ') : colors.dim('  │ ')}${owner}${host}`;
       prefixes.set(key, prefix);
     }
     return prefix;
@@ -103,8 +106,10 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
       name: displayName({ name: event.name, phase: event.phase }),
     });
     const attempt = event.attempt > 1 ? ` (attempt ${event.attempt})` : '';
+    if (event.background) background.add(event.stepId);
+    const behind = event.background ? ' (in the background; later steps start now)' : '';
     const does = verbose && event.summary ? colors.dim(` — ${event.summary}`) : '';
-    return `${head(event.stepId, 'start', colors.cyan)}${attempt}${does}\n`;
+    return `${head(event.stepId, 'start', colors.cyan)}${attempt}${behind}${does}\n`;
   };
 
   const onEnd = (event: StepEndEvent): string => {

@@ -60,6 +60,8 @@ export interface JsonStepV1 {
   status: StepStatus;
   notRun: boolean;
   tolerated: boolean;
+  /** Ran with `background: true` (startedAt/endedAt are its own, around later steps). */
+  background: boolean;
   /** Set when rollback ran the step's undo: how the undo ended. */
   undone: { status: StepStatus } | null;
   /** Position and count from step-start (`[index/total]`); null when it never started. */
@@ -158,6 +160,7 @@ function toJsonStep(step: StepReport): JsonStepV1 {
     status: step.status,
     notRun: step.notRun,
     tolerated: step.tolerated,
+    background: step.background === true,
     undone: step.undone ? { ...step.undone } : null,
     index: step.index ?? null,
     total: step.total ?? null,

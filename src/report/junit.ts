@@ -269,6 +269,12 @@ function renderProperties(report: RunReport): string {
   if (report.reason) props.push(['drillbook.reason', report.reason]);
   if (report.resumed) props.push(['drillbook.resumedFrom', report.resumed.from]);
   for (const step of report.steps) {
+    // A background step's testcase time is its duration; when it ran, around later steps, is here.
+    if (step.background)
+      props.push([
+        `drillbook.background.${step.key}`,
+        `${step.status}, ${step.startedAt === undefined ? '?' : new Date(step.startedAt).toISOString()} to ${step.endedAt === undefined ? '?' : new Date(step.endedAt).toISOString()}`,
+      ]);
     step.gates.forEach((gate, i) => {
       const key = `drillbook.gate.${step.key}${i === 0 ? '' : `.${i + 1}`}`;
       props.push([key, describeGate(gate)]);

@@ -71,6 +71,8 @@ export interface StepReport {
   name: string;
   phase: Phase;
   group?: string;
+  /** Started with `background: true`: its start and end are its own, around later steps. */
+  background?: true;
   status: StepStatus;
   /** In the plan but never started; status is then `skipped` and reason the run's reason. */
   notRun: boolean;

@@ -174,6 +174,7 @@ export class RunReportBuilder {
     step.summary = event.summary;
     if (event.description !== undefined) step.description = event.description;
     if (event.group !== undefined) step.group = event.group;
+    if (event.background) step.background = true;
     step.attempts = Math.max(step.attempts, event.attempt);
     this.current.set(event.stepId, entry);
     this.attachPendingGates(event.stepId, entry);

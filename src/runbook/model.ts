@@ -101,10 +101,23 @@ interface StepBase {
   source: SourcePos;
 }
 
-export interface ActionStep extends StepBase {
-  kind: 'action';
-  action: ActionCall;
-}
+/**
+ * How an action step relates to background steps (Chaos Toolkit's `background`). A step is
+ * either started in the background or may wait for one, never both: the types keep a
+ * background step from awaiting another (it would wait behind the drill's back).
+ */
+export type BackgroundRole =
+  | { background?: undefined; await?: undefined }
+  /** Starts, and the drill moves on at once; stopped (interrupted) if still running at the drill's end. */
+  | { background: true; await?: undefined }
+  /** Waits, before its gate and action, for this earlier background step to end. */
+  | { background?: undefined; await: string };
+
+export type ActionStep = StepBase &
+  BackgroundRole & {
+    kind: 'action';
+    action: ActionCall;
+  };
 
 export interface ParallelStep extends StepBase {
   kind: 'parallel';

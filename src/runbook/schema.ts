@@ -13,6 +13,8 @@ export const STEP_KEYS = [
   'retry_delay',
   'continue_on_error',
   'leave_running',
+  'background',
+  'await',
   'save',
   'undo',
   'parallel',
@@ -114,6 +116,14 @@ export function runbookSchema(
         type: 'boolean',
       }),
       leave_running: doc('Processes the step starts in the background may outlive it.', { type: 'boolean' }),
+      background: doc(
+        "Start the step and move on at once; later steps run while it goes on. Stopped (and failing the drill) if still running when the drill ends: end it with a later step's `await`.",
+        { type: 'boolean' },
+      ),
+      await: doc(
+        'Wait for this earlier background step to end before this step runs; fails if that step failed.',
+        { type: 'string', minLength: 1 },
+      ),
       save: doc('Save the output (trimmed) as vars.NAME for later steps.', {
         type: 'string',
         pattern: '^[A-Za-z_][A-Za-z0-9_]*$',

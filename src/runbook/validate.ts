@@ -4,6 +4,7 @@ import type { ValidateFunction } from 'ajv';
 import { slug as githubSlug } from 'github-slugger';
 import { type ActionRegistry, ConfigProblem } from '../plugin/contract.js';
 import { settingsBlocks } from '../plugin/declarations.js';
+import { BackgroundRules, type StepPlace } from './background-rules.js';
 import { checkDataShape, MAX_DATA_DEPTH, MAX_NODES } from './data-shape.js';
 import {
   type Duration,
@@ -211,7 +212,8 @@ export function buildRunbook(actions: ActionRegistry, doc: RawDocument, options:
     }
   };
 
-  const buildStep = (s: Raw, path: string, fallbackIndex: number): Step | undefined => {
+  const backgroundRules = new BackgroundRules(allSteps, report);
+  const buildStep = (s: Raw, path: string, fallbackIndex: number, where: StepPlace): Step | undefined => {
     const actionKeys = Object.keys(s).filter((k) => k !== 'confirm' && actions.has(k));
     const isParallel = s['parallel'] !== undefined;
     if (isParallel) refuseGroupKeys(s, path, report);
@@ -255,12 +257,19 @@ export function buildRunbook(actions: ActionRegistry, doc: RawDocument, options:
       );
     }
     ids.set(id.toLowerCase(), { id, path });
+    const role = backgroundRules.check(s, path, id, where, isParallel);
+    if (role.await !== undefined && !earlierSteps.has(role.await)) {
+      // Once awaited, the background step has ended: its output exists from here on.
+      earlierSteps.add(role.await);
+      added.steps.push(role.await);
+    }
 
     const base = {
       id,
       name: name ?? id,
       timeout: durationOf(s['timeout'], childPath(path, 'timeout'), POSITIVE) ?? defaults.timeout,
-      retries: (s['retries'] as number | undefined) ?? defaults.retries,
+      // A background step runs once: `defaults.retries` does not apply to it (see background-rules.ts).
+      retries: (s['retries'] as number | undefined) ?? (role.background ? 0 : defaults.retries),
       retryDelay:
         durationOf(s['retry_delay'], childPath(path, 'retry_delay'), MAY_BE_ZERO) ?? defaults.retryDelay,
       continueOnError: (s['continue_on_error'] as boolean | undefined) ?? false,
@@ -302,11 +311,15 @@ export function buildRunbook(actions: ActionRegistry, doc: RawDocument, options:
       };
     } else if (type) {
       const action = buildAction(type, type === 'confirm' ? {} : s[type], childPath(path, type));
-      if (action) result = { ...step, kind: 'action', action };
+      // `step` holds only the shared keys here; `role` is the one background role checked above.
+      if (action) result = { ...step, ...role, kind: 'action', action } as Step;
     }
-    // Later steps may use this step's output and saved var.
-    if (!earlierSteps.has(id)) added.steps.push(id);
-    earlierSteps.add(id);
+    // Later steps may use this step's output and saved var; a background step's only once
+    // a step has awaited it (before that it may still be running).
+    if (!role.background) {
+      if (!earlierSteps.has(id)) added.steps.push(id);
+      earlierSteps.add(id);
+    }
     if (typeof s['save'] === 'string') {
       step.save = s['save'];
       if (!knownVars.has(s['save'])) added.vars.push(s['save']);
@@ -323,7 +336,7 @@ export function buildRunbook(actions: ActionRegistry, doc: RawDocument, options:
   const added: Visible = { steps: [], vars: [] };
   const buildMember = (m: Raw, path: string, index: number, hidden: Visible): Step | undefined => {
     const from = { steps: added.steps.length, vars: added.vars.length };
-    const member = buildStep(m, path, index);
+    const member = buildStep(m, path, index, 'member');
     for (const name of added.steps.splice(from.steps)) {
       earlierSteps.delete(name);
       hidden.steps.push(name);
@@ -352,20 +365,20 @@ export function buildRunbook(actions: ActionRegistry, doc: RawDocument, options:
     return spec;
   };
 
-  const buildList = (key: string, list: unknown): Step[] =>
+  const buildList = (key: string, list: unknown, where: StepPlace): Step[] =>
     ((list as Raw[] | undefined) ?? [])
-      .map((s, i) => buildStep(s, childPath(key, i), i))
+      .map((s, i) => buildStep(s, childPath(key, i), i, where))
       .filter((s): s is Step => s !== undefined);
 
-  const steadyState = buildList('steady_state', raw['steady_state']);
+  const steadyState = buildList('steady_state', raw['steady_state'], 'steady_state');
   const stopRaw = raw['stop_when'];
   const stopList = Array.isArray(stopRaw) ? stopRaw : (stopRaw as Raw | undefined)?.['probes'];
   const stopKey = Array.isArray(stopRaw) ? 'stop_when' : 'stop_when.probes';
-  const stopProbes = buildList(stopKey, stopList);
+  const stopProbes = buildList(stopKey, stopList, 'stop_when');
   const stopEvery = Array.isArray(stopRaw) ? undefined : (stopRaw as Raw | undefined)?.['every'];
   const stopInterval = durationOf(stopEvery, 'stop_when.every', POLL_INTERVAL) ?? DEFAULT_STOP_INTERVAL;
-  const steps = buildList('steps', raw['steps']);
-  const finallySteps = buildList('finally', raw['finally']);
+  const steps = buildList('steps', raw['steps'], 'main');
+  const finallySteps = buildList('finally', raw['finally'], 'finally');
   const finallyBudget = durationOf(raw['finally_budget'], 'finally_budget', POSITIVE);
 
   // Settings blocks (aws:) are filled in per step (they may name a sandbox endpoint saved by

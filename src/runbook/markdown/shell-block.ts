@@ -8,10 +8,12 @@ import type { MarkdownSource, Problems } from './source.js';
 /** Attributes that configure the command itself rather than the step. */
 // concurrency, max_errors, batches: an ssh fan-out's limits (`batches=1,25%,100%`).
 const ACTION_ATTRS = new Set(['host', 'sudo', 'env', 'cwd', 'concurrency', 'max_errors', 'batches']);
-/** Runme's own cell options: meaningful to Runme, ignored here so Runme files load. */
+/**
+ * Runme's own cell options: meaningful to Runme, ignored here so Runme files load.
+ * (`background` is not among them: it is a step key, meaning what it means to Runme.)
+ */
 const RUNME_ONLY = new Set([
   'interactive',
-  'background',
   'closeTerminalOnSuccess',
   'excludeFromRunAll',
   'terminalRows',

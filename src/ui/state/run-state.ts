@@ -31,6 +31,8 @@ export interface StepView {
   undone?: boolean;
   /** The last gate decision for this step, e.g. `approved by person`. */
   decision?: string;
+  /** Started with `background: true`: it stays running while later steps run. */
+  background?: true;
   /** Hosts of a fan-out: started once they print (result not known yet), then each one's result at the step's end. */
   hosts?: HostCell[];
 }
@@ -221,6 +223,7 @@ function onStepStart(batch: Batch, event: EventOf<'step-start'>): void {
       summary: event.summary,
       ...(event.description === undefined ? {} : { description: event.description }),
       ...(event.group === undefined ? {} : { group: event.group }),
+      ...(event.background ? { background: true as const } : {}),
     };
   });
   batch.next.current = event.stepId;
