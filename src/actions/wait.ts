@@ -78,6 +78,7 @@ export const waitAction: ActionDefinition<WaitConfig> = {
       interval: durationAt(r.interval, 'interval', POLL_INTERVAL) ?? DEFAULT_INTERVAL,
     };
   },
+  polls: (c) => c.kind === 'until',
   summary(c) {
     if (c.kind === 'sleep') return `wait ${formatDuration(c.ms)}`;
     const nested = actions.get(c.until.type);
@@ -111,6 +112,7 @@ export const waitAction: ActionDefinition<WaitConfig> = {
           interval: c.interval,
           signal: ctx.signal,
           onRetry: (detail) => ctx.output('info', `not yet: ${detail}\n`),
+          observed: ctx.observed,
         },
       );
     } catch (error) {

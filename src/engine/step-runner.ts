@@ -10,6 +10,7 @@ import { linkedController, reasonText } from './abort.js';
 import { dryRunGroupReason, dryRunView } from './dry-run.js';
 import type { StepPart, StepStatus } from './events.js';
 import { runGate } from './gate-step.js';
+import { observer } from './observed.js';
 import { OutputCapture } from './output-capture.js';
 import { passedBefore, passedEarlier } from './resume-skip.js';
 import type { RunContext } from './run-context.js';
@@ -321,6 +322,7 @@ async function attemptOnce(
     options: { acceptNewHostKeys: ctx.acceptNewHostKeys },
     ...(step.leaveRunning ? { leaveRunning: true } : {}),
     probe: (call) => invoke(ctx, actionDef(call as ActionCall), call.config, actionContext),
+    observed: observer(ctx, at.id),
   };
   let result: ActionResult;
   // Set the moment the action answers: an abort that lands after that (a sibling in a

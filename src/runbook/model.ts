@@ -1,5 +1,6 @@
 import type { Duration } from './duration.js';
 import type { SourcePos } from './errors.js';
+import type { MeasureSpec } from './measure-spec.js';
 
 /**
  * The resolved runbook model. Loaders (YAML, Markdown) parse and validate raw input into
@@ -27,6 +28,8 @@ export interface Runbook {
   stopWhen: StopCondition;
   steps: Step[];
   finally: Step[];
+  /** Recovery times to measure between step events (`measures:`); [] when none. */
+  measures: MeasureSpec[];
 }
 
 export interface HostSpec {

@@ -1,5 +1,6 @@
 import type { JsonSchema } from '../actions/types.js';
 import { DURATION_SCHEMA } from './duration.js';
+import { MEASURES_SCHEMA } from './measure-spec.js';
 
 /** Keys a step may carry besides its one action. */
 export const STEP_KEYS = [
@@ -199,6 +200,7 @@ export function runbookSchema(actionSchemas: ReadonlyMap<string, JsonSchema>): J
         items: { $ref: '#/definitions/step' },
       }),
       finally: doc('Steps that run after everything else: after success, failure, abort and signals.', steps),
+      measures: MEASURES_SCHEMA,
     },
     required: ['steps'],
   };

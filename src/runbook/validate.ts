@@ -16,6 +16,7 @@ import {
   toDuration,
 } from './duration.js';
 import { type LoadError, RunbookError } from './errors.js';
+import { buildMeasures } from './measure-check.js';
 import type { ActionCall, ConfirmSpec, HostSpec, Runbook, Step } from './model.js';
 import { childPath, positionOf, type RawDocument } from './raw.js';
 import { registeredRunbookSchema } from './runbook-schema.js';
@@ -357,6 +358,7 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
   const stopInterval = durationOf(stopEvery, 'stop_when.every', POLL_INTERVAL) ?? DEFAULT_STOP_INTERVAL;
   const steps = buildList('steps', raw['steps']);
   const finallySteps = buildList('finally', raw['finally']);
+  const measures = buildMeasures(raw['measures'], { steps, finally: finallySteps, steadyState }, report);
 
   // aws: is filled in per step (it may name a sandbox endpoint saved by an earlier step),
   // so it may use any var, including saved ones.
@@ -387,6 +389,7 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
     stopWhen: { probes: stopProbes, interval: stopInterval },
     steps,
     finally: finallySteps,
+    measures,
   };
   if (typeof raw['description'] === 'string') runbook.description = raw['description'];
   return runbook;
