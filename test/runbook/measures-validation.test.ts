@@ -92,7 +92,7 @@ describe('measures: at load time', () => {
       /^drill\.yaml:33:\d+: measures\[9\]\.max: a duration of 0 makes no sense here/,
     ];
     expect(lines).toHaveLength(expected.length);
-    expected.forEach((pattern, i) => expect(lines[i]).toMatch(pattern));
+    for (const [i, pattern] of expected.entries()) expect(lines[i]).toMatch(pattern);
   });
 
   it('refuses a misspelt key inside a measure and a measure without to', async () => {
