@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/engine/events.js';
+import { eventMisfit } from '../../src/engine/journal-shape.js';
 import { measureFailed } from '../../src/engine/measure-result.js';
 import { describeMeasure, measureFailureText } from '../../src/engine/measure-text.js';
 import { computeMeasures } from '../../src/engine/measures.js';
@@ -156,6 +157,21 @@ describe('measures from engine events', () => {
           expect(measureFailed(m!)).toBe(verdict === 'missed');
         },
       ),
+    );
+  });
+
+  it('the journal reader accepts measures and step-observed lines and names a damaged field', () => {
+    const [m] = computeMeasures([spec('rto', 'recovered.observed', 'broken.end', 1000)], events);
+    expect(eventMisfit({ type: 'measures', time: T0, measures: [m] })).toBeUndefined();
+    expect(eventMisfit(observed('x', 1, 200))).toBeUndefined();
+    expect(eventMisfit({ type: 'measures', time: T0, measures: [{ ...m, valueMs: '5' }] })).toBe(
+      '`measures[0].valueMs` should be a number or null',
+    );
+    expect(eventMisfit({ type: 'measures', time: T0, measures: [{ ...m, verdict: 'great' }] })).toMatch(
+      /`measures\[0\]\.verdict` should be one of met, missed, measured, not measured/,
+    );
+    expect(eventMisfit({ type: 'step-observed', time: T0, stepId: 'x' })).toBe(
+      '`intervalMs` should be a number',
     );
   });
 });
