@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderPlan } from '../../src/commands/plan.js';
 import { RunbookError } from '../../src/runbook/errors.js';
 import { parseRunbookBytes } from '../../src/runbook/load.js';
 import { refText } from '../../src/runbook/measure-spec.js';
@@ -63,6 +64,10 @@ describe('measures: at load time', () => {
     // A Markdown step without within does not poll: refused at the frontmatter's line.
     expect(String(md)).toMatch(/drill\.md:3:39: measures\[0\]\.to: step "dns" does not poll/);
     expect(yaml.measures).toHaveLength(3);
+    // `drillbook plan` says what is timed and what fails the drill.
+    expect(renderPlan(yaml)).toContain(
+      '\nMeasures:\n  failover: blackhole.approved -> dns-green.observed (max 5m: slower or not measured fails the drill)\n  by start: blackhole.start -> wait-green.observed\n',
+    );
   });
 
   it('refuses, with file:line:column and what was expected, every reference that could never happen', async () => {
