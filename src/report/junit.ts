@@ -70,13 +70,14 @@ const DEFAULT_CASE_CHARS = 160 * 1024;
 const DEFAULT_TOTAL_CHARS = 8 * 1024 * 1024;
 
 export function renderJunit(report: RunReport, options: JunitOptions = {}): string {
-  const fromSteps: Case[] = [
-    ...report.steps.filter((step) => !isRepeatedGroup(step, report.steps)).flatMap(stepCases),
-    ...measureCases(report),
-  ];
-  // A tolerated failure does not explain a drill that did not pass; a missed objective does.
-  const stepFailed = fromSteps.some((c) => c.outcome?.kind === 'failure' && c.outcome.type !== 'tolerated');
-  const cases = uniqueNames([...fromSteps, ...runCases(report, stepFailed)]);
+  const fromSteps = report.steps.filter((step) => !isRepeatedGroup(step, report.steps)).flatMap(stepCases);
+  const measures = measureCases(report);
+  // A tolerated failure does not explain a drill that did not pass; a failing measure
+  // explains it only when it is the run's reason (an abort is still said on its own).
+  const stepFailed =
+    fromSteps.some((c) => c.outcome?.kind === 'failure' && c.outcome.type !== 'tolerated') ||
+    measures.some((c) => c.outcome !== undefined && report.reason?.includes(c.outcome.message) === true);
+  const cases = uniqueNames([...fromSteps, ...measures, ...runCases(report, stepFailed)]);
   const perCase = Math.min(
     options.maxCaseOutputChars ?? DEFAULT_CASE_CHARS,
     Math.floor((options.maxTotalOutputChars ?? DEFAULT_TOTAL_CHARS) / Math.max(1, cases.length)),
