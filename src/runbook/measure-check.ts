@@ -1,4 +1,3 @@
-import { actions } from '../actions/registry.js';
 import { didYouMean } from './did-you-mean.js';
 import { type Duration, POSITIVE, readDuration } from './duration.js';
 import {
@@ -12,6 +11,9 @@ import { childPath } from './raw.js';
 
 type Report = (path: string, message: string, hint?: string) => void;
 
+/** What measures ask of the actions: whether a config polls (see `polls` on an action). */
+type Actions = ReadonlyMap<string, { polls?(config: never): boolean }>;
+
 interface Lists {
   steps: Step[];
   finally: Step[];
@@ -23,7 +25,7 @@ interface Lists {
  * could never happen at its position: a typo must fail at load, not leave a drill "not
  * measured" after it ran for an hour.
  */
-export function buildMeasures(raw: unknown, lists: Lists, report: Report): MeasureSpec[] {
+export function buildMeasures(raw: unknown, lists: Lists, actions: Actions, report: Report): MeasureSpec[] {
   if (!Array.isArray(raw)) return [];
   const steps = stepsById([...lists.steps, ...lists.finally]);
   const steady = new Set(lists.steadyState.map((s) => s.id));
@@ -37,7 +39,7 @@ export function buildMeasures(raw: unknown, lists: Lists, report: Report): Measu
       report(childPath(path, 'name'), `duplicate measure name "${name}"`, `first used by measures[${first}]`);
     else names.set(name, i);
     const resolve = (key: 'from' | 'to') =>
-      resolveRef(entry[key] as string, childPath(path, key), steps, steady, report);
+      resolveRef(entry[key] as string, childPath(path, key), { steps, steady, actions }, report);
     const from = resolve('from');
     const to = resolve('to');
     if (entry['from'] === entry['to'])
@@ -69,13 +71,15 @@ function stepsById(list: Step[]): Map<string, Step> {
   return byId;
 }
 
-function resolveRef(
-  text: string,
-  path: string,
-  steps: ReadonlyMap<string, Step>,
-  steady: ReadonlySet<string>,
-  report: Report,
-): MeasureEventRef | undefined {
+interface Known {
+  steps: ReadonlyMap<string, Step>;
+  /** Steady-state ids: named apart, since they run twice. */
+  steady: ReadonlySet<string>;
+  actions: Actions;
+}
+
+function resolveRef(text: string, path: string, known: Known, report: Report): MeasureEventRef | undefined {
+  const { steps, steady } = known;
   const dot = text.lastIndexOf('.');
   const kinds = MEASURE_EVENT_KINDS.join(', ');
   if (dot <= 0) {
@@ -108,7 +112,7 @@ function resolveRef(
     report(path, `step "${stepId}" has no gate (confirm:), so it is never approved`, `use ${stepId}.start`);
     return undefined;
   }
-  if (kind === 'observed' && !polls(step)) {
+  if (kind === 'observed' && !polls(step, known.actions)) {
     report(
       path,
       `step "${stepId}" does not poll, so nothing is ever observed`,
@@ -124,7 +128,8 @@ function isKind(text: string): text is MeasureEventKind {
 }
 
 /** Whether the step's action keeps checking until its condition holds (asked of the action). */
-function polls(step: Step): boolean {
+function polls(step: Step, actions: Actions): boolean {
   if (step.kind !== 'action') return false;
-  return actions.get(step.action.type)?.polls?.(step.action.config) ?? false;
+  const def = actions.get(step.action.type) as { polls?(config: unknown): boolean } | undefined;
+  return def?.polls?.(step.action.config) ?? false;
 }

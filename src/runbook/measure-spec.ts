@@ -1,4 +1,3 @@
-import type { JsonSchema } from '../actions/types.js';
 import { DURATION_SCHEMA, type Duration } from './duration.js';
 
 /**
@@ -33,7 +32,7 @@ export function refText(ref: MeasureEventRef): string {
 }
 
 /** Schema of `measures:`: shape only; measure-check.ts checks the references with positions. */
-export const MEASURES_SCHEMA: JsonSchema = {
+export const MEASURES_SCHEMA: Record<string, unknown> = {
   description:
     'Recovery times: each measure is the time between two step events (STEP.start, .end, .pass, .approved, .observed), with an optional objective max.',
   type: 'array',

@@ -358,7 +358,8 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
   const stopInterval = durationOf(stopEvery, 'stop_when.every', POLL_INTERVAL) ?? DEFAULT_STOP_INTERVAL;
   const steps = buildList('steps', raw['steps']);
   const finallySteps = buildList('finally', raw['finally']);
-  const measures = buildMeasures(raw['measures'], { steps, finally: finallySteps, steadyState }, report);
+  const lists = { steps, finally: finallySteps, steadyState };
+  const measures = buildMeasures(raw['measures'], lists, actions, report);
 
   // aws: is filled in per step (it may name a sandbox endpoint saved by an earlier step),
   // so it may use any var, including saved ones.
