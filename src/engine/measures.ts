@@ -1,7 +1,8 @@
 import type { MeasureEventRef, MeasureSpec } from '../runbook/measure-spec.js';
 import { refText } from '../runbook/measure-spec.js';
 import type { EngineEvent } from './events.js';
-import type { MeasureResult } from './measure-result.js';
+import { type MeasureResult, measureFailed } from './measure-result.js';
+import { measureFailureText } from './measure-text.js';
 
 /** When one event of a step happened, and how precisely (± ms) that time is known. */
 interface EventTime {
@@ -110,4 +111,21 @@ export function computeMeasures(
   const clock = new MeasureClock();
   for (const event of events) clock.add(event);
   return specs.map((spec) => measureOne(spec, clock));
+}
+
+/**
+ * Journals the run's measures (just before run-end) and returns the run's failure: a missed
+ * objective, or one that could not be measured, fails a drill whose steps all passed; an
+ * earlier failure stays the reason.
+ */
+export function emitMeasures(
+  specs: readonly MeasureSpec[],
+  clock: MeasureClock,
+  emit: (event: EngineEvent) => void,
+  failure: string | undefined,
+): string | undefined {
+  const measures = specs.map((spec) => measureOne(spec, clock));
+  emit({ type: 'measures', time: Date.now(), measures });
+  const failed = measures.filter(measureFailed);
+  return failure ?? (failed.length > 0 ? failed.map(measureFailureText).join('; ') : undefined);
 }

@@ -4,9 +4,7 @@ import type { ActionStep, Runbook, Step } from '../runbook/model.js';
 import { exitCodeFor, linkedController, reasonText } from './abort.js';
 import type { EngineEvent, EventListener, RunEndEvent, RunStatus, StepUndoneEvent } from './events.js';
 import type { Gate } from './gate.js';
-import { measureFailed } from './measure-result.js';
-import { measureFailureText } from './measure-text.js';
-import { MeasureClock, measureOne } from './measures.js';
+import { emitMeasures, MeasureClock } from './measures.js';
 import { afterId, beforeId, planSteps, undoId } from './plan.js';
 import { createRedactor } from './redact.js';
 import { ResourcePool } from './resources.js';
@@ -255,7 +253,7 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
     cleanupLink.dispose();
   }
 
-  if (clock) failure = emitMeasures(runbook, clock, emit, failure);
+  if (clock) failure = emitMeasures(runbook.measures, clock, emit, failure);
   const end = finalVerdict(options.signal, drill.signal, failure);
   const event: RunEndEvent = { type: 'run-end', time: Date.now(), ...end };
   emit(event);
@@ -314,22 +312,6 @@ function selection(runbook: Runbook, options: DrillOptions): (id: string) => str
     if (fromIndex > 0 && (order.get(id) ?? 0) < fromIndex) return `before --from ${options.from}`;
     return undefined;
   };
-}
-
-/**
- * Journals the run's measures (just before run-end) and returns the run's failure: a missed
- * objective, or one that could not be measured, fails a drill whose steps all passed.
- */
-function emitMeasures(
-  runbook: Runbook,
-  clock: MeasureClock,
-  emit: (event: EngineEvent) => void,
-  failure: string | undefined,
-): string | undefined {
-  const measures = runbook.measures.map((spec) => measureOne(spec, clock));
-  emit({ type: 'measures', time: Date.now(), measures });
-  const failed = measures.filter(measureFailed);
-  return failure ?? (failed.length > 0 ? failed.map(measureFailureText).join('; ') : undefined);
 }
 
 /** Records that a step was undone, so reports show it and `resume` runs it again. */
