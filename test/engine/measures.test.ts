@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { eventMisfit } from '../../src/engine/journal-shape.js';
 import { measureFailed } from '../../src/engine/measure-result.js';
-import { describeMeasure, measureFailureText } from '../../src/engine/measure-text.js';
+import { describeMeasure, formatCompact, measureFailureText } from '../../src/engine/measure-text.js';
 import { computeMeasures } from '../../src/engine/measures.js';
-import { toDuration } from '../../src/runbook/duration.js';
+import { MAX_DURATION_MS, readDuration, toDuration } from '../../src/runbook/duration.js';
 import type { MeasureEventKind, MeasureSpec } from '../../src/runbook/measure-spec.js';
 
 const T0 = 1_700_000_000_000;
@@ -172,6 +172,21 @@ describe('measures from engine events', () => {
     );
     expect(eventMisfit({ type: 'step-observed', time: T0, stepId: 'x' })).toBe(
       '`intervalMs` should be a number',
+    );
+  });
+
+  it('property: an objective is written as a person writes it, and reads back as the same duration', () => {
+    expect([300_000, 90_000, 2000, 500, 86_400_000 + 1].map(formatCompact)).toEqual([
+      '5m',
+      '1m30s',
+      '2s',
+      '500ms',
+      '1d1ms',
+    ]);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: MAX_DURATION_MS }), (ms) => {
+        expect(readDuration(formatCompact(ms))).toEqual({ ok: true, ms });
+      }),
     );
   });
 });
