@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeasureResult } from '../../src/engine/measure-result.js';
 import { createPolicyGate } from '../../src/engine/policy-gate.js';
+import { createConsoleReporter } from '../../src/report/console.js';
 import { formatDuration } from '../../src/runbook/duration.js';
 import { drill, yamlRunbook } from '../support/drill.js';
 import { caseCalled, reportsOf } from '../support/reports-of.js';
@@ -101,6 +102,15 @@ describe('measures in a real run (in-process engine, a real local HTTP service)'
     expect(reports.junit).toMatch(
       /<property name="drillbook\.measure\.waited" value="waited: \d+ms ± 300ms measured; from recovers\.end to waits\.observed"\/>/,
     );
+    // -v says when a polling step first saw its condition hold.
+    let verbose = '';
+    const reporter = createConsoleReporter({
+      out: { write: (t: string) => (verbose += t) },
+      color: false,
+      verbose: true,
+    });
+    for (const e of result.events) reporter(e);
+    expect(verbose).toMatch(/\[2\/5\] seen +recovers: condition first held \(± 200ms\)\n/);
     // The run failed through a measure: no extra "drill outcome" case counts it twice.
     expect(reports.cases.map((c) => c.name)).not.toContain('drill outcome');
   }, 60_000);
