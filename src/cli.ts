@@ -1,12 +1,12 @@
 import type { Argv } from 'yargs';
 import { EXIT, EXIT_CODES_HELP } from './commands/exit-codes.js';
 import { type CommandIo, processIo } from './commands/io.js';
-import type { ResumeArgs } from './commands/resume.js';
-import type { RunArgs } from './commands/run.js';
+import type { SessionFlags, Timestamps } from './commands/session-flags.js';
+import { ROLLBACK_POLICIES } from './engine/run-settings.js';
+import type { FlagDeclaration } from './plugin/contract.js';
 
 export { failInternally } from './commands/internal-error.js';
 
-const ROLLBACK = ['always', 'on-failure', 'never'] as const;
 /** Every command's help wraps at this width (narrower only on a narrower terminal). */
 export const HELP_WIDTH = 100;
 const helpWidth = () => Math.min(HELP_WIDTH, process.stdout.columns ?? HELP_WIDTH);
@@ -26,6 +26,10 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
     return validateCommand(files, io);
   }
   const { default: yargs } = await import('yargs');
+  const { createRegistry } = await import('./commands/registry.js');
+  const { declaredFlags } = await import('./plugin/declarations.js');
+  // The switches the actions declare (ssh: --accept-new-host-keys) are options of `run`.
+  const flags = declaredFlags(createRegistry());
   let code: number = EXIT.passed;
   const parser = yargs(argv)
     .scriptName('drillbook')
@@ -36,13 +40,29 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       'run <runbook>',
       'Run a drill: a TUI at a terminal, headless (console + JUnit) otherwise',
       (y) =>
-        runOptions(y)
+        runOptions(y, flags)
           .example('$0 run drill.md', 'a TUI at a terminal, else headless')
           .example('$0 run drill.md --yes --junit junit.xml', 'in CI: approve every gate, write JUnit')
           .example('$0 run drill.yaml --dry-run', 'walk the drill, run nothing'),
       async (a) => {
         const { runCommand } = await import('./commands/run.js');
-        code = await runCommand(a as unknown as RunArgs, io);
+        code = await runCommand(
+          {
+            ...sessionFlags(a),
+            runbook: a.runbook,
+            var: a.var,
+            rollback: a.rollback,
+            // Declared by the ssh action (a generated switch, so yargs does not type it).
+            acceptNewHostKeys: a['accept-new-host-keys'] === true,
+            only: a.only,
+            from: a.from,
+            skip: a.skip,
+            dryRun: a.dryRun,
+            failOnSkip: a.failOnSkip,
+            runDir: a.runDir,
+          },
+          io,
+        );
       },
     )
     .command(
@@ -89,7 +109,7 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
           .example('$0 resume .drillbook/runs/<dir> --yes', 'in CI: approve every gate'),
       async (a) => {
         const { resumeCommand } = await import('./commands/resume.js');
-        code = await resumeCommand({ ...(a as unknown as ResumeArgs), runDir: a['run-dir'] as string }, io);
+        code = await resumeCommand({ ...sessionFlags(a), runDir: a.runDir, failOnSkip: a.failOnSkip }, io);
       },
     )
     .command(
@@ -120,7 +140,8 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
           .example('$0 schema | jq .definitions.step', "a step's fields"),
       async () => {
         const { publishedRunbookSchema } = await import('./runbook/runbook-schema.js');
-        io.stdout.write(publishedRunbookSchema());
+        const { createRegistry } = await import('./commands/registry.js');
+        io.stdout.write(publishedRunbookSchema(createRegistry()));
       },
     )
     .command(
@@ -276,10 +297,32 @@ function gateOptions<T>(y: Argv<T>) {
     .option('timestamps', {
       type: 'string',
       choices: ['iso', 'elapsed'],
-      coerce: (value: string) => (value === '' ? 'iso' : value),
+      // A bare `--timestamps` means iso; yargs checks the choices after this.
+      coerce: (value: string) => (value === '' ? 'iso' : value) as Timestamps,
       describe:
         'Headless: begin every line with the time (iso, the default) or the time since the start (elapsed)',
     });
+}
+
+/** The flags `run` and `resume` share, as parsed. */
+function sessionFlags(a: {
+  headless: boolean;
+  junit: string | undefined;
+  json: string | undefined;
+  yes: boolean;
+  approve: string[] | undefined;
+  color: boolean;
+  timestamps: Timestamps | undefined;
+}): SessionFlags {
+  return {
+    headless: a.headless,
+    junit: a.junit,
+    json: a.json,
+    yes: a.yes,
+    approve: a.approve,
+    color: a.color,
+    timestamps: a.timestamps,
+  };
 }
 
 function reportOptions<T>(y: Argv<T>) {
@@ -288,8 +331,8 @@ function reportOptions<T>(y: Argv<T>) {
     .option('json', { type: 'string', describe: 'Write a JSON report' });
 }
 
-function runOptions<T>(y: Argv<T>) {
-  return gateOptions(
+function runOptions<T>(y: Argv<T>, flags: readonly FlagDeclaration[]) {
+  let options = gateOptions(
     reportOptions(
       y.positional('runbook', { type: 'string', demandOption: true, describe: 'A .md or .yaml runbook' }),
     ),
@@ -300,18 +343,16 @@ function runOptions<T>(y: Argv<T>) {
     .option('skip', { type: 'string', array: true, describe: 'Skip these step ids' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'Walk the drill, run nothing' })
     .option('rollback', {
-      choices: ROLLBACK,
+      choices: ROLLBACK_POLICIES,
       default: 'on-failure' as const,
       describe: 'When to run undo actions',
-    })
-    .option('accept-new-host-keys', {
-      type: 'boolean',
-      default: false,
-      describe: 'Trust unknown SSH host keys (never changed ones)',
-    })
-    .option('run-dir', {
-      type: 'string',
-      describe:
-        "This run's directory (journal, meta.json), e.g. one per CI build; must not hold a run yet (env DRILLBOOK_RUN_DIR)",
     });
+  // The switches the actions declare, each a boolean that reaches its action as ctx.flags.
+  for (const flag of flags)
+    options = options.option(flag.name, { type: 'boolean', default: false, describe: flag.describe });
+  return options.option('run-dir', {
+    type: 'string',
+    describe:
+      "This run's directory (journal, meta.json), e.g. one per CI build; must not hold a run yet (env DRILLBOOK_RUN_DIR)",
+  });
 }

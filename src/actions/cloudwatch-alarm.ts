@@ -1,26 +1,14 @@
-import { runAlarmCheck } from '../aws/alarm-check.js';
-import type { AlarmSelection } from '../aws/alarms.js';
 import {
-  DURATION_SCHEMA,
-  type Duration,
-  formatDuration,
-  POLL_INTERVAL,
-  toDuration,
-} from '../runbook/duration.js';
+  type AlarmState,
+  type CloudWatchAlarmConfig,
+  runAlarmCheck,
+  ALARM_STATES as STATES,
+} from '../aws/alarm-check.js';
+import { AWS_SETTINGS } from '../aws/block.js';
+import { AWS_SECRET_VARS } from '../aws/settings.js';
+import { type ActionDefinition, ConfigProblem } from '../plugin/contract.js';
+import { DURATION_SCHEMA, formatDuration, POLL_INTERVAL, toDuration } from '../runbook/duration.js';
 import { durationAt } from './duration-field.js';
-import { type ActionDefinition, ConfigProblem } from './types.js';
-
-const STATES = ['OK', 'ALARM', 'INSUFFICIENT_DATA'] as const;
-export type AlarmState = (typeof STATES)[number];
-
-export interface CloudWatchAlarmConfig {
-  select: AlarmSelection;
-  state: AlarmState;
-  /** ms; undefined = assert once. */
-  within?: Duration;
-  interval: Duration;
-  setState?: { state: AlarmState; reason?: string };
-}
 
 const duration = DURATION_SCHEMA;
 const DEFAULT_INTERVAL = toDuration(5000);
@@ -31,6 +19,9 @@ const DEFAULT_INTERVAL = toDuration(5000);
  */
 export const cloudWatchAlarmAction: ActionDefinition<CloudWatchAlarmConfig> = {
   name: 'cloudwatch_alarm',
+  description: 'Check or wait for the state of a CloudWatch alarm.',
+  secrets: AWS_SECRET_VARS,
+  settings: AWS_SETTINGS,
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -1,4 +1,4 @@
-import type { ActionDefinition } from './types.js';
+import type { ActionDefinition } from '../plugin/contract.js';
 
 /**
  * A gate alone. The gate itself is the step's `confirm` (the engine asks before any

@@ -1,5 +1,5 @@
+import { ConfigProblem } from '../plugin/contract.js';
 import { type Duration, type DurationRule, POSITIVE, readDuration } from '../runbook/duration.js';
-import { ConfigProblem } from './types.js';
 
 /**
  * Parses an optional duration field of an action config with the runbook's one duration

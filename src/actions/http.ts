@@ -1,4 +1,11 @@
 import {
+  type ActionContext,
+  type ActionDefinition,
+  type ActionResult,
+  ConfigProblem,
+} from '../plugin/contract.js';
+import { type CheckOutcome, pollUntil } from '../plugin/poll.js';
+import {
   DURATION_SCHEMA,
   type Duration,
   formatDuration,
@@ -7,8 +14,6 @@ import {
 } from '../runbook/duration.js';
 import { durationAt } from './duration-field.js';
 import { formatJsonPath, type JsonPath, jsonEquals, parseJsonPath, valueAt } from './json-path.js';
-import { type CheckOutcome, pollUntil } from './poll.js';
-import { type ActionContext, type ActionDefinition, type ActionResult, ConfigProblem } from './types.js';
 
 export interface JsonExpectation {
   path: JsonPath;
@@ -72,6 +77,7 @@ function oneOrList(item: Record<string, unknown>): Record<string, unknown> {
 /** `http:` a request whose response must meet expectations, optionally polled until it does. */
 export const httpAction: ActionDefinition<HttpConfig> = {
   name: 'http',
+  description: 'Send an HTTP request and check the response (status, body, JSON paths).',
   schema: {
     type: ['string', 'object'],
     if: { type: 'string' },

@@ -1,29 +1,9 @@
-import { runRoute53Check } from '../aws/route53-check.js';
-import {
-  DURATION_SCHEMA,
-  type Duration,
-  formatDuration,
-  POLL_INTERVAL,
-  toDuration,
-} from '../runbook/duration.js';
+import { AWS_SETTINGS } from '../aws/block.js';
+import { type FailoverRole, type Route53Config, runRoute53Check } from '../aws/route53-check.js';
+import { AWS_SECRET_VARS } from '../aws/settings.js';
+import { type ActionDefinition, ConfigProblem } from '../plugin/contract.js';
+import { DURATION_SCHEMA, formatDuration, POLL_INTERVAL, toDuration } from '../runbook/duration.js';
 import { durationAt } from './duration-field.js';
-import { type ActionDefinition, ConfigProblem } from './types.js';
-
-export type FailoverRole = 'PRIMARY' | 'SECONDARY';
-
-export interface Route53Config {
-  /** Set together with `record`. */
-  zoneId?: string;
-  record?: string;
-  type: string;
-  /** Values Route 53 must answer for the record. */
-  expect?: string[];
-  healthCheck?: { id: string; status: 'Healthy' | 'Unhealthy' };
-  /** Which record of a failover pair must be serving. */
-  failover?: FailoverRole;
-  within?: Duration;
-  interval: Duration;
-}
 
 const duration = DURATION_SCHEMA;
 const DEFAULT_INTERVAL = toDuration(5000);
@@ -34,6 +14,9 @@ const DEFAULT_INTERVAL = toDuration(5000);
  */
 export const route53Action: ActionDefinition<Route53Config> = {
   name: 'route53',
+  description: 'Change or check a Route 53 record (failover, weights).',
+  secrets: AWS_SECRET_VARS,
+  settings: AWS_SETTINGS,
   schema: {
     type: 'object',
     additionalProperties: false,

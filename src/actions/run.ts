@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
-import { describeLeftovers } from '../engine/leftovers.js';
-import { type GroupResult, runInProcessGroup } from '../engine/process-group.js';
+import { type ActionDefinition, ConfigProblem } from '../plugin/contract.js';
+import { describeLeftovers } from '../plugin/leftovers.js';
+import { type GroupResult, runInProcessGroup } from '../plugin/process.js';
 import { READ_LARGE_VALUES, shellAssignments, splitBySize } from '../runbook/large-values.js';
 import { tooLargeToStart } from './spawn-limits.js';
-import { type ActionDefinition, ConfigProblem } from './types.js';
 
 export interface RunConfig {
   command: string;
@@ -20,6 +20,8 @@ export interface RunConfig {
 /** `run:` a local command through `/bin/sh -c`, in its own process group. */
 export const runAction: ActionDefinition<RunConfig> = {
   name: 'run',
+  description:
+    'Run shell text locally with /bin/sh -c (a string, or { command, env, cwd }). Templates reach the shell as data.',
   schema: {
     oneOf: [
       { type: 'string', minLength: 1 },

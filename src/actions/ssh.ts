@@ -1,5 +1,5 @@
-import { runOnHost } from '../ssh/host-step.js';
-import { type ActionDefinition, ConfigProblem } from './types.js';
+import { type ActionDefinition, ConfigProblem } from '../plugin/contract.js';
+import { ACCEPT_NEW_HOST_KEYS, PASSPHRASE_VAR, runOnHost } from '../ssh/host-step.js';
 
 export interface SshConfig {
   hosts: string[];
@@ -15,6 +15,9 @@ export interface SshConfig {
  */
 export const sshAction: ActionDefinition<SshConfig> = {
   name: 'ssh',
+  description: 'Run shell text on hosts from hosts: over OpenSSH.',
+  secrets: [PASSPHRASE_VAR],
+  flags: [{ name: ACCEPT_NEW_HOST_KEYS, describe: 'Trust unknown SSH host keys (never changed ones)' }],
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -1,10 +1,24 @@
-import type { CloudWatchAlarmConfig } from '../actions/cloudwatch-alarm.js';
-import type { ActionContext, ActionPart, ActionResult } from '../actions/types.js';
-import { formatDuration } from '../runbook/duration.js';
-import { type AlarmView, describeAlarms, formatAlarm, setAlarmState } from './alarms.js';
+import type { ActionContext, ActionPart, ActionResult } from '../plugin/contract.js';
+import { type Duration, formatDuration } from '../runbook/duration.js';
+import { type AlarmSelection, type AlarmView, describeAlarms, formatAlarm, setAlarmState } from './alarms.js';
+import { awsSpec } from './block.js';
 import { cloudWatchClient } from './clients.js';
 import { callTarget } from './errors.js';
 import { FatalCheck, pollAws } from './poll.js';
+
+/** The states a CloudWatch alarm can be in. */
+export const ALARM_STATES = ['OK', 'ALARM', 'INSUFFICIENT_DATA'] as const;
+export type AlarmState = (typeof ALARM_STATES)[number];
+
+/** The `cloudwatch_alarm` action's parsed config (its schema is in actions/cloudwatch-alarm.ts). */
+export interface CloudWatchAlarmConfig {
+  select: AlarmSelection;
+  state: AlarmState;
+  /** ms; undefined = assert once. */
+  within?: Duration;
+  interval: Duration;
+  setState?: { state: AlarmState; reason?: string };
+}
 
 /** The `cloudwatch_alarm` action's run: optional SetAlarmState, then assert or wait. */
 export async function runAlarmCheck(
@@ -20,7 +34,7 @@ export async function runAlarmCheck(
     service: 'CloudWatch' as const,
     permission,
     subject,
-    ...callTarget(ctx.runbook.aws),
+    ...callTarget(awsSpec(ctx)),
   });
   let client: Awaited<ReturnType<typeof cloudWatchClient>>;
   try {
@@ -32,7 +46,7 @@ export async function runAlarmCheck(
           : (await describeAlarms(client, config.select, call('cloudwatch:DescribeAlarms'), ctx.signal)).map(
               (a) => a.name,
             );
-      const reason = config.setState.reason ?? `drillbook: ${ctx.runbook.name}, step ${ctx.stepId}`;
+      const reason = config.setState.reason ?? `drillbook: ${ctx.runbookName}, step ${ctx.stepId}`;
       for (const name of targets) {
         await setAlarmState(
           client,
@@ -135,7 +149,7 @@ function failureReason(
 }
 
 function regionNote(ctx: ActionContext): string {
-  const { region, endpoint } = ctx.runbook.aws;
+  const { region, endpoint } = awsSpec(ctx);
   const where = [region && `region ${region}`, endpoint && `endpoint ${endpoint}`].filter(Boolean).join(', ');
   return where ? ` (${where})` : '';
 }

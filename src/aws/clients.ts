@@ -1,6 +1,7 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Route53Client } from '@aws-sdk/client-route-53';
-import type { ActionContext } from '../actions/types.js';
+import type { ActionContext } from '../plugin/contract.js';
+import { awsSpec } from './block.js';
 import { type ClientSettings, clientSettings, settingsKey } from './settings.js';
 
 /**
@@ -10,7 +11,7 @@ import { type ClientSettings, clientSettings, settingsKey } from './settings.js'
  * The SDK's default retry strategy (3 attempts, backoff on throttling and 5xx) is kept.
  */
 export function cloudWatchClient(ctx: ActionContext): Promise<CloudWatchClient> {
-  const settings = clientSettings(ctx.runbook.aws);
+  const settings = clientSettings(awsSpec(ctx));
   const logger = stepLogger(ctx);
   return ctx.resources.get(
     settingsKey('cloudwatch', settings),
@@ -23,7 +24,7 @@ export function cloudWatchClient(ctx: ActionContext): Promise<CloudWatchClient> 
 }
 
 export function route53Client(ctx: ActionContext): Promise<Route53Client> {
-  const settings = clientSettings(ctx.runbook.aws);
+  const settings = clientSettings(awsSpec(ctx));
   // Route 53 is global: its API lives in us-east-1 whatever region the drill is about.
   settings.region ??= 'us-east-1';
   const logger = stepLogger(ctx);
@@ -44,14 +45,14 @@ export function route53Client(ctx: ActionContext): Promise<Route53Client> {
  * using the client (clients are shared, so it follows the latest step). `info` and `error`
  * stay silent: the SDK logs every request and response there, and we report errors ourselves.
  */
-interface SdkLogger {
+export interface SdkLogger {
   debug(...content: unknown[]): void;
   info(...content: unknown[]): void;
   warn(...content: unknown[]): void;
   error(...content: unknown[]): void;
 }
 
-function stepLogger(ctx: ActionContext): SdkLogger {
+export function stepLogger(ctx: Pick<ActionContext, 'resources' | 'output'>): SdkLogger {
   const sink = ctx.resources.get('aws:logger-sink', () => ({ output: ctx.output }));
   sink.output = ctx.output;
   return ctx.resources.get(
@@ -68,7 +69,7 @@ function stepLogger(ctx: ActionContext): SdkLogger {
   );
 }
 
-function clientConfig(s: ClientSettings, logger: SdkLogger) {
+export function clientConfig(s: ClientSettings, logger: SdkLogger) {
   return {
     logger,
     ...(s.region ? { region: s.region } : {}),

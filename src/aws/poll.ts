@@ -1,4 +1,4 @@
-import { type CheckOutcome, type PollOptions, pollUntil } from '../actions/poll.js';
+import { type CheckOutcome, type PollOptions, pollUntil } from '../plugin/poll.js';
 
 /** Thrown by a check when asking again cannot help; ends the poll at once with this message. */
 export class FatalCheck extends Error {}

@@ -1,7 +1,7 @@
-import type { CheckOutcome } from '../actions/poll.js';
-import type { Route53Config } from '../actions/route53.js';
-import type { ActionContext, ActionResult } from '../actions/types.js';
-import { formatDuration } from '../runbook/duration.js';
+import type { ActionContext, ActionResult } from '../plugin/contract.js';
+import type { CheckOutcome } from '../plugin/poll.js';
+import { type Duration, formatDuration } from '../runbook/duration.js';
+import { awsSpec } from './block.js';
 import { route53Client } from './clients.js';
 import { type AwsCall, callTarget } from './errors.js';
 import { FatalCheck, pollAws } from './poll.js';
@@ -13,6 +13,23 @@ import {
   testDnsAnswer,
 } from './route53.js';
 
+export type FailoverRole = 'PRIMARY' | 'SECONDARY';
+
+/** The `route53` action's parsed config (its schema is in actions/route53.ts). */
+export interface Route53Config {
+  /** Set together with `record`. */
+  zoneId?: string;
+  record?: string;
+  type: string;
+  /** Values Route 53 must answer for the record. */
+  expect?: string[];
+  healthCheck?: { id: string; status: 'Healthy' | 'Unhealthy' };
+  /** Which record of a failover pair must be serving. */
+  failover?: FailoverRole;
+  within?: Duration;
+  interval: Duration;
+}
+
 /** The `route53` action's run: every configured check must hold in the same poll. */
 export async function runRoute53Check(config: Route53Config, ctx: ActionContext): Promise<ActionResult> {
   const started = Date.now();
@@ -20,7 +37,7 @@ export async function runRoute53Check(config: Route53Config, ctx: ActionContext)
     service: 'Route 53',
     permission,
     subject,
-    ...callTarget(ctx.runbook.aws),
+    ...callTarget(awsSpec(ctx)),
   });
   let client: Awaited<ReturnType<typeof route53Client>>;
   try {

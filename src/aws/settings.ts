@@ -1,4 +1,12 @@
-import type { AwsSpec } from '../runbook/model.js';
+/** The runbook's `aws:` block, as the AWS actions read it (see AWS_SETTINGS in aws/block.ts). */
+export interface AwsSpec {
+  region?: string;
+  profile?: string;
+  endpoint?: string;
+}
+
+/** Credentials the SDK reads from the environment: the run masks them like declared secrets. */
+export const AWS_SECRET_VARS = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
 
 /** Credentials for loopback endpoints when none are configured; the sandbox accepts any key. */
 export const SANDBOX_CREDENTIALS = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } as const;

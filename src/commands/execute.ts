@@ -5,13 +5,17 @@ import type { Gate } from '../engine/gate.js';
 import { Journal, type JournalFs, RunDirError, type RunMeta, runDirFor } from '../engine/journal.js';
 import { OutputSpool, type SpoolFs } from '../engine/output-spool.js';
 import { createPolicyGate, withPreApprovals } from '../engine/policy-gate.js';
-import { killAllGroups } from '../engine/process-group.js';
 import { createRedactor, MIN_SECRET_LENGTH } from '../engine/redact.js';
-import { newRunId, type ResumeState, type RollbackPolicy, runDrill } from '../engine/runner.js';
+import { type RunSettings, recordedSettings } from '../engine/run-settings.js';
+import { newRunId, type ResumeState, runDrill } from '../engine/runner.js';
 import { createSealer, type SealedValue } from '../engine/sealed.js';
 import { secretsFromEnv } from '../engine/secret-values.js';
+import { onStopSignals, TwoStageStop } from '../engine/two-stage-stop.js';
 import { visibleForm } from '../engine/visible-text.js';
 import { isInteractive } from '../interactive.js';
+import type { ActionRegistry } from '../plugin/contract.js';
+import { flagValues, impliedSecrets } from '../plugin/declarations.js';
+import { killAllGroups } from '../plugin/process.js';
 import type { Runbook } from '../runbook/model.js';
 import { unknownApprovals } from './approvals.js';
 import { EXIT } from './exit-codes.js';
@@ -19,6 +23,7 @@ import { noteRunDir } from './internal-error.js';
 import type { CommandIo } from './io.js';
 import { runDirTaken } from './run-dir.js';
 import { droppingFailures } from './safe-output.js';
+import type { SessionFlags } from './session-flags.js';
 
 /**
  * --var values as meta.json keeps them: redacted, and sealed (secret named, never written)
@@ -41,25 +46,11 @@ function varsForMeta(
   };
 }
 
-export interface ExecuteOptions {
+export interface ExecuteOptions extends SessionFlags {
   runbook: Runbook;
-  headless: boolean;
-  /** False for --no-color; NO_COLOR in the environment turns colour off as well. */
-  color?: boolean;
-  /** Headless: each line begins with the wall-clock time or the time since the start. */
-  timestamps?: 'iso' | 'elapsed';
-  junit?: string | undefined;
-  json?: string | undefined;
-  yes: boolean;
-  approve: string[];
-  rollback: RollbackPolicy;
-  acceptNewHostKeys: boolean;
-  only?: string[] | undefined;
-  from?: string | undefined;
-  skip?: string[] | undefined;
-  dryRun: boolean;
-  /** `--fail-on-skip`: a skipped gate fails the drill. */
-  failOnSkip?: boolean;
+  /** The actions the runbook was loaded with (the command's registry). */
+  actions: ActionRegistry;
+  settings: RunSettings;
   /** Overrides given with --var, kept in the journal so resume uses them again. */
   varOverrides: Record<string, string>;
   resume?: ResumeState;
@@ -79,7 +70,7 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
   const { runbook } = options;
   const missing = runbook.secrets.filter((name) => !io.env[name]);
   // A dry run uses no secret (templates naming one stay as written), like validate and plan.
-  if (missing.length > 0 && options.dryRun)
+  if (missing.length > 0 && options.settings.dryRun)
     io.stderr.write(
       `${runbook.file}: dry run: secret${missing.length > 1 ? 's' : ''} not set: ${missing.join(', ')} (a real run needs ${missing.length > 1 ? 'them' : 'it'})\n`,
     );
@@ -101,19 +92,20 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
     io.stderr.write(
       `drillbook: warning: secret ${unprintable.join(', ')} has fewer than ${MIN_SECRET_LENGTH} printable characters and will not be redacted (secrets are looked for as output reads with escapes and control characters stripped)\n`,
     );
-  if (options.from && !runbook.steps.some((s) => s.id === options.from)) {
+  const { from, only, skip } = options.settings;
+  if (from && !runbook.steps.some((s) => s.id === from)) {
     io.stderr.write(
-      `--from ${options.from}: no step with that id (ids: ${runbook.steps.map((s) => s.id).join(', ')})\n`,
+      `--from ${from}: no step with that id (ids: ${runbook.steps.map((s) => s.id).join(', ')})\n`,
     );
     return EXIT.usage;
   }
-  const unknown = unknownApprovals(runbook, options.approve, io.env['DRILLBOOK_APPROVE']);
+  const unknown = unknownApprovals(runbook, options.approve ?? [], io.env['DRILLBOOK_APPROVE']);
   if (unknown.length > 0) {
     for (const message of unknown) io.stderr.write(`${message}\n`);
     io.stderr.write('drillbook: nothing was run\n');
     return EXIT.usage;
   }
-  for (const id of [...(options.only ?? []), ...(options.skip ?? [])]) {
+  for (const id of [...(only ?? []), ...(skip ?? [])]) {
     if (!runbook.steps.some((s) => s.id === id)) {
       io.stderr.write(
         `--only/--skip ${id}: no step with that id (ids: ${runbook.steps.map((s) => s.id).join(', ')})\n`,
@@ -135,12 +127,11 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
     runbook: resolve(io.cwd, runbook.file),
     digest: runbook.digest,
     // A secret passed with --var would otherwise sit in meta.json in clear.
-    ...varsForMeta(options.varOverrides, secretsFromEnv(runbook.secrets, io.env)),
-    rollback: options.rollback,
-    acceptNewHostKeys: options.acceptNewHostKeys,
-    ...(options.only ? { only: options.only } : {}),
-    ...(options.from ? { from: options.from } : {}),
-    ...(options.skip ? { skip: options.skip } : {}),
+    ...varsForMeta(
+      options.varOverrides,
+      secretsFromEnv(runbook.secrets, io.env, impliedSecrets(options.actions)),
+    ),
+    ...recordedSettings(options.settings),
   };
   // A journal that cannot be written stops the drill as an abort would: no new step starts,
   // rollback and finally still run (their output kept in memory for the reports).
@@ -179,6 +170,7 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
   ) =>
     runDrill({
       runbook,
+      actions: options.actions,
       gate,
       signal: AbortSignal.any([signal, journalFault.signal]),
       ...(forceSignal ? { forceSignal } : {}),
@@ -186,15 +178,10 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
         record(event);
         onEvent(event);
       },
-      rollback: options.rollback,
-      acceptNewHostKeys: options.acceptNewHostKeys,
-      dryRun: options.dryRun,
-      failOnSkip: options.failOnSkip ?? false,
+      settings: options.settings,
+      flags: flagValues(options.actions, { 'accept-new-host-keys': options.settings.acceptNewHostKeys }),
       env: io.env,
       runId,
-      ...(options.only ? { only: options.only } : {}),
-      ...(options.from ? { from: options.from } : {}),
-      ...(options.skip ? { skip: options.skip } : {}),
       ...(options.resume ? { resume: options.resume } : {}),
     });
 
@@ -239,7 +226,7 @@ async function runWithUi(
 ): Promise<number> {
   if (isInteractive({ headless: options.headless, stdin: io.stdin, stdout: io.stdout, env: io.env })) {
     const { runTui } = await import('../ui/index.js');
-    const policy = { yes: options.yes, approve: options.approve, env: io.env['DRILLBOOK_APPROVE'] };
+    const policy = { yes: options.yes, approve: options.approve ?? [], env: io.env['DRILLBOOK_APPROVE'] };
     const noColor = io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '';
     return await runTui({
       title: options.runbook.title,
@@ -271,39 +258,24 @@ async function runHeadless(
   });
   const gate = createPolicyGate({
     yes: options.yes,
-    approve: options.approve,
+    approve: options.approve ?? [],
     env: io.env['DRILLBOOK_APPROVE'],
   });
-  const controller = new AbortController();
-  const force = new AbortController();
-  const onSignal = (sig: 'SIGINT' | 'SIGTERM' | 'SIGHUP') => () => {
-    if (!controller.signal.aborted) {
+  const stop = new TwoStageStop({
+    stopping: (sig) =>
       io.stderr.write(
         `\ndrillbook: ${sig}: stopping the drill; rollback and finally steps still run (${sig} again to stop those too)\n`,
-      );
-      controller.abort(sig);
-    } else if (!force.signal.aborted) {
-      io.stderr.write(`\ndrillbook: ${sig} again: stopping finally steps\n`);
-      force.abort(sig);
-    }
-  };
-  const sigint = onSignal('SIGINT');
-  const sigterm = onSignal('SIGTERM');
-  process.on('SIGINT', sigint);
-  process.on('SIGTERM', sigterm);
-  // Without a handler a hang-up (the SSH session or terminal closed) killed drillbook at
-  // once: no rollback, no finally, no reports.
-  const sighup = onSignal('SIGHUP');
-  process.on('SIGHUP', sighup);
+      ),
+    forcing: (sig) => io.stderr.write(`\ndrillbook: ${sig} again: stopping finally steps\n`),
+  });
+  const restoreSignals = onStopSignals(stop.request);
   try {
-    const end = await start(gate, console, controller.signal, force.signal);
+    const end = await start(gate, console, stop.signal, stop.forceSignal);
     const written = await finish();
     const stamped = options.timestamps ? timestamped(io.stdout, options.timestamps) : io.stdout;
     for (const path of written) stamped.write(`report: ${path}\n`);
     return end.exitCode;
   } finally {
-    process.off('SIGINT', sigint);
-    process.off('SIGTERM', sigterm);
-    process.off('SIGHUP', sighup);
+    restoreSignals();
   }
 }

@@ -1,4 +1,4 @@
-import { killAllGroups } from '../engine/process-group.js';
+import { killAllGroups } from '../plugin/process.js';
 
 /** The run directory of the drill in progress, so an internal error can point at its record. */
 let currentRunDir: string | undefined;

@@ -3,6 +3,8 @@ import { formatCompact } from '../engine/measure-text.js';
 import { planSteps } from '../engine/plan.js';
 import { createRedactor } from '../engine/redact.js';
 import { secretsFromEnv } from '../engine/secret-values.js';
+import type { ActionRegistry } from '../plugin/contract.js';
+import { impliedSecrets, settingsBlocks } from '../plugin/declarations.js';
 import { describeCount, numberSteps } from '../report/step-numbers.js';
 import { formatDuration } from '../runbook/duration.js';
 import { RunbookError } from '../runbook/errors.js';
@@ -14,6 +16,7 @@ import type { TemplateScope } from '../runbook/template.js';
 import { EXIT } from './exit-codes.js';
 import { type CommandIo, parseVarFlags, printRunbookError } from './io.js';
 import { hostLines, type PlannedHost, planHosts } from './plan-hosts.js';
+import { createRegistry } from './registry.js';
 
 /** `drillbook plan`: the resolved steps, hosts, gates and timeouts, in order. Nothing runs. */
 export async function planCommand(
@@ -28,11 +31,16 @@ export async function planCommand(
     return EXIT.usage;
   }
   try {
-    const runbook = await loadRunbook(file, { vars, env: io.env });
+    const actions = createRegistry();
+    const runbook = await loadRunbook(actions, file, { vars, env: io.env });
     // A --var or an {{ env.X }} may hold a secret's value: mask it as a run would.
-    const { redact } = createRedactor(Object.values(secretsFromEnv(runbook.secrets, io.env)));
+    const { redact } = createRedactor(
+      Object.values(secretsFromEnv(runbook.secrets, io.env, impliedSecrets(actions))),
+    );
     const hosts = planHosts(runbook, io.env);
-    io.stdout.write(json ? redact(planJson(runbook, hosts)) : renderPlan(runbook, io.env, hosts, redact));
+    io.stdout.write(
+      json ? redact(planJson(runbook, hosts)) : renderPlan(actions, runbook, io.env, hosts, redact),
+    );
     return EXIT.passed;
   } catch (error) {
     if (!(error instanceof RunbookError)) throw error;
@@ -42,6 +50,7 @@ export async function planCommand(
 }
 
 export function renderPlan(
+  actions: ActionRegistry,
   runbook: Runbook,
   env: Record<string, string | undefined> = {},
   resolved?: PlannedHost[],
@@ -66,12 +75,11 @@ export function renderPlan(
     for (const h of hosts)
       out.push(`  ${h.name}: ${h.user ? `${h.user}@` : ''}${h.host}${h.port ? `:${h.port}` : ''}`);
   }
-  const aws = fillKnown(runbook.aws, scope, [], false) as Runbook['aws'];
-  if (aws.region || aws.endpoint)
-    out.push(
-      '',
-      `AWS: region ${aws.region || '(default)'}${aws.endpoint ? `, endpoint ${aws.endpoint}` : ''}`,
-    );
+  for (const block of settingsBlocks(actions)) {
+    const filled = fillKnown(runbook.settings[block.key] ?? {}, scope, [], false) as Record<string, string>;
+    const line = block.planLine?.(filled);
+    if (line !== undefined) out.push('', line);
+  }
   if (runbook.secrets.length > 0)
     out.push('', `Secrets (from the environment, redacted): ${runbook.secrets.join(', ')}`);
   let n = 0;
@@ -85,7 +93,7 @@ export function renderPlan(
     for (const s of steps) {
       const pad = '  '.repeat(depth + 1);
       out.push(`${pad}${depth === 0 ? `${++n}. ` : '- '}${s.name} [${s.id}]`);
-      out.push(`${pad}   ${describe(s, scope)}`);
+      out.push(`${pad}   ${describe(actions, s, scope)}`);
       const extras: string[] = [`timeout ${formatDuration(s.timeout)}`];
       if (s.retries > 0)
         extras.push(`retries ${s.retries} (delay ${formatDuration(s.retryDelay)}, doubling)`);
@@ -98,7 +106,7 @@ export function renderPlan(
         out.push(
           `${pad}   GATE: ${s.confirm.message}${s.confirm.phrase ? ` (type "${s.confirm.phrase}")` : ''}${s.confirm.timeout ? ` (decide within ${formatDuration(s.confirm.timeout)}, then ${s.confirm.onTimeout})` : ''}`,
         );
-      if (s.undo) out.push(`${pad}   undo: ${displaySummary(s.undo.type, s.undo.config, scope)}`);
+      if (s.undo) out.push(`${pad}   undo: ${displaySummary(actions, s.undo.type, s.undo.config, scope)}`);
       if (s.kind === 'parallel') section('', s.steps, depth + 1);
     }
   };
@@ -117,9 +125,9 @@ export function renderPlan(
   return `${out.map((line) => escapeUnsafe(redact(line))).join('\n')}\n`;
 }
 
-function describe(step: Step, scope: TemplateScope): string {
+function describe(actions: ActionRegistry, step: Step, scope: TemplateScope): string {
   if (step.kind === 'parallel') return `parallel (${step.failFast ? 'fail fast' : 'wait for all'})`;
-  return displaySummary(step.action.type, step.action.config, scope);
+  return displaySummary(actions, step.action.type, step.action.config, scope);
 }
 
 /** `plan --json`: the runbook and, for each host, how it will be reached (see PlannedHost). */

@@ -1,24 +1,19 @@
 import { JournalError, readJournal, resumeStateFrom } from '../engine/journal-read.js';
 import { type RestoredSecrets, restoreSecrets } from '../engine/resume-secrets.js';
-import type { RollbackPolicy } from '../engine/runner.js';
+import { resumedSettings } from '../engine/run-settings.js';
 import { RunbookError } from '../runbook/errors.js';
 import { loadRunbook } from '../runbook/load.js';
 import { executeDrill } from './execute.js';
 import { EXIT } from './exit-codes.js';
 import { type CommandIo, printRunbookError } from './io.js';
+import { createRegistry } from './registry.js';
 import { reportPathProblem } from './report-paths.js';
+import type { SessionFlags } from './session-flags.js';
 
-export interface ResumeArgs {
+export interface ResumeArgs extends SessionFlags {
   runDir: string;
-  headless: boolean;
-  junit?: string;
-  json?: string;
-  yes: boolean;
-  approve?: string[];
-  failOnSkip?: boolean;
-  /** --no-color sets it false. */
-  color?: boolean;
-  timestamps?: 'iso' | 'elapsed';
+  /** `--fail-on-skip`: not recorded, so given again (the rest comes from meta.json). */
+  failOnSkip?: boolean | undefined;
 }
 
 /**
@@ -41,9 +36,10 @@ export async function resumeCommand(args: ResumeArgs, io: CommandIo): Promise<nu
     io.stderr.write(`drillbook resume: ${badPath} (nothing was run)\n`);
     return EXIT.usage;
   }
+  const actions = createRegistry();
   let runbook: Awaited<ReturnType<typeof loadRunbook>>;
   try {
-    runbook = await loadRunbook(meta.runbook, { vars: meta.vars, env: io.env });
+    runbook = await loadRunbook(actions, meta.runbook, { vars: meta.vars, env: io.env });
   } catch (error) {
     if (!(error instanceof RunbookError)) throw error;
     printRunbookError(io, error);
@@ -71,21 +67,16 @@ export async function resumeCommand(args: ResumeArgs, io: CommandIo): Promise<nu
   io.stdout.write(`resuming ${journal.start.runId}: ${state.passed.length} step(s) already passed\n`);
   return executeDrill(
     {
-      runbook,
+      actions,
       headless: args.headless,
-      color: args.color !== false,
-      ...(args.timestamps === undefined ? {} : { timestamps: args.timestamps }),
       junit: args.junit,
       json: args.json,
       yes: args.yes,
-      approve: args.approve ?? [],
-      rollback: meta.rollback as RollbackPolicy,
-      acceptNewHostKeys: meta.acceptNewHostKeys,
-      only: meta.only,
-      from: meta.from,
-      skip: meta.skip,
-      dryRun: false,
-      failOnSkip: args.failOnSkip ?? false,
+      approve: args.approve,
+      color: args.color,
+      timestamps: args.timestamps,
+      runbook,
+      settings: resumedSettings(meta, args.failOnSkip ?? false),
       varOverrides: restored.varOverrides,
       resume: state,
     },

@@ -1,31 +1,20 @@
+import { type RunSettings, runSettingsOf } from '../engine/run-settings.js';
 import { RunbookError } from '../runbook/errors.js';
 import { loadRunbook } from '../runbook/load.js';
 import { executeDrill } from './execute.js';
 import { EXIT } from './exit-codes.js';
 import { type CommandIo, parseVarFlags, printRunbookError } from './io.js';
 import { keepingStderr, suiteNameOf, writeRefusalJunit } from './refusal-report.js';
+import { createRegistry } from './registry.js';
 import { reportPathProblem } from './report-paths.js';
+import type { SessionFlags } from './session-flags.js';
 
-export interface RunArgs {
+/** What `drillbook run` was given: the run's settings are flags of their own. */
+export interface RunArgs extends SessionFlags, RunSettings {
   runbook: string;
-  headless: boolean;
-  junit?: string;
-  json?: string;
-  yes: boolean;
-  approve?: string[];
-  var?: string[];
-  only?: string[];
-  from?: string;
-  skip?: string[];
-  dryRun: boolean;
-  failOnSkip?: boolean;
-  /** --no-color sets it false. */
-  color?: boolean;
-  timestamps?: 'iso' | 'elapsed';
-  rollback: 'always' | 'on-failure' | 'never';
-  acceptNewHostKeys: boolean;
+  var?: string[] | undefined;
   /** `--run-dir`: this run's directory (default: a new one under .drillbook/runs/). */
-  runDir?: string;
+  runDir?: string | undefined;
 }
 
 export async function runCommand(args: RunArgs, io: CommandIo): Promise<number> {
@@ -55,9 +44,10 @@ async function startRun(args: RunArgs, io: CommandIo, named: { suite: string }):
     io.stderr.write(`drillbook run: ${vars}\n`);
     return EXIT.usage;
   }
+  const actions = createRegistry();
   let runbook: Awaited<ReturnType<typeof loadRunbook>>;
   try {
-    runbook = await loadRunbook(args.runbook, { vars, env: io.env });
+    runbook = await loadRunbook(actions, args.runbook, { vars, env: io.env });
   } catch (error) {
     if (!(error instanceof RunbookError)) throw error;
     printRunbookError(io, error);
@@ -66,23 +56,18 @@ async function startRun(args: RunArgs, io: CommandIo, named: { suite: string }):
   named.suite = runbook.name;
   return executeDrill(
     {
-      runbook,
+      actions,
       headless: args.headless,
-      color: args.color !== false,
-      ...(args.timestamps === undefined ? {} : { timestamps: args.timestamps }),
       junit: args.junit,
       json: args.json,
       yes: args.yes,
-      approve: args.approve ?? [],
-      rollback: args.rollback,
-      acceptNewHostKeys: args.acceptNewHostKeys,
-      only: args.only,
-      from: args.from,
-      skip: args.skip,
-      dryRun: args.dryRun,
-      failOnSkip: args.failOnSkip ?? false,
+      approve: args.approve,
+      color: args.color,
+      timestamps: args.timestamps,
+      runbook,
+      settings: runSettingsOf(args),
       varOverrides: vars,
-      ...(args.runDir === undefined ? {} : { runDir: args.runDir }),
+      runDir: args.runDir,
     },
     io,
   );

@@ -1,4 +1,4 @@
-import { actions } from '../actions/registry.js';
+import type { ActionRegistry } from '../plugin/contract.js';
 import { renderTemplate, type TemplateScope } from '../runbook/template.js';
 
 /**
@@ -7,7 +7,12 @@ import { renderTemplate, type TemplateScope } from '../runbook/template.js';
  * executed); templates that need the run (a step's output, a saved var) stay as written. A bare
  * string config (`run: cmd`) is shell text when the action has shell keys, as at run time.
  */
-export function displaySummary(type: string, config: unknown, scope?: TemplateScope): string {
+export function displaySummary(
+  actions: ActionRegistry,
+  type: string,
+  config: unknown,
+  scope?: TemplateScope,
+): string {
   const def = actions.get(type);
   if (!def) return type;
   if (!scope) return def.summary(config);

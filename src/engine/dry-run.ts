@@ -22,14 +22,14 @@ export interface DryRunView {
 
 export function dryRunView(ctx: RunContext, step: ActionStep): DryRunView {
   const scope = planScope(ctx);
-  const summary = ctx.redact(displaySummary(step.action.type, step.action.config, scope));
+  const summary = ctx.redact(displaySummary(ctx.actions, step.action.type, step.action.config, scope));
   const lines = [`would run: ${summary}`];
   if (step.confirm) lines.push(`gate: ${step.confirm.message} (asked at run time; nothing was approved)`);
   const when = step.when === undefined ? undefined : judgeWhen(step.when, ctx.runbook, scope);
   if (when) lines.push(`when: ${step.when}: ${when}`);
   if (step.undo)
     lines.push(
-      `undo if the drill fails: ${ctx.redact(displaySummary(step.undo.type, step.undo.config, scope))}`,
+      `undo if the drill fails: ${ctx.redact(displaySummary(ctx.actions, step.undo.type, step.undo.config, scope))}`,
     );
   lines.push(`timeout ${formatDuration(step.timeout)}${step.retries > 0 ? `, retries ${step.retries}` : ''}`);
   const reason = when ? `dry run: nothing was run; when ${when}` : 'dry run: nothing was run';

@@ -5,7 +5,7 @@ import { linkedController, reasonText } from './abort.js';
 import type { DecidedBy } from './events.js';
 import type { ConfirmDecision } from './gate.js';
 import type { RunContext } from './run-context.js';
-import type { DrillControl, StepPlacement } from './step-runner.js';
+import type { DrillControl, StepPlacement } from './step-types.js';
 
 export interface GateOutcome {
   outcome: 'approved' | 'skipped' | 'refused' | 'aborted';

@@ -5,6 +5,8 @@
  * through rebuilding a report or resuming a drill.
  */
 
+import { ROLLBACK_POLICIES } from './run-settings.js';
+
 /** The journal format this drillbook writes and the newest it reads (meta.json `format`). */
 export const JOURNAL_FORMAT = 1;
 
@@ -27,7 +29,7 @@ const META: Shape = {
   digest: 'string',
   vars: 'object',
   'secretVars?': 'object',
-  rollback: 'string',
+  rollback: ROLLBACK_POLICIES,
   acceptNewHostKeys: 'boolean',
   'only?': 'strings',
   'from?': 'string',

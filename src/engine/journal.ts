@@ -1,9 +1,11 @@
 import { closeSync, fsync, fsyncSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { TailText } from './bounded-text.js';
 import type { EngineEvent, EventListener } from './events.js';
 import { faultLine, type WriteFault, writeFault } from './fs-fault.js';
 import { JOURNAL_FORMAT } from './journal-shape.js';
 import { makePrivateRunDir, openPrivateFile } from './private-files.js';
+import type { RecordedSettings } from './run-settings.js';
 import type { SealedValue } from './sealed.js';
 
 /** Output kept in the journal per step: the head as events, then a tail at step end. */
@@ -13,7 +15,7 @@ const TAIL_BYTES = 256 * 1024;
 const SYNC_INTERVAL_MS = 1000;
 
 /** Settings of the run that `resume` needs to continue it the same way. */
-export interface RunMeta {
+export interface RunMeta extends RecordedSettings {
   /** The journal format (journal-shape.ts); absent in runs recorded before it was written. */
   format?: number;
   runbook: string;
@@ -22,11 +24,6 @@ export interface RunMeta {
   vars: Record<string, string>;
   /** The --var values that held a secret, with the secret as its name (see sealed.ts). */
   secretVars?: Record<string, SealedValue>;
-  rollback: string;
-  acceptNewHostKeys: boolean;
-  only?: string[];
-  from?: string;
-  skip?: string[];
 }
 
 /**
@@ -77,10 +74,8 @@ export function runDirFor(base: string, runId: string, name: string): string {
  */
 export class Journal {
   private readonly fd: number;
-  private readonly output = new Map<
-    string,
-    { bytes: number; dropped: number; tail: string[]; tailBytes: number }
-  >();
+  /** Per step: characters journalled as output events, then the tail of the rest. */
+  private readonly output = new Map<string, { journalled: number; beyond: number; tail: TailText }>();
   readonly path: string;
   /** An fsync is running on the thread pool. */
   private syncing = false;
@@ -133,8 +128,10 @@ export class Journal {
     } else if (event.type === 'step-end') {
       const out = this.output.get(event.stepId);
       this.output.delete(event.stepId);
-      if (out && out.tail.length > 0)
-        event = { ...event, outputDropped: out.dropped - out.tailBytes, outputTail: out.tail.join('') };
+      if (out && out.beyond > 0) {
+        const outputTail = out.tail.text();
+        event = { ...event, outputDropped: out.beyond - outputTail.length, outputTail };
+      }
     }
     if (this.fault) return;
     try {
@@ -192,19 +189,15 @@ export class Journal {
   private keepOutput(stepId: string, text: string): boolean {
     let out = this.output.get(stepId);
     if (!out) {
-      out = { bytes: 0, dropped: 0, tail: [], tailBytes: 0 };
+      out = { journalled: 0, beyond: 0, tail: new TailText(TAIL_BYTES) };
       this.output.set(stepId, out);
     }
-    if (out.bytes + text.length <= HEAD_BYTES) {
-      out.bytes += text.length;
+    if (out.beyond === 0 && out.journalled + text.length <= HEAD_BYTES) {
+      out.journalled += text.length;
       return true;
     }
+    out.beyond += text.length;
     out.tail.push(text);
-    out.tailBytes += text.length;
-    out.dropped += text.length;
-    while (out.tailBytes - (out.tail[0]?.length ?? 0) >= TAIL_BYTES) {
-      out.tailBytes -= out.tail.shift()?.length ?? 0;
-    }
     return false;
   }
 

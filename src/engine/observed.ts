@@ -1,4 +1,4 @@
-import type { ActionContext } from '../actions/types.js';
+import type { ActionContext } from '../plugin/contract.js';
 import type { RunContext } from './run-context.js';
 
 /**

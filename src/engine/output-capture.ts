@@ -1,24 +1,19 @@
+import { HeadText } from './bounded-text.js';
+
 /** Keeps the first `limit` characters of stdout for `save:` and `{{ steps.ID.output }}`. */
 export class OutputCapture {
-  private parts: string[] = [];
-  private size = 0;
+  private readonly head: HeadText;
   truncated = false;
 
-  constructor(private readonly limit = 1024 * 1024) {}
+  constructor(limit = 1024 * 1024) {
+    this.head = new HeadText(limit);
+  }
 
   add(text: string): void {
-    if (this.size >= this.limit) {
-      this.truncated ||= text.length > 0;
-      return;
-    }
-    const room = this.limit - this.size;
-    const kept = text.length > room ? text.slice(0, room) : text;
-    this.truncated ||= kept.length < text.length;
-    this.parts.push(kept);
-    this.size += kept.length;
+    if (this.head.add(text) !== '') this.truncated = true;
   }
 
   value(): string {
-    return this.parts.join('').trim();
+    return this.head.text().trim();
   }
 }

@@ -1,4 +1,4 @@
-import type { RunResources } from '../actions/types.js';
+import type { RunResources } from '../plugin/contract.js';
 
 /** Per-run store of long-lived things (ssh connections, SDK clients), disposed at run end. */
 export class ResourcePool implements RunResources {

@@ -1,6 +1,6 @@
 import type { ActionStep, Step } from '../runbook/model.js';
 import type { RunContext } from './run-context.js';
-import type { StepOutcome, StepPlacement } from './step-runner.js';
+import type { StepOutcome, StepPlacement } from './step-types.js';
 
 /** The action steps a step starts: itself, or every member of a parallel group. */
 export function leaves(step: Step): ActionStep[] {

@@ -1,3 +1,4 @@
+import type { ActionRegistry } from '../plugin/contract.js';
 import type { Runbook } from '../runbook/model.js';
 import type { TemplateScope } from '../runbook/template.js';
 import type { EngineEvent } from './events.js';
@@ -14,6 +15,8 @@ export type MutableScope = TemplateScope & {
 /** What every step of one run shares. Built once by the runner. */
 export interface RunContext {
   runbook: Runbook;
+  /** The actions steps can use (the command's registry). */
+  actions: ActionRegistry;
   gate: Gate;
   /** Redacts and forwards an event to every listener. */
   emit(event: EngineEvent): void;
@@ -28,7 +31,8 @@ export interface RunContext {
   resources: ResourcePool;
   env: Record<string, string>;
   cwd: string;
-  acceptNewHostKeys: boolean;
+  /** Values of the command-line switches the actions declared, by name. */
+  flags: Readonly<Record<string, boolean>>;
   dryRun: boolean;
   /** `--fail-on-skip`: a gate skipped by a person or by `on_timeout: skip` fails its step. */
   failOnSkip: boolean;

@@ -1,22 +1,30 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
-import type { ActionStep, Runbook, Step } from '../runbook/model.js';
+import type { ActionRegistry } from '../plugin/contract.js';
+import { impliedSecrets } from '../plugin/declarations.js';
+import type { Runbook } from '../runbook/model.js';
 import { exitCodeFor, linkedController, reasonText } from './abort.js';
-import type { EngineEvent, EventListener, RunEndEvent, RunStatus, StepUndoneEvent } from './events.js';
+import {
+  checkSteadyStateAfter,
+  checkSteadyStateBefore,
+  type DrillRun,
+  rollBack,
+  runFinally,
+  runMainSteps,
+} from './drill-phases.js';
+import type { EngineEvent, EventListener, PlannedStep, RunEndEvent, RunStatus } from './events.js';
 import type { Gate } from './gate.js';
 import { emitMeasures, MeasureClock } from './measures.js';
-import { afterId, beforeId, planSteps, undoId } from './plan.js';
+import { planSteps } from './plan.js';
 import { createRedactor } from './redact.js';
 import { ResourcePool } from './resources.js';
-import { leaves, passedBefore, passedEarlier } from './resume-skip.js';
 import type { MutableScope, RunContext } from './run-context.js';
+import type { RollbackPolicy, RunSettings } from './run-settings.js';
 import { createSealer, type SealedValue } from './sealed.js';
 import { secretsFromEnv } from './secret-values.js';
-import { endStep } from './step-events.js';
-import { type DrillControl, runStep as runStepUnguarded, type StepOutcome } from './step-runner.js';
-import { watchStopConditions } from './stop-conditions.js';
+import type { DrillControl } from './step-runner.js';
 
-export type RollbackPolicy = 'always' | 'on-failure' | 'never';
+export type { RollbackPolicy } from './run-settings.js';
 
 /** What `resume` carries over from the interrupted run's journal. */
 export interface ResumeState {
@@ -29,20 +37,17 @@ export interface ResumeState {
 
 export interface DrillOptions {
   runbook: Runbook;
+  /** The actions the runbook was loaded with. */
+  actions: ActionRegistry;
   gate: Gate;
   /** Aborting it stops the drill: reason 'SIGINT' | 'SIGTERM' | 'user'. Rollback and finally still run. */
   signal: AbortSignal;
   /** Aborting it also stops rollback and finally (a second Ctrl-C). */
   forceSignal?: AbortSignal;
   onEvent: EventListener;
-  rollback: RollbackPolicy;
-  acceptNewHostKeys: boolean;
-  only?: string[];
-  from?: string;
-  skip?: string[];
-  dryRun?: boolean;
-  /** `--fail-on-skip`: a skipped gate fails the drill instead of passing it quietly. */
-  failOnSkip?: boolean;
+  settings: RunSettings;
+  /** Values of the switches the actions declared (`flagValues`); an absent one is false. */
+  flags?: Readonly<Record<string, boolean>>;
   env?: Record<string, string | undefined>;
   runId?: string;
   resume?: ResumeState;
@@ -58,57 +63,7 @@ export function newRunId(now = new Date()): string {
  * ends with exactly one run-end, which it also returns.
  */
 export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
-  const { runbook } = options;
-  const env = Object.fromEntries(
-    Object.entries(options.env ?? process.env).filter((e): e is [string, string] => e[1] !== undefined),
-  );
-  // Declared secrets, plus credentials drillbook itself reads from the environment.
-  const secrets = secretsFromEnv(runbook.secrets, env);
-  const secretValues = Object.values(secrets);
-  const redactor = createRedactor(secretValues);
-  // Most drills have no secrets; then events go out as they are, with no copy per event.
-  const hasSecrets = secretValues.length > 0;
-  const plan = planSteps(runbook);
-  const index = new Map(plan.map((p, i) => [p.id, i + 1]));
-  const scope: MutableScope = {
-    // Null prototypes: `save: __proto__` or a step id `constructor` is an ordinary name.
-    vars: Object.assign(Object.create(null), runbook.vars, options.resume?.vars ?? {}),
-    env,
-    secrets: runbook.secrets,
-    hosts: runbook.hosts,
-    steps: Object.assign(
-      Object.create(null),
-      Object.fromEntries(Object.entries(options.resume?.outputs ?? {}).map(([k, v]) => [k, { output: v }])),
-    ),
-  };
-  const resources = new ResourcePool();
-  // Measures are timed from the events as they go out; a dry run times nothing.
-  const clock = runbook.measures.length > 0 && !options.dryRun ? new MeasureClock() : undefined;
-  const emit = (event: EngineEvent) => {
-    clock?.add(event);
-    options.onEvent(event.type === 'output' || !hasSecrets ? event : redactEvent(event, redactor.redact));
-  };
-  const ctx: RunContext = {
-    runbook,
-    gate: options.gate,
-    emit,
-    redact: redactor.redact,
-    redactStream: () => redactor.stream(),
-    seal: createSealer(secrets).seal,
-    scope,
-    resources,
-    env,
-    cwd: dirname(resolve(runbook.file)),
-    acceptNewHostKeys: options.acceptNewHostKeys,
-    dryRun: options.dryRun ?? false,
-    failOnSkip: options.failOnSkip ?? false,
-    indexOf: (id) => index.get(id) ?? 0,
-    total: plan.length,
-    ...(options.resume
-      ? { resumed: { runId: options.resume.runId, passed: new Set(options.resume.passed) } }
-      : {}),
-  };
-
+  const { ctx, plan, secretsInEvents, clock } = runContext(options);
   const drillLink = linkedController(options.signal);
   const drill: DrillControl = {
     signal: drillLink.controller.signal,
@@ -119,13 +74,109 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
   // Rollback and finally ignore the first abort; only a forced stop interrupts them.
   const cleanupLink = linkedController(options.forceSignal);
   const cleanup: DrillControl = { signal: cleanupLink.controller.signal, abort: () => {} };
+  const run: DrillRun = { ctx, drill, cleanup, failure: undefined };
 
-  const runId = options.runId ?? newRunId();
+  emitRunStart(ctx, plan, options);
+  try {
+    await checkSteadyStateBefore(run);
+    const started = await runMainSteps(run, selection(ctx.runbook, options.settings));
+    if (wantsRollback(options.settings.rollback, run) && !ctx.dryRun) await rollBack(run, started);
+    await runFinally(run);
+    await checkSteadyStateAfter(run);
+  } finally {
+    await ctx.resources.disposeAll();
+    drillLink.dispose();
+    cleanupLink.dispose();
+  }
+
+  if (clock) run.failure = emitMeasures(ctx.runbook.measures, clock, ctx.emit, run.failure);
+  const end = finalVerdict(options.signal, drill.signal, run.failure);
+  const event: RunEndEvent = { type: 'run-end', time: Date.now(), ...end };
+  ctx.emit(event);
+  return secretsInEvents(event);
+}
+
+/**
+ * What every step of the run shares, and a function that redacts a run-end for the caller.
+ * Declared secrets, plus credentials drillbook itself reads from the environment, are redacted
+ * from every event.
+ */
+function runContext(options: DrillOptions): {
+  ctx: RunContext;
+  plan: PlannedStep[];
+  secretsInEvents: (event: RunEndEvent) => RunEndEvent;
+  /** Times the runbook's measures from the events as they go out; none in a dry run. */
+  clock: MeasureClock | undefined;
+} {
+  const { runbook } = options;
+  const env = Object.fromEntries(
+    Object.entries(options.env ?? process.env).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  const secrets = secretsFromEnv(runbook.secrets, env, impliedSecrets(options.actions));
+  const secretValues = Object.values(secrets);
+  const redactor = createRedactor(secretValues);
+  // Most drills have no secrets; then events go out as they are, with no copy per event.
+  const hasSecrets = secretValues.length > 0;
+  const plan = planSteps(runbook);
+  const index = new Map(plan.map((p, i) => [p.id, i + 1]));
+  const clock = runbook.measures.length > 0 && !options.settings.dryRun ? new MeasureClock() : undefined;
+  const emit = (event: EngineEvent) => {
+    clock?.add(event);
+    options.onEvent(event.type === 'output' || !hasSecrets ? event : redactEvent(event, redactor.redact));
+  };
+  const ctx: RunContext = {
+    runbook,
+    actions: options.actions,
+    gate: options.gate,
+    emit,
+    redact: redactor.redact,
+    redactStream: () => redactor.stream(),
+    seal: createSealer(secrets).seal,
+    scope: templateScope(runbook, env, options.resume),
+    resources: new ResourcePool(),
+    env,
+    cwd: dirname(resolve(runbook.file)),
+    flags: options.flags ?? {},
+    dryRun: options.settings.dryRun,
+    failOnSkip: options.settings.failOnSkip,
+    indexOf: (id) => index.get(id) ?? 0,
+    total: plan.length,
+    ...(options.resume
+      ? { resumed: { runId: options.resume.runId, passed: new Set(options.resume.passed) } }
+      : {}),
+  };
+  return {
+    ctx,
+    plan,
+    secretsInEvents: (event) => redactEvent(event, redactor.redact) as RunEndEvent,
+    clock,
+  };
+}
+
+/** The values templates see at the start: the runbook's vars, and what a resumed run saved. */
+function templateScope(
+  runbook: Runbook,
+  env: Record<string, string>,
+  resume: ResumeState | undefined,
+): MutableScope {
+  const outputs = Object.entries(resume?.outputs ?? {}).map(([k, v]) => [k, { output: v }]);
+  return {
+    // Null prototypes: `save: __proto__` or a step id `constructor` is an ordinary name.
+    vars: Object.assign(Object.create(null), runbook.vars, resume?.vars ?? {}),
+    env,
+    secrets: runbook.secrets,
+    hosts: runbook.hosts,
+    steps: Object.assign(Object.create(null), Object.fromEntries(outputs)),
+  };
+}
+
+function emitRunStart(ctx: RunContext, plan: PlannedStep[], options: DrillOptions): void {
+  const { runbook, scope } = ctx;
   const sealedVars = sealAll(scope.vars, ctx.seal);
-  emit({
+  ctx.emit({
     type: 'run-start',
     time: Date.now(),
-    runId,
+    runId: options.runId ?? newRunId(),
     runbook: { name: runbook.name, title: runbook.title, file: runbook.file, digest: runbook.digest },
     plan,
     vars: { ...scope.vars },
@@ -133,152 +184,11 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
     ...(sealedVars ? { sealedVars } : {}),
     ...(options.resume ? { resumed: { from: options.resume.runId, passed: options.resume.passed } } : {}),
   });
-
-  let failure: string | undefined;
-  const noteFailure = (name: string, outcome: StepOutcome) => {
-    if ((outcome.status === 'failed' || outcome.status === 'interrupted') && !outcome.tolerated)
-      failure ??= `${name}: ${outcome.reason ?? outcome.status}`;
-  };
-  const notRun = (
-    step: Step,
-    id: string,
-    name: string,
-    phase: 'main' | 'steady-state-after',
-    reason: string,
-  ) => {
-    emit({
-      type: 'step-end',
-      time: Date.now(),
-      stepId: id,
-      name,
-      phase,
-      status: 'skipped',
-      durationMs: 0,
-      attempts: 0,
-      reason,
-    });
-    if (step.kind === 'parallel') for (const m of step.steps) notRun(m, m.id, m.name, phase, reason);
-  };
-
-  try {
-    for (const s of runbook.steadyState) {
-      if (failure || drill.signal.aborted) break;
-      const outcome = await runStep(
-        ctx,
-        s,
-        { phase: 'steady-state-before', id: beforeId(s.id), name: `Steady state (before): ${s.name}` },
-        drill,
-      );
-      if (outcome.status === 'failed' || outcome.status === 'interrupted')
-        failure = `steady state not met before the drill: ${s.name}: ${outcome.reason ?? outcome.status}`;
-    }
-
-    const started: ActionStep[] = [];
-    const selected = selection(runbook, options);
-    const stopWatching =
-      runbook.stopWhen.probes.length > 0 && !ctx.dryRun && !failure
-        ? watchStopConditions(ctx, runbook.stopWhen.probes, runbook.stopWhen.interval, drill)
-        : async () => {};
-    let stepsEnded = false;
-    try {
-      for (const step of runbook.steps) {
-        const why = selected(step.id);
-        if (why) {
-          notRun(step, step.id, step.name, 'main', why);
-          continue;
-        }
-        if (passedBefore(ctx, step)) {
-          started.push(...passedEarlier(ctx, step, { phase: 'main', id: step.id, name: step.name }).acted);
-          continue;
-        }
-        if (failure || drill.signal.aborted) {
-          const cause = drill.signal.aborted ? reasonText(drill.signal) : 'an earlier step failed';
-          notRun(step, step.id, step.name, 'main', `not run: ${cause}`);
-          continue;
-        }
-        const outcome = await runStep(ctx, step, { phase: 'main', id: step.id, name: step.name }, drill);
-        // Only what began acting needs undoing: not a step skipped by `when` or at its gate.
-        started.push(...outcome.acted);
-        noteFailure(step.name, outcome);
-      }
-      stepsEnded = true;
-    } finally {
-      // The last check runs only when the steps ended on their own and none failed.
-      await stopWatching({ final: stepsEnded && failure === undefined });
-    }
-
-    const aborted = drill.signal.aborted;
-    const wantsRollback =
-      options.rollback === 'always' ||
-      (options.rollback === 'on-failure' && (failure !== undefined || aborted));
-    if (wantsRollback && !ctx.dryRun) {
-      for (const step of started.reverse()) {
-        if (!step.undo) continue;
-        // The undo runs unconditionally, without a gate, once, and saves nothing. The step's
-        // leave_running is for the daemon the step starts on purpose; an undo puts things
-        // back, so whatever it leaves outside its process group is named and killed.
-        const { when: _when, confirm: _confirm, save: _save, leaveRunning: _leave, ...rest } = step;
-        const undoStep: ActionStep = { ...rest, action: step.undo, retries: 0 };
-        const undone = await runStep(
-          ctx,
-          undoStep,
-          { phase: 'undo', id: undoId(step.id), name: `Undo: ${step.name}` },
-          cleanup,
-        );
-        noteFailure(`Undo: ${step.name}`, undone);
-        if (undone.acted.length > 0) emit(undoneEvent(step, undone));
-      }
-    }
-
-    for (const step of runbook.finally)
-      noteFailure(
-        step.name,
-        await runStep(ctx, step, { phase: 'finally', id: step.id, name: step.name }, cleanup),
-      );
-
-    for (const s of runbook.steadyState) {
-      const id = afterId(s.id);
-      const name = `Steady state (after): ${s.name}`;
-      if (drill.signal.aborted || cleanup.signal.aborted) {
-        notRun(s, id, name, 'steady-state-after', `not run: ${reasonText(drill.signal)}`);
-        continue;
-      }
-      const outcome = await runStep(ctx, s, { phase: 'steady-state-after', id, name }, drill);
-      if (outcome.status === 'failed' || outcome.status === 'interrupted')
-        failure ??= `steady state not met after the drill: ${s.name}: ${outcome.reason ?? outcome.status}`;
-    }
-  } finally {
-    await resources.disposeAll();
-    drillLink.dispose();
-    cleanupLink.dispose();
-  }
-
-  if (clock) failure = emitMeasures(runbook.measures, clock, emit, failure);
-  const end = finalVerdict(options.signal, drill.signal, failure);
-  const event: RunEndEvent = { type: 'run-end', time: Date.now(), ...end };
-  emit(event);
-  return redactEvent(event, redactor.redact) as RunEndEvent;
 }
 
-/**
- * A bug in an action or the engine fails that step, never the whole run: rollback,
- * finally and the reports must still happen.
- */
-async function runStep(...args: Parameters<typeof runStepUnguarded>): Promise<StepOutcome> {
-  const [ctx, step, at] = args;
-  try {
-    return await runStepUnguarded(...args);
-  } catch (error) {
-    const reason = `internal error: ${error instanceof Error ? error.message : String(error)}`;
-    return endStep(ctx, at, Date.now(), {
-      status: 'failed',
-      reason,
-      attempts: 1,
-      continueOnError: step.continueOnError,
-      // Whether the action started is unknown; an undo restores, so err on undoing.
-      acted: leaves(step),
-    });
-  }
+function wantsRollback(policy: RollbackPolicy, run: DrillRun): boolean {
+  const failedOrStopped = run.failure !== undefined || run.drill.signal.aborted;
+  return policy === 'always' || (policy === 'on-failure' && failedOrStopped);
 }
 
 function finalVerdict(
@@ -301,7 +211,7 @@ function finalVerdict(
 }
 
 /** Returns why a main step is left out by --only/--from/--skip, or undefined to run it. */
-function selection(runbook: Runbook, options: DrillOptions): (id: string) => string | undefined {
+function selection(runbook: Runbook, options: RunSettings): (id: string) => string | undefined {
   const only = new Set(options.only ?? []);
   const skip = new Set(options.skip ?? []);
   const fromIndex = options.from ? runbook.steps.findIndex((s) => s.id === options.from) : -1;
@@ -312,11 +222,6 @@ function selection(runbook: Runbook, options: DrillOptions): (id: string) => str
     if (fromIndex > 0 && (order.get(id) ?? 0) < fromIndex) return `before --from ${options.from}`;
     return undefined;
   };
-}
-
-/** Records that a step was undone, so reports show it and `resume` runs it again. */
-function undoneEvent(step: ActionStep, undo: StepOutcome): StepUndoneEvent {
-  return { type: 'step-undone', time: Date.now(), stepId: step.id, name: step.name, undo: undo.status };
 }
 
 /** The vars that hold a secret, sealed; undefined when none does. */

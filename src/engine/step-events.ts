@@ -1,7 +1,7 @@
 import type { ActionStep } from '../runbook/model.js';
 import type { StepEndEvent, StepStatus } from './events.js';
 import type { RunContext } from './run-context.js';
-import type { StepOutcome, StepPlacement } from './step-runner.js';
+import type { StepOutcome, StepPlacement } from './step-types.js';
 
 /** Emits a step's step-start event (first attempt). */
 export function emitStepStart(

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { actions } from '../actions/registry.js';
-import type { ActionContext, ActionDefinition, ActionResult } from '../actions/types.js';
+import type { ActionContext, ActionDefinition, ActionResult } from '../plugin/contract.js';
 import { formatDuration } from '../runbook/duration.js';
-import type { ActionCall, ActionStep, ParallelStep, Phase, Step } from '../runbook/model.js';
+import type { ActionCall, ActionStep, ParallelStep, Step } from '../runbook/model.js';
 import { ShellValues } from '../runbook/shell-values.js';
-import { renderDeep, renderTemplate } from '../runbook/template.js';
+import { renderDeep } from '../runbook/template.js';
 import { evaluateWhenTemplate } from '../runbook/when.js';
 import { linkedController, reasonText } from './abort.js';
+import { settingsFor } from './action-settings.js';
 import { dryRunGroupReason, dryRunView } from './dry-run.js';
 import type { StepPart, StepStatus } from './events.js';
 import { runGate } from './gate-step.js';
@@ -16,6 +16,7 @@ import { passedBefore, passedEarlier } from './resume-skip.js';
 import type { RunContext } from './run-context.js';
 import type { SealedValue } from './sealed.js';
 import { emitStepStart, endStep } from './step-events.js';
+import type { DrillControl, StepOutcome, StepPlacement } from './step-types.js';
 
 /** After an abort, how long an action may take to return before the engine moves on. */
 const ABORT_GRACE_MS = 5000;
@@ -23,32 +24,7 @@ const MAX_RETRY_DELAY_MS = 5 * 60_000;
 const SAVED_PREVIEW_CHARS = 4096;
 const RESUME_VALUE_CHARS = 64 * 1024;
 
-export interface StepOutcome {
-  status: StepStatus;
-  reason?: string;
-  /** Failed but continue_on_error let the run go on. */
-  tolerated?: boolean;
-  /**
-   * The action steps whose action started (a member of a parallel group each on its own), so
-   * rollback undoes only what was done: not a step skipped by `when`, refused or skipped at
-   * its gate, or never reached.
-   */
-  acted: readonly ActionStep[];
-}
-
-/** The drill as one step sees it: a signal that says stop, and a way to stop everything. */
-export interface DrillControl {
-  signal: AbortSignal;
-  abort(reason: string): void;
-}
-
-export interface StepPlacement {
-  phase: Phase;
-  /** Id and name as the run shows them (steady-state steps run twice with prefixed ids). */
-  id: string;
-  name: string;
-  group?: string;
-}
+export type { DrillControl, StepOutcome, StepPlacement };
 
 export function runStep(
   ctx: RunContext,
@@ -66,7 +42,7 @@ async function runActionStep(
   drill: DrillControl,
 ): Promise<StepOutcome> {
   if (ctx.dryRun) return walkDryRun(ctx, step, at);
-  const def = actionDef(step.action);
+  const def = actionDef(ctx, step.action);
   let attempts = 0;
   const started = emitStepStart(ctx, at, summarize(ctx, def, step.action), step.description);
   const end = (status: StepStatus, reason?: string, extra: Partial<StepEndFields> = {}): StepOutcome =>
@@ -312,16 +288,21 @@ async function attemptOnce(
       }
       send(stream, redactor.push(text), label);
     },
-    runbook: withAwsFilled(ctx),
+    runbookName: ctx.runbook.name,
     stepId: at.id,
+    settings: settingsFor(ctx, def),
     hosts: ctx.runbook.hosts,
     env: ctx.env,
     shellValues: {},
     cwd: ctx.cwd,
     resources: ctx.resources,
-    options: { acceptNewHostKeys: ctx.acceptNewHostKeys },
+    flags: ctx.flags,
     ...(step.leaveRunning ? { leaveRunning: true } : {}),
-    probe: (call) => invoke(ctx, actionDef(call as ActionCall), call.config, actionContext),
+    probe: (call) => {
+      const probeDef = actionDef(ctx, call as ActionCall);
+      // The nested action reads its own settings block, not the one of the step's action.
+      return invoke(ctx, probeDef, call.config, { ...actionContext, settings: settingsFor(ctx, probeDef) });
+    },
     observed: observer(ctx, at.id),
   };
   let result: ActionResult;
@@ -452,27 +433,8 @@ async function runParallel(
   });
 }
 
-/** The runbook as actions see it: `aws:` filled in from the current scope. */
-export function withAwsFilled(ctx: RunContext): RunContext['runbook'] {
-  const { aws } = ctx.runbook;
-  if (!Object.values(aws).some((v) => v?.includes('{{'))) return ctx.runbook;
-  // A field whose template has no value yet (the step that saves it has not run) is left
-  // out, so the SDK falls back to its defaults instead of the step crashing.
-  const filled: RunContext['runbook']['aws'] = {};
-  for (const key of ['region', 'profile', 'endpoint'] as const) {
-    const value = aws[key];
-    if (value === undefined) continue;
-    try {
-      filled[key] = renderTemplate(value, ctx.scope, { shell: false });
-    } catch {
-      // Left out: see above.
-    }
-  }
-  return { ...ctx.runbook, aws: filled };
-}
-
-function actionDef(call: ActionCall): ActionDefinition<unknown> {
-  const def = actions.get(call.type);
+function actionDef(ctx: RunContext, call: ActionCall): ActionDefinition<unknown> {
+  const def = ctx.actions.get(call.type);
   if (!def) throw new Error(`unknown action ${call.type}`);
   return def;
 }

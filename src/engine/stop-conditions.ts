@@ -1,14 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { actions } from '../actions/registry.js';
-import type { ActionContext } from '../actions/types.js';
+import type { ActionContext } from '../plugin/contract.js';
 import { formatDuration } from '../runbook/duration.js';
 import type { Step } from '../runbook/model.js';
 import { ShellValues } from '../runbook/shell-values.js';
 import { renderDeep } from '../runbook/template.js';
 import { linkedController } from './abort.js';
+import { settingsFor } from './action-settings.js';
 import type { RunContext } from './run-context.js';
-import type { DrillControl } from './step-runner.js';
-import { errorText, withAwsFilled } from './step-runner.js';
+import { errorText } from './step-runner.js';
+import type { DrillControl } from './step-types.js';
 
 /** Ends the watch. `final: true` when the steps ended normally: the last check then runs. */
 export type StopWatching = (how: { final: boolean }) => Promise<void>;
@@ -86,7 +86,7 @@ export function watchStopConditions(
 /** Runs one probe quietly; returns why it failed, or undefined when it holds. */
 async function checkProbe(ctx: RunContext, probe: Step, parent: AbortSignal): Promise<string | undefined> {
   if (probe.kind !== 'action') return 'a parallel group cannot be checked as a stop condition';
-  const def = actions.get(probe.action.type);
+  const def = ctx.actions.get(probe.action.type);
   if (!def) return `unknown action ${probe.action.type}`;
   const { controller, dispose } = linkedController(parent);
   const timedOut = `no answer within ${formatDuration(probe.timeout)} (the probe's timeout)`;
@@ -94,14 +94,15 @@ async function checkProbe(ctx: RunContext, probe: Step, parent: AbortSignal): Pr
   const context: ActionContext = {
     signal: controller.signal,
     output: () => {},
-    runbook: withAwsFilled(ctx),
+    runbookName: ctx.runbook.name,
     stepId: probe.id,
+    settings: settingsFor(ctx, def),
     hosts: ctx.runbook.hosts,
     env: ctx.env,
     shellValues: {},
     cwd: ctx.cwd,
     resources: ctx.resources,
-    options: { acceptNewHostKeys: ctx.acceptNewHostKeys },
+    flags: ctx.flags,
     probe: async () => ({ ok: false, reason: 'nested probes are not supported in stop_when' }),
   };
   try {

@@ -1,3 +1,4 @@
+import type { BoundedTextSnapshot } from '../engine/bounded-text.js';
 import type {
   DecidedBy,
   GateDecisionEvent,
@@ -8,7 +9,6 @@ import type {
 } from '../engine/events.js';
 import type { MeasureResult } from '../engine/measure-result.js';
 import type { Phase } from '../runbook/model.js';
-import type { BoundedTextSnapshot } from './bounded-text.js';
 
 /**
  * What every report (JUnit, JSON, console summary) is rendered from. Built only from engine

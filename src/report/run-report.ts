@@ -1,3 +1,4 @@
+import { BoundedText, DEFAULT_HEAD_CHARS, DEFAULT_TAIL_CHARS } from '../engine/bounded-text.js';
 import type {
   EngineEvent,
   GateDecisionEvent,
@@ -7,7 +8,6 @@ import type {
   StepEndEvent,
   StepStartEvent,
 } from '../engine/events.js';
-import { BoundedText, DEFAULT_HEAD_CHARS, DEFAULT_TAIL_CHARS } from './bounded-text.js';
 import type { GateRecord, OutputRecord, RunReport, StepReport } from './report-model.js';
 
 export type { GateRecord, OutputRecord, RetryRecord, RunReport, StepReport } from './report-model.js';

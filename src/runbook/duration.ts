@@ -113,9 +113,14 @@ export function parseDuration(value: unknown, rule: DurationRule = MAY_BE_ZERO):
   return read.ok ? read.ms : undefined;
 }
 
-/** Formats milliseconds for people: `850ms`, `12.3s`, `4m05s`, `1h02m`. Parses back with readDuration. */
+/**
+ * Formats milliseconds for people: `850ms`, `12.3s`, `4m05s`, `1h02m`. Parses back with
+ * readDuration. The one formatter for every display (console, reports, TUI step rows), so a
+ * step's time reads the same everywhere. A negative span (a clock stepped back between two
+ * `Date.now()`s) shows as `0ms`, never as `-3ms`.
+ */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
   const s = Math.floor(ms / 1000);
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;

@@ -1,4 +1,5 @@
 import { extname } from 'node:path';
+import type { ActionRegistry } from '../plugin/contract.js';
 import { type LoadError, RunbookError } from './errors.js';
 import type { Runbook } from './model.js';
 import type { RawDocument } from './raw.js';
@@ -12,9 +13,13 @@ export { MAX_RUNBOOK_BYTES };
 const MARKDOWN_EXTENSIONS = new Set(['.md', '.markdown']);
 
 /** Reads, parses and validates a runbook file. Throws RunbookError for any problem in it. */
-export async function loadRunbook(file: string, options: BuildOptions = {}): Promise<Runbook> {
+export async function loadRunbook(
+  actions: ActionRegistry,
+  file: string,
+  options: BuildOptions = {},
+): Promise<Runbook> {
   const doc = await readRawDocument(file);
-  return buildRunbook(doc, options);
+  return buildRunbook(actions, doc, options);
 }
 
 export async function readRawDocument(file: string): Promise<RawDocument> {

@@ -1,4 +1,7 @@
 import type { Duration } from './duration.js';
+
+export type { Duration };
+
 import type { SourcePos } from './errors.js';
 import type { MeasureSpec } from './measure-spec.js';
 
@@ -22,7 +25,11 @@ export interface Runbook {
   /** Names of environment variables whose values are redacted everywhere. */
   secrets: string[];
   hosts: Record<string, HostSpec>;
-  aws: AwsSpec;
+  /**
+   * The actions' top-level settings blocks (`aws:`), by key, templates as written (they are
+   * filled for each step that uses them).
+   */
+  settings: Readonly<Record<string, Readonly<Record<string, string>>>>;
   defaults: { timeout: Duration };
   steadyState: Step[];
   stopWhen: StopCondition;
@@ -41,12 +48,6 @@ export interface HostSpec {
   jump?: string;
   /** Extra known_hosts file for this host, relative to the runbook. */
   knownHosts?: string;
-}
-
-export interface AwsSpec {
-  region?: string;
-  profile?: string;
-  endpoint?: string;
 }
 
 export interface StopCondition {

@@ -1,10 +1,16 @@
-import { actions } from '../actions/registry.js';
-import type { JsonSchema } from '../actions/types.js';
+import type { ActionDefinition, ActionRegistry, JsonSchema } from '../plugin/contract.js';
+import { settingsBlocks } from '../plugin/declarations.js';
 import { runbookSchema } from './schema.js';
 
 /** The runbook schema for the registered actions: what `validate` checks against. */
-export function registeredRunbookSchema(): JsonSchema {
-  return runbookSchema(new Map([...actions].map(([name, a]) => [name, a.schema])));
+export function registeredRunbookSchema(actions: ActionRegistry): JsonSchema {
+  const blocks = new Map(settingsBlocks(actions).map((b) => [b.key, b.schema]));
+  // The action's hover text, unless its schema describes itself.
+  const described = (a: ActionDefinition<unknown>): JsonSchema =>
+    a.description === undefined || 'description' in a.schema
+      ? a.schema
+      : { ...a.schema, description: a.description };
+  return runbookSchema(new Map([...actions].map(([name, a]) => [name, described(a)])), blocks);
 }
 
 /**
@@ -12,7 +18,7 @@ export function registeredRunbookSchema(): JsonSchema {
  * schema/drillbook.schema.json in the repository): only `$schema` is added, so
  * yaml-language-server knows the draft.
  */
-export function publishedRunbookSchema(): string {
-  const schema = { $schema: 'http://json-schema.org/draft-07/schema#', ...registeredRunbookSchema() };
+export function publishedRunbookSchema(actions: ActionRegistry): string {
+  const schema = { $schema: 'http://json-schema.org/draft-07/schema#', ...registeredRunbookSchema(actions) };
   return `${JSON.stringify(schema, null, 2)}\n`;
 }

@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../actions/types.js';
+import type { JsonSchema } from '../plugin/contract.js';
 import { DURATION_SCHEMA } from './duration.js';
 import { MEASURES_SCHEMA } from './measure-spec.js';
 
@@ -30,16 +30,6 @@ function doc(description: string, schema: JsonSchema): JsonSchema {
   return { ...schema, description };
 }
 
-/** Hover text for each action key; the actions' own schemas describe their fields. */
-const ACTION_DOCS: Readonly<Record<string, string>> = {
-  run: 'Run shell text locally with /bin/sh -c (a string, or { command, env, cwd }). Templates reach the shell as data.',
-  http: 'Send an HTTP request and check the response (status, body, JSON paths).',
-  wait: 'Wait until a probe (run, http, ...) succeeds, polling every `every` until `timeout`.',
-  ssh: 'Run shell text on hosts from hosts: over OpenSSH.',
-  cloudwatch_alarm: 'Check or wait for the state of a CloudWatch alarm.',
-  route53: 'Change or check a Route 53 record (failover, weights).',
-};
-
 const scalar: JsonSchema = { type: ['string', 'number', 'boolean'] };
 const idPattern = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';
 
@@ -47,13 +37,12 @@ const idPattern = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';
  * The runbook JSON Schema, composed from the registered actions' own schemas. Shape only:
  * cross-references (hosts, templates, ids) are checked by validate.ts with positions.
  */
-export function runbookSchema(actionSchemas: ReadonlyMap<string, JsonSchema>): JsonSchema {
-  const actionProps = Object.fromEntries(
-    [...actionSchemas].map(([name, schema]) => {
-      const text = ACTION_DOCS[name];
-      return [name, text === undefined || 'description' in schema ? schema : doc(text, schema)];
-    }),
-  );
+export function runbookSchema(
+  actionSchemas: ReadonlyMap<string, JsonSchema>,
+  /** The actions' top-level settings blocks (`aws:`), by key. */
+  settingsSchemas: ReadonlyMap<string, JsonSchema> = new Map(),
+): JsonSchema {
+  const actionProps = Object.fromEntries(actionSchemas);
   // `confirm` is both a step field (the gate) and, alone, a gate-only step; the step-level
   // schema below covers it, so it is not repeated as an action property.
   delete actionProps['confirm'];
@@ -168,13 +157,7 @@ export function runbookSchema(actionSchemas: ReadonlyMap<string, JsonSchema>): J
           },
         },
       },
-      aws: {
-        description:
-          'AWS region, profile, and an endpoint (e.g. the sandbox) for cloudwatch_alarm and route53.',
-        type: 'object',
-        additionalProperties: false,
-        properties: { region: { type: 'string' }, profile: { type: 'string' }, endpoint: { type: 'string' } },
-      },
+      ...Object.fromEntries(settingsSchemas),
       defaults: {
         description: 'Defaults for every step: timeout, retries, retry_delay.',
         type: 'object',

@@ -48,107 +48,130 @@ interface Heredoc {
  * literal shell text, `null` is a template to be filled.
  */
 export function shellContexts(pieces: ReadonlyArray<string | null>): ShellContext[] {
+  const lexer = new ShellLexer();
   const contexts: ShellContext[] = [];
-  const stack: Frame[] = [{ mode: 'cmd', parens: 0, nested: false, cases: 0, word: '', test: false }];
-  let wordStart = true;
-  let comment = false;
-  const pending: Heredoc[] = [];
-  let heredoc: (Heredoc & { line: string; holeInLine: boolean; subst: number }) | undefined;
-  // Set while reading the word after `<<`: the delimiter, as written and unquoted.
-  let delimiter: { raw: string; text: string; stripTabs: boolean; started: boolean } | undefined;
-
-  const top = (): Frame => stack[stack.length - 1]!;
-
-  const endDelimiter = (): void => {
-    if (!delimiter) return;
-    const quoted = /['"\\]/.test(delimiter.raw);
-    pending.push({ delimiter: delimiter.text, quoted, stripTabs: delimiter.stripTabs });
-    delimiter = undefined;
-  };
-
-  // What the text right before a hole leaves pending: a backslash that would escape the
-  // hole's opening quote, or a bare `$` that would turn it into bash's `$'...'` escapes.
-  let dangling: 'backslash' | 'dollar' | undefined;
   for (const piece of pieces) {
-    if (piece === null) {
-      contexts.push(
-        dangling ? unsupported(`right after a ${dangling === 'dollar' ? '$' : 'backslash'}`) : holeContext(),
-      );
-      dangling = undefined;
-      continue;
-    }
+    if (piece === null) contexts.push(lexer.hole());
+    else lexer.text(piece);
+  }
+  return contexts;
+}
+
+type CmdFrame = Frame & { mode: 'cmd' };
+
+/** The lexer's state between pieces: which quote, substitution or here-document it is in. */
+class ShellLexer {
+  private readonly stack: Frame[] = [
+    { mode: 'cmd', parens: 0, nested: false, cases: 0, word: '', test: false },
+  ];
+  private wordStart = true;
+  private comment = false;
+  private readonly pending: Heredoc[] = [];
+  private heredoc: (Heredoc & { line: string; holeInLine: boolean; subst: number }) | undefined;
+  /** Set while reading the word after `<<`: the delimiter, as written and unquoted. */
+  private delimiter: { raw: string; text: string; stripTabs: boolean; started: boolean } | undefined;
+  /**
+   * What the text right before a hole leaves pending: a backslash that would escape the
+   * hole's opening quote, or a bare `$` that would turn it into bash's `$'...'` escapes.
+   */
+  private dangling: 'backslash' | 'dollar' | undefined;
+
+  private top(): Frame {
+    return this.stack[this.stack.length - 1]!;
+  }
+
+  hole(): ShellContext {
+    const dangling = this.dangling;
+    this.dangling = undefined;
+    if (dangling) return unsupported(`right after a ${dangling === 'dollar' ? '$' : 'backslash'}`);
+    return this.holeContext();
+  }
+
+  /** Reads literal shell text. */
+  text(piece: string): void {
     let i = 0;
     for (; i < piece.length; i++) {
-      dangling = undefined;
-      const c = piece[i]!;
-      const next = piece[i + 1];
-      if (heredoc) {
-        i = heredocChar(piece, i);
+      this.dangling = undefined;
+      if (this.heredoc) {
+        i = this.heredocChar(piece, i);
         continue;
       }
-      if (delimiter) {
-        if (!delimiter.started && (c === ' ' || c === '\t')) continue;
-        if (/[\s;&|<>()]/.test(c)) {
-          endDelimiter();
-        } else {
-          delimiter.started = true;
-          delimiter.raw += c;
-          if (c === '\\' && next !== undefined) {
-            delimiter.raw += next;
-            delimiter.text += next;
-            i++;
-          } else if (c !== "'" && c !== '"') delimiter.text += c;
+      if (this.delimiter) {
+        const used = this.delimiterChar(piece, i);
+        if (used !== undefined) {
+          i = used;
           continue;
         }
       }
-      const frame = top();
-      switch (frame.mode) {
-        case 'sq':
-          if (c === "'") stack.pop();
-          break;
-        case 'dq':
-          if (c === '\\') i++;
-          else if (c === '"') stack.pop();
-          else if (c === '$' || c === '`') i = openSubstitution(piece, i);
-          break;
-        case 'bq':
-          if (c === '\\') i++;
-          else if (c === '`') stack.pop();
-          break;
-        case 'param':
-        case 'arith': {
-          const [open, close] = frame.mode === 'param' ? ['{', '}'] : frame.brackets;
-          if (c === open) frame.depth++;
-          else if (c === close && --frame.depth === 0) stack.pop();
-          break;
-        }
-        case 'cmd':
-          i = cmdChar(frame, piece, i);
-          break;
-      }
+      i = this.frameChar(piece, i);
     }
     // An escape at the very end of the text escapes whatever comes next: the hole.
-    if (i > piece.length) dangling = 'backslash';
+    if (i > piece.length) this.dangling = 'backslash';
   }
-  return contexts;
 
-  function holeContext(): ShellContext {
-    if (heredoc) {
-      heredoc.holeInLine = true;
-      if (heredoc.subst > 0) return unsupported('inside a command substitution in a here-document');
-      // A quoted delimiter (<<'EOF') turns expansion off, so no reference could be filled in
-      // there, and writing the value itself would make it text of whatever reads the body.
-      if (heredoc.quoted) {
-        return unsupported(
-          `in a here-document with a quoted delimiter (<<'${heredoc.delimiter}'), which expands nothing; write <<${heredoc.delimiter}`,
-        );
-      }
-      return { kind: 'heredoc', delimiter: heredoc.delimiter };
+  /** One character of a `<<` delimiter word; undefined when it ends the word (and is read as usual). */
+  private delimiterChar(text: string, i: number): number | undefined {
+    const delimiter = this.delimiter!;
+    const c = text[i]!;
+    const next = text[i + 1];
+    if (!delimiter.started && (c === ' ' || c === '\t')) return i;
+    if (/[\s;&|<>()]/.test(c)) {
+      this.endDelimiter();
+      return undefined;
     }
-    if (delimiter) return unsupported('as a here-document delimiter');
-    if (comment) return { kind: 'comment' };
-    const frame = top();
-    wordStart = false;
+    delimiter.started = true;
+    delimiter.raw += c;
+    if (c === '\\' && next !== undefined) {
+      delimiter.raw += next;
+      delimiter.text += next;
+      return i + 1;
+    }
+    if (c !== "'" && c !== '"') delimiter.text += c;
+    return i;
+  }
+
+  private endDelimiter(): void {
+    if (!this.delimiter) return;
+    const quoted = /['"\\]/.test(this.delimiter.raw);
+    this.pending.push({ delimiter: this.delimiter.text, quoted, stripTabs: this.delimiter.stripTabs });
+    this.delimiter = undefined;
+  }
+
+  /** One character in the current frame; returns the index of the last char used. */
+  private frameChar(text: string, i: number): number {
+    const frame = this.top();
+    const c = text[i]!;
+    switch (frame.mode) {
+      case 'sq':
+        if (c === "'") this.stack.pop();
+        return i;
+      case 'dq':
+        if (c === '\\') return i + 1;
+        if (c === '"') this.stack.pop();
+        else if (c === '$' || c === '`') return this.openSubstitution(text, i);
+        return i;
+      case 'bq':
+        if (c === '\\') return i + 1;
+        if (c === '`') this.stack.pop();
+        return i;
+      case 'param':
+      case 'arith': {
+        const [open, close] = frame.mode === 'param' ? ['{', '}'] : frame.brackets;
+        if (c === open) frame.depth++;
+        else if (c === close && --frame.depth === 0) this.stack.pop();
+        return i;
+      }
+      case 'cmd':
+        return this.cmdChar(frame, text, i);
+    }
+  }
+
+  private holeContext(): ShellContext {
+    if (this.heredoc) return this.heredocHole(this.heredoc);
+    if (this.delimiter) return unsupported('as a here-document delimiter');
+    if (this.comment) return { kind: 'comment' };
+    const frame = this.top();
+    this.wordStart = false;
     switch (frame.mode) {
       case 'cmd':
         frame.word += '\u0000'; // a template is never a keyword
@@ -171,76 +194,74 @@ export function shellContexts(pieces: ReadonlyArray<string | null>): ShellContex
     }
   }
 
+  private heredocHole(heredoc: NonNullable<ShellLexer['heredoc']>): ShellContext {
+    heredoc.holeInLine = true;
+    if (heredoc.subst > 0) return unsupported('inside a command substitution in a here-document');
+    // A quoted delimiter (<<'EOF') turns expansion off, so no reference could be filled in
+    // there, and writing the value itself would make it text of whatever reads the body.
+    if (heredoc.quoted) {
+      return unsupported(
+        `in a here-document with a quoted delimiter (<<'${heredoc.delimiter}'), which expands nothing; write <<${heredoc.delimiter}`,
+      );
+    }
+    return { kind: 'heredoc', delimiter: heredoc.delimiter };
+  }
   /** Handles `$(`, `$((`, `${` and a backtick at `i`; returns the index of the last char used. */
-  function openSubstitution(text: string, i: number): number {
+  private openSubstitution(text: string, i: number): number {
     const c = text[i];
     if (c === '`') {
-      stack.push({ mode: 'bq' });
+      this.stack.push({ mode: 'bq' });
       return i;
     }
     const next = text[i + 1];
     if (next === '(' && text[i + 2] === '(') {
-      stack.push({ mode: 'arith', depth: 2, brackets: '()' });
+      this.stack.push({ mode: 'arith', depth: 2, brackets: '()' });
       return i + 2;
     }
     if (next === '(') {
-      stack.push({ mode: 'cmd', parens: 0, nested: true, cases: 0, word: '', test: false });
-      wordStart = true;
+      this.stack.push({ mode: 'cmd', parens: 0, nested: true, cases: 0, word: '', test: false });
+      this.wordStart = true;
       return i + 1;
     }
     if (next === '[') {
       // bash's old arithmetic `$[ ... ]`: its operands are evaluated, so no template inside.
-      stack.push({ mode: 'arith', depth: 1, brackets: '[]' });
+      this.stack.push({ mode: 'arith', depth: 1, brackets: '[]' });
       return i + 1;
     }
     if (next === '{') {
-      stack.push({ mode: 'param', depth: 1 });
+      this.stack.push({ mode: 'param', depth: 1 });
       return i + 1;
     }
     return i;
   }
 
-  function cmdChar(frame: Frame & { mode: 'cmd' }, text: string, i: number): number {
+  private cmdChar(frame: CmdFrame, text: string, i: number): number {
     const c = text[i]!;
-    if (comment) {
-      if (c === '\n') {
-        comment = false;
-        newline();
-      }
-      return i;
-    }
-    if (c === '\n') {
-      newline();
-      return i;
-    }
-    if (c === '#' && wordStart) {
-      comment = true;
-      return i;
-    }
-    const atWordStart = wordStart;
-    wordStart = /[\s;&|()<>]/.test(c);
-    if (wordStart) endWord(frame);
+    if (this.lineChar(c)) return i;
+    const atWordStart = this.wordStart;
+    this.wordStart = /[\s;&|()<>]/.test(c);
+    if (this.wordStart) this.endWord(frame);
     else frame.word += c;
     switch (c) {
       case '\\':
         return i + 1;
       case "'":
-        stack.push({ mode: 'sq' });
+        this.stack.push({ mode: 'sq' });
         return i;
       case '"':
-        stack.push({ mode: 'dq' });
+        this.stack.push({ mode: 'dq' });
         return i;
       case '`':
-        return openSubstitution(text, i);
+        return this.openSubstitution(text, i);
       case '$': {
-        const end = openSubstitution(text, i);
-        if (end === i && i === text.length - 1) dangling = 'dollar';
+        const end = this.openSubstitution(text, i);
+        if (end === i && i === text.length - 1) this.dangling = 'dollar';
         return end;
       }
       case '(':
         if (atWordStart && text[i + 1] === '(') {
           // `((` starts bash's arithmetic command; its operands are evaluated.
-          stack.push({ mode: 'arith', depth: 2, brackets: '()' });
+          this.stack.push({ mode: 'arith', depth: 2, brackets: '()' });
           return i + 1;
         }
         frame.parens++;
@@ -248,13 +269,13 @@ export function shellContexts(pieces: ReadonlyArray<string | null>): ShellContex
       case ')':
         // Inside `case ... esac` a `)` with no `(` ends a pattern, not the `$(`.
         if (frame.parens > 0) frame.parens--;
-        else if (frame.nested && frame.cases === 0) stack.pop();
+        else if (frame.nested && frame.cases === 0) this.stack.pop();
         return i;
       case '<':
         if (text[i + 1] === '<' && text[i + 2] !== '<') {
           const stripTabs = text[i + 2] === '-';
-          delimiter = { raw: '', text: '', stripTabs, started: false };
-          wordStart = true;
+          this.delimiter = { raw: '', text: '', stripTabs, started: false };
+          this.wordStart = true;
           return stripTabs ? i + 2 : i + 1;
         }
         if (text[i + 1] === '<') return i + 2; // `<<<` here-string: an ordinary word follows
@@ -264,7 +285,27 @@ export function shellContexts(pieces: ReadonlyArray<string | null>): ShellContex
     }
   }
 
-  function endWord(frame: Frame & { mode: 'cmd' }): void {
+  /** Comments and newlines in command text; true when `c` was one of them. */
+  private lineChar(c: string): boolean {
+    if (this.comment) {
+      if (c === '\n') {
+        this.comment = false;
+        this.newline();
+      }
+      return true;
+    }
+    if (c === '\n') {
+      this.newline();
+      return true;
+    }
+    if (c === '#' && this.wordStart) {
+      this.comment = true;
+      return true;
+    }
+    return false;
+  }
+
+  private endWord(frame: CmdFrame): void {
     if (frame.word === 'case') frame.cases++;
     else if (frame.word === 'esac' && frame.cases > 0) frame.cases--;
     else if (frame.word === '[[') frame.test = true;
@@ -272,29 +313,29 @@ export function shellContexts(pieces: ReadonlyArray<string | null>): ShellContex
     frame.word = '';
   }
 
-  function newline(): void {
-    const frame = top();
-    if (frame.mode === 'cmd') endWord(frame);
-    endDelimiter();
-    wordStart = true;
-    startNextHeredoc();
+  private newline(): void {
+    const frame = this.top();
+    if (frame.mode === 'cmd') this.endWord(frame);
+    this.endDelimiter();
+    this.wordStart = true;
+    this.startNextHeredoc();
   }
 
-  function startNextHeredoc(): void {
-    const h = pending.shift();
-    heredoc = h ? { ...h, line: '', holeInLine: false, subst: 0 } : undefined;
+  private startNextHeredoc(): void {
+    const h = this.pending.shift();
+    this.heredoc = h ? { ...h, line: '', holeInLine: false, subst: 0 } : undefined;
   }
 
   /** One character of a here-document body; a line equal to the delimiter ends it. */
-  function heredocChar(text: string, i: number): number {
-    const h = heredoc!;
+  private heredocChar(text: string, i: number): number {
+    const h = this.heredoc!;
     const c = text[i]!;
     if (c === '\n') {
       const line = h.stripTabs ? h.line.replace(/^\t+/, '') : h.line;
       const ends = !h.holeInLine && line === h.delimiter;
       h.line = '';
       h.holeInLine = false;
-      if (ends) startNextHeredoc();
+      if (ends) this.startNextHeredoc();
       return i;
     }
     h.line += c;

@@ -1,7 +1,7 @@
 import { didYouMean } from './did-you-mean.js';
 import { refFor, type ShellContext, shellQuote } from './shell-context.js';
 import type { ShellValues } from './shell-values.js';
-import { TemplateError, type TemplateRef } from './template.js';
+import { TemplateError, type TemplateRef } from './template-ref.js';
 
 /**
  * Filters after a template's reference: `{{ vars.psql | words }}`, `{{ vars.x | default('') }}`.

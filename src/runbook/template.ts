@@ -12,6 +12,9 @@ import {
   wordsReferences,
   wordsRefusedIn,
 } from './template-filters.js';
+import { TemplateError, type TemplateRef, type TemplateRoot } from './template-ref.js';
+
+export { TemplateError, type TemplateRef, type TemplateRoot };
 
 /**
  * `{{ ... }}` interpolation. A template refers to exactly one value:
@@ -29,12 +32,6 @@ import {
  * single-quoted string inside the braces is inserted as written (this form was chosen over
  * `\{{` because backslashes already mean something in shell text). A lone `}}` is literal.
  */
-export type TemplateRoot = 'vars' | 'env' | 'secrets' | 'hosts' | 'steps';
-
-export interface TemplateRef {
-  root: TemplateRoot;
-  path: string[];
-}
 
 /** A literal run of text, or a reference with its `{{`..`}}` span (end is exclusive). */
 export type TemplatePart =
@@ -42,19 +39,6 @@ export type TemplatePart =
   | { ref: TemplateRef; start: number; end: number; filters?: readonly TemplateFilter[] };
 
 /** A problem with a template, as data. `offset` is into the template text. */
-export class TemplateError extends Error {
-  readonly offset: number;
-  readonly hint?: string;
-  /** Set by `renderDeep`: where in the config the string was, e.g. `headers.Authorization`. */
-  path?: string;
-  constructor(offset: number, message: string, hint?: string) {
-    super(message);
-    this.name = 'TemplateError';
-    this.offset = offset;
-    if (hint !== undefined) this.hint = hint;
-  }
-}
-
 const ROOTS: readonly TemplateRoot[] = ['vars', 'env', 'secrets', 'hosts', 'steps'];
 export const HOST_FIELDS = ['host', 'user', 'port'] as const;
 const FORMS = 'vars.NAME, env.NAME, secrets.NAME, hosts.NAME.host|user|port or steps.ID.output';

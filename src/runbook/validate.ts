@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { slug as githubSlug } from 'github-slugger';
-import { actions } from '../actions/registry.js';
-import { ConfigProblem } from '../actions/types.js';
+import { type ActionRegistry, ConfigProblem } from '../plugin/contract.js';
+import { settingsBlocks } from '../plugin/declarations.js';
 import { checkDataShape, MAX_DATA_DEPTH, MAX_NODES } from './data-shape.js';
 import { didYouMean } from './did-you-mean.js';
 import {
@@ -28,12 +28,15 @@ const DEFAULT_TIMEOUT = toDuration(5 * 60_000);
 const DEFAULT_RETRY_DELAY = toDuration(1000);
 const DEFAULT_STOP_INTERVAL = toDuration(5000);
 
-let compiled: ValidateFunction | undefined;
-function schemaValidator() {
-  if (!compiled) {
-    compiled = compileRunbookSchema(registeredRunbookSchema());
+// One compiled schema per registry: compiling costs milliseconds and a command builds one registry.
+const compiled = new WeakMap<ActionRegistry, ValidateFunction>();
+function schemaValidator(actions: ActionRegistry): ValidateFunction {
+  let validate = compiled.get(actions);
+  if (!validate) {
+    validate = compileRunbookSchema(registeredRunbookSchema(actions));
+    compiled.set(actions, validate);
   }
-  return compiled;
+  return validate;
 }
 
 export interface BuildOptions {
@@ -48,7 +51,7 @@ type Raw = Record<string, unknown>;
  * Parse, don't validate: turns a front-end's raw document into the typed Runbook, or throws
  * RunbookError listing every problem with file, line, column and path.
  */
-export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runbook {
+export function buildRunbook(actions: ActionRegistry, doc: RawDocument, options: BuildOptions = {}): Runbook {
   const env = options.env ?? process.env;
   const fail = (path: string, message: string, hint?: string): never => {
     throw new RunbookError([at(doc, path, message, hint)]);
@@ -77,7 +80,7 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
       'a runbook needs a few levels; nested parallel groups count too',
     );
 
-  const validate = schemaValidator();
+  const validate = schemaValidator(actions);
   if (!validate(doc.data)) throw new RunbookError(schemaErrorsToLoadErrors(doc, validate.errors ?? []));
 
   const raw = doc.data as Raw;
@@ -361,15 +364,19 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
   const lists = { steps, finally: finallySteps, steadyState };
   const measures = buildMeasures(raw['measures'], lists, actions, report);
 
-  // aws: is filled in per step (it may name a sandbox endpoint saved by an earlier step),
-  // so it may use any var, including saved ones.
-  const awsRaw = (raw['aws'] as Record<string, string> | undefined) ?? {};
-  const aws: Runbook['aws'] = {};
-  for (const key of ['region', 'profile', 'endpoint'] as const) {
-    const v = awsRaw[key];
-    if (v === undefined) continue;
-    checkText(v, childPath('aws', key));
-    aws[key] = v;
+  // Settings blocks (aws:) are filled in per step (they may name a sandbox endpoint saved by
+  // an earlier step), so they may use any var, including saved ones.
+  const settings: Record<string, Record<string, string>> = {};
+  for (const block of settingsBlocks(actions)) {
+    const fields = raw[block.key];
+    if (!fields || typeof fields !== 'object') continue;
+    const strings: Record<string, string> = {};
+    for (const [field, v] of Object.entries(fields)) {
+      if (typeof v !== 'string') continue; // the schema has refused it already
+      checkText(v, childPath(block.key, field));
+      strings[field] = v;
+    }
+    settings[block.key] = strings;
   }
 
   if (errors.length > 0) throw new RunbookError(errors);
@@ -384,7 +391,7 @@ export function buildRunbook(doc: RawDocument, options: BuildOptions = {}): Runb
     vars,
     secrets,
     hosts,
-    aws,
+    settings,
     defaults: { timeout: defaults.timeout },
     steadyState,
     stopWhen: { probes: stopProbes, interval: stopInterval },

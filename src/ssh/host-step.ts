@@ -1,5 +1,5 @@
 import { resolve as resolvePath } from 'node:path';
-import type { ActionContext, ActionPart } from '../actions/types.js';
+import type { ActionContext, ActionPart } from '../plugin/contract.js';
 import { remoteCommand } from './command.js';
 import { where } from './connect.js';
 import { HostConnection } from './connection.js';
@@ -7,6 +7,11 @@ import { execCommand } from './exec.js';
 import { sshPaths } from './paths.js';
 import { resolveTarget } from './target.js';
 import { uploadTree } from './upload.js';
+
+/** The switch that trusts a host key never seen before (never a changed one), as `accept-new`. */
+export const ACCEPT_NEW_HOST_KEYS = 'accept-new-host-keys';
+/** Unlocks an encrypted private key; a credential, so the run masks it. */
+export const PASSPHRASE_VAR = 'DRILLBOOK_SSH_PASSPHRASE';
 
 export interface HostStep {
   run?: string;
@@ -27,8 +32,8 @@ export function hostConnection(host: string, ctx: ActionContext): HostConnection
       const target = resolveTarget(spec, ctx.hosts, paths, ctx.cwd, ctx.env);
       for (const warning of target.warnings) ctx.output('info', `warning: ${warning}\n`, host);
       return new HostConnection(target, {
-        acceptNewHostKeys: ctx.options.acceptNewHostKeys,
-        passphrase: ctx.env['DRILLBOOK_SSH_PASSPHRASE'] || undefined,
+        acceptNewHostKeys: ctx.flags[ACCEPT_NEW_HOST_KEYS] === true,
+        passphrase: ctx.env[PASSPHRASE_VAR] || undefined,
         env: ctx.env,
       });
     },

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { formatDuration } from './format.js';
+import { formatDuration } from '../runbook/duration.js';
 import { MeasureLines } from './MeasureLines.js';
 import { countSteps, describeApart, type RunState } from './state/run-state.js';
 import { verdictNotes } from './state/verdict-notes.js';

@@ -1,5 +1,6 @@
 import { describeMeasure } from '../engine/measure-text.js';
-import { formatDuration, icons, stepDuration } from './format.js';
+import { formatDuration } from '../runbook/duration.js';
+import { icons, stepDuration } from './format.js';
 import { countSteps, describeApart, type RunState, type StepView } from './state/run-state.js';
 import { verdictNotes } from './state/verdict-notes.js';
 

@@ -1,14 +1,6 @@
+import { formatDuration } from '../runbook/duration.js';
 import type { Palette } from './palette.js';
 import type { StepState, StepView } from './state/run-state.js';
-
-/** `850ms`, `12.3s`, `2m05s`, `1h02m`: short enough for a step row. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const s = Math.floor(ms / 1000);
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
 
 /** `00:42`, `12:05`, `1:02:03`: the header clock. */
 export function formatClock(ms: number): string {

@@ -1,3 +1,4 @@
+import { onStopSignals } from '../engine/two-stage-stop.js';
 import { clearOnResize } from './clear-on-resize.js';
 import { exitSummary } from './exit-summary.js';
 import { disableStyling } from './palette.js';
@@ -27,20 +28,16 @@ export async function runTui(options: TuiOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
   const session = new TuiSession(options);
   session.pageFile = terminalPager(stdin, stdout, process.env, options.color !== false);
-  // While the pager is open, Ctrl-C is meant for it (less stops a search with it), not the drill.
-  const onSigint = () => {
-    if (session.paging.current() === undefined) session.abort('SIGINT');
-  };
-  const onSigterm = () => session.abort('SIGTERM');
-  // The terminal went away: the drill still rolls back, runs finally and writes its reports.
-  const onSighup = () => session.abort('SIGHUP');
   const restoreTerminal = () => {
     if (stdin.isTTY && stdin.isRaw) stdin.setRawMode(false);
     if (stdout.isTTY) stdout.write('\u001b[?25h');
   };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigterm);
-  process.on('SIGHUP', onSighup);
+  const restoreSignals = onStopSignals((signal) => {
+    // While the pager is open, Ctrl-C is meant for it (less stops a search with it), not the drill.
+    if (signal === 'SIGINT' && session.paging.current() !== undefined) return;
+    // SIGHUP: the terminal went away; the drill still rolls back, runs finally and writes its reports.
+    session.abort(signal);
+  });
   // Once the terminal is gone (a hang-up), every write to it fails with EIO; unheard, that
   // error ended drillbook before rollback, finally and the reports. The screen is only a view.
   // Left attached: the summary and the cursor restore below write to the terminal too.
@@ -66,9 +63,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
     restoreOutput();
     replayMessages(session);
     leaveSummary(session, stdout);
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigterm);
-    process.off('SIGHUP', onSighup);
+    restoreSignals();
     process.off('exit', restoreTerminal);
     restoreTerminal();
   }

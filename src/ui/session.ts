@@ -1,12 +1,13 @@
 import type { EventListener, RunEndEvent } from '../engine/events.js';
 import type { Gate } from '../engine/gate.js';
+import { type StopReason, TwoStageStop } from '../engine/two-stage-stop.js';
 import { terminalSafe, terminalSafeEvent } from '../report/terminal-safe.js';
 import { type PageFile, PagingState } from './output-paging.js';
 import { terminalSafeGate } from './safe-gate.js';
 import { RunStore } from './state/run-store.js';
 import { TuiGate } from './tui-gate.js';
 
-export type AbortReason = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'user';
+export type AbortReason = StopReason;
 
 export interface SessionOptions {
   title: string;
@@ -32,9 +33,8 @@ export interface SessionOptions {
  * ink-testing-library.
  */
 export class TuiSession {
-  readonly controller = new AbortController();
-  /** Second Ctrl-C or SIGTERM: finally steps are stopped too, as in headless mode. */
-  readonly force = new AbortController();
+  /** First stop request: the drill stops and rolls back; a second signal stops that too. */
+  private readonly stop: TwoStageStop;
   readonly store: RunStore;
   readonly gate: TuiGate;
   readonly color: boolean;
@@ -46,27 +46,26 @@ export class TuiSession {
     this.store = new RunStore(terminalSafe(options.title), options.flushMs);
     this.gate = new TuiGate();
     this.color = options.color !== false;
+    this.stop = new TwoStageStop({
+      stopping: (reason) => {
+        this.store.push({ type: 'ui-aborting', reason });
+        this.store.flush();
+        // A question on screen is answered by the person who chose to abort; Ctrl-C and
+        // SIGTERM instead cancel it through the signal, and the engine records why.
+        if (reason === 'user') this.gate.abortPending('drill aborted in the TUI');
+      },
+      forcing: (reason) => {
+        this.store.push({
+          type: 'ui-message',
+          text: `${reason} again: stopping rollback and finally steps too`,
+        });
+        this.store.flush();
+      },
+    });
   }
 
   /** Stops the drill: the engine skips what is left and runs finally (shown as it runs). */
-  abort = (reason: AbortReason): void => {
-    if (this.controller.signal.aborted) {
-      if (reason === 'user' || this.force.signal.aborted) return;
-      this.store.push({
-        type: 'ui-message',
-        text: `${reason} again: stopping rollback and finally steps too`,
-      });
-      this.store.flush();
-      this.force.abort(reason);
-      return;
-    }
-    this.store.push({ type: 'ui-aborting', reason });
-    this.store.flush();
-    // A question on screen is answered by the person who chose to abort; Ctrl-C and
-    // SIGTERM instead cancel it through the signal, and the engine records why.
-    if (reason === 'user') this.gate.abortPending('drill aborted in the TUI');
-    this.controller.abort(reason);
-  };
+  abort = (reason: AbortReason): void => this.stop.request(reason);
 
   /** `o`: the step's whole output in the pager; the drill goes on meanwhile. */
   openOutput = async (stepId: string): Promise<void> => {
@@ -102,8 +101,8 @@ export class TuiSession {
         terminalSafeGate(this.gate),
         // Names, reasons and messages may quote a value: never let one drive the terminal.
         (event) => this.store.push(terminalSafeEvent(event)),
-        this.controller.signal,
-        this.force.signal,
+        this.stop.signal,
+        this.stop.forceSignal,
       );
       this.store.push(end);
       this.store.flush();

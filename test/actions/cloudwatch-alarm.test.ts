@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cloudWatchAlarmAction } from '../../src/actions/cloudwatch-alarm.js';
-import { ConfigProblem } from '../../src/actions/types.js';
+import { ConfigProblem } from '../../src/plugin/contract.js';
 import { DENIED_ACCESS_KEY_PREFIX } from '../../src/sandbox/aws-auth.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.js';
 import type { ActionHarness } from '../support/action-context.js';

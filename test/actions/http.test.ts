@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Ajv } from 'ajv';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type HttpConfig, httpAction } from '../../src/actions/http.js';
-import { ConfigProblem } from '../../src/actions/types.js';
+import { ConfigProblem } from '../../src/plugin/contract.js';
 import { makeActionContext } from '../support/action-context.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;

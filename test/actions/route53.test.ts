@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { route53Action } from '../../src/actions/route53.js';
-import { ConfigProblem } from '../../src/actions/types.js';
+import { ConfigProblem } from '../../src/plugin/contract.js';
 import { DENIED_ACCESS_KEY_PREFIX } from '../../src/sandbox/aws-auth.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.js';
 import type { ActionHarness } from '../support/action-context.js';

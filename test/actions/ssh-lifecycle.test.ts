@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sshAction } from '../../src/actions/ssh.js';
-import type { ActionContext } from '../../src/actions/types.js';
+import type { ActionContext } from '../../src/plugin/contract.js';
 import { hostConnection } from '../../src/ssh/host-step.js';
 import { hostFor, makeHome, makeRun } from '../support/ssh-context.js';
 import { type Sshd, sshdTestsEnabled, startSshd } from '../support/sshd.js';

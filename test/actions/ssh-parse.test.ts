@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sshAction } from '../../src/actions/ssh.js';
-import { ConfigProblem } from '../../src/actions/types.js';
+import { ConfigProblem } from '../../src/plugin/contract.js';
 
 describe('ssh action config', () => {
   it('normalises one host or a list, and summarises for plan and gates', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sshAction } from '../../src/actions/ssh.js';
-import type { ActionResult } from '../../src/actions/types.js';
+import type { ActionResult } from '../../src/plugin/contract.js';
 import { hostFor, makeHome, makeRun } from '../support/ssh-context.js';
 import { type Sshd, sshdTestsEnabled, startSshd } from '../support/sshd.js';
 

@@ -5,12 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterEach, describe, expect, it } from 'vitest';
-// The registry first: it loads every action, wait included (see the note in wait.ts).
-import { actions } from '../../src/actions/registry.js';
-import { ConfigProblem } from '../../src/actions/types.js';
-import { type WaitConfig, waitAction } from '../../src/actions/wait.js';
+import type { WaitConfig } from '../../src/actions/wait.js';
+import { type ActionDefinition, ConfigProblem } from '../../src/plugin/contract.js';
 import { toDuration } from '../../src/runbook/duration.js';
 import { makeActionContext } from '../support/action-context.js';
+import { actions } from '../support/registry.js';
+
+// The wait action as the command's registry holds it (it looks up its probes there).
+const waitAction = actions.get('wait') as ActionDefinition<WaitConfig>;
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

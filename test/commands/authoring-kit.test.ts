@@ -8,6 +8,7 @@ import { main } from '../../src/cli.js';
 import type { CommandIo } from '../../src/commands/io.js';
 import { registeredRunbookSchema } from '../../src/runbook/runbook-schema.js';
 import { REPO_ROOT } from '../support/cli.js';
+import { actions } from '../support/registry.js';
 
 const EXAMPLES = join(REPO_ROOT, 'examples');
 const PUBLISHED = join(REPO_ROOT, 'schema', 'drillbook.schema.json');
@@ -40,14 +41,14 @@ describe('drillbook schema', () => {
     const printed = JSON.parse(r.stdout);
     expect(printed).toEqual({
       $schema: 'http://json-schema.org/draft-07/schema#',
-      ...registeredRunbookSchema(),
+      ...registeredRunbookSchema(actions),
     });
     // Out of sync? Regenerate: drillbook schema > schema/drillbook.schema.json (then biome format).
     expect(JSON.parse(readFileSync(PUBLISHED, 'utf8'))).toEqual(printed);
   });
 
   it('describes every runbook and step field, for hover docs in editors', () => {
-    const schema = registeredRunbookSchema() as {
+    const schema = registeredRunbookSchema(actions) as {
       properties: Record<string, { description?: string }>;
       definitions: { step: { properties: Record<string, { description?: string }> } };
     };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderPlan } from '../../src/commands/plan.js';
 import { yamlRunbook } from '../support/drill.js';
+import { actions } from '../support/registry.js';
 
 describe('plan', () => {
   it('shows commands as they will run: known vars filled in and shell-quoted, run-time values as written', async () => {
@@ -13,7 +14,7 @@ steps:
   - { id: use, run: "echo {{ vars.picked }} {{ steps.pick.output }}" }
   - { id: remote, ssh: { host: blue, run: "hostname {{ hosts.blue.host }}" } }
 `);
-    const plan = renderPlan(rb);
+    const plan = renderPlan(actions, rb);
     expect(plan).toContain("sh: echo 'blue; reboot'");
     expect(plan).toContain('sh: echo {{ vars.picked }} {{ steps.pick.output }}');
     expect(plan).toContain("hostname '10.0.0.1'");
@@ -28,7 +29,7 @@ secrets: [DB_PW]
 steps:
   - { id: q, run: "echo \\"{{ vars.v }}\\" '{{ vars.v }}' {{ env.DB_PW }} {{ secrets.DB_PW }} {{ env.OTHER }}" }
 `);
-    const plan = renderPlan(rb, { DB_PW: 'pw-never-shown', OTHER: 'other' });
+    const plan = renderPlan(actions, rb, { DB_PW: 'pw-never-shown', OTHER: 'other' });
     expect(plan).toContain(
       `sh: echo "it's \\$(reboot)" 'it'\\''s $(reboot)' {{ env.DB_PW }} {{ secrets.DB_PW }} 'other'`,
     );

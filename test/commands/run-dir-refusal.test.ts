@@ -10,6 +10,7 @@ const ARGS = {
   headless: true,
   yes: true,
   dryRun: false,
+  failOnSkip: false,
   rollback: 'on-failure',
   acceptNewHostKeys: false,
 } as const;

@@ -236,7 +236,8 @@ describe('help is consistent for every command', () => {
     expect(await help('sandbox')).toMatchInlineSnapshot(`
       "drillbook sandbox
 
-      Run local blue/green Bookstore services with CloudWatch and Route 53 compatible endpoints
+      Run local blue/green Bookstore services with CloudWatch, Route 53 and SSM Run Command compatible
+      endpoints
 
       Options:
         --help         Show help                                                                 [boolean]

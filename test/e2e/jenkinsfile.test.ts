@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadRunbook } from '../../src/runbook/load.js';
 import type { Step } from '../../src/runbook/model.js';
 import { REPO_ROOT } from '../support/cli.js';
+import { actions } from '../support/registry.js';
 
 /**
  * runbooks/Jenkinsfile without a Jenkins: its Groovy must at least lex (every bracket and
@@ -136,7 +137,9 @@ describe('runbooks/Jenkinsfile', () => {
   });
 
   it('approves exactly the gates the runbook has', async () => {
-    const runbook = await loadRunbook(join(REPO_ROOT, 'runbooks', 'bookstore-stage4.md'), { env: {} });
+    const runbook = await loadRunbook(actions, join(REPO_ROOT, 'runbooks', 'bookstore-stage4.md'), {
+      env: {},
+    });
     const gates = [...runbook.steps, ...runbook.finally].flatMap(gated).sort();
     const approved = /DRILLBOOK_APPROVE = '([^']*)'/.exec(code)?.[1]?.split(',').sort();
     expect(gates.length).toBeGreaterThan(0);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRunbook } from '../../src/runbook/load.js';
 import { drill, yamlRunbook } from '../support/drill.js';
+import { actions } from '../support/registry.js';
 
 // A ```bash block is bash. Run with /bin/sh (dash on Debian), `[[ $status != ok ]]` is
 // "command not found": the `if` sees a false condition, skips its `exit 1`, and a check of a
@@ -14,7 +15,7 @@ async function markdownRunbook(text: string) {
   const dir = mkdtempSync(join(tmpdir(), 'drillbook-bash-'));
   const file = join(dir, 'drill.md');
   writeFileSync(file, text);
-  return loadRunbook(file, { env: process.env });
+  return loadRunbook(actions, file, { env: process.env });
 }
 
 const CHECK = (lang: string, status: string) =>

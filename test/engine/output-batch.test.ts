@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { OutputBatch } from '../../src/engine/output-batch.js';
-import { runInProcessGroup } from '../../src/engine/process-group.js';
+import { OutputBatch } from '../../src/plugin/output-batch.js';
+import { runInProcessGroup } from '../../src/plugin/process.js';
 
 describe('OutputBatch', () => {
   it('hands on many small chunks as a few texts, losing nothing', () => {

@@ -4,7 +4,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Journal, runDirFor } from '../../src/engine/journal.js';
 import { workspace } from '../support/cli.js';
 
-const META = { runbook: 'rb.yaml', digest: 'x', vars: {}, rollback: 'on-failure', acceptNewHostKeys: false };
+const META = {
+  runbook: 'rb.yaml',
+  digest: 'x',
+  vars: {},
+  rollback: 'on-failure' as const,
+  acceptNewHostKeys: false,
+};
 const mode = (path: string) => statSync(path).mode & 0o777;
 
 describe('run directory permissions', () => {

@@ -82,6 +82,13 @@ const DAMAGES: Damage[] = [
     says: /`vars\.a` should be a string/,
   },
   {
+    // Resume would otherwise run with a rollback policy nobody chose (it was cast, unchecked).
+    what: 'meta.json with an unknown rollback policy',
+    file: 'meta.json',
+    edit: (t) => JSON.stringify({ ...JSON.parse(t), rollback: 'sometimes' }),
+    says: /meta\.json: damaged run record: `rollback` should be one of always, on-failure, never/,
+  },
+  {
     what: 'meta.json from a newer drillbook',
     file: 'meta.json',
     edit: (t) => JSON.stringify({ ...JSON.parse(t), format: 2 }),

@@ -37,6 +37,7 @@ export async function runInProcess(
       headless: true,
       yes: true,
       dryRun: false,
+      failOnSkip: false,
       rollback: 'on-failure',
       acceptNewHostKeys: false,
       ...args,

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { executeDrill } from '../../src/commands/execute.js';
 import type { JournalFs } from '../../src/engine/journal.js';
 import { loadRunbook } from '../../src/runbook/load.js';
+import { actions } from '../support/registry.js';
 import { assertValidJunit } from '../support/xmllint.js';
 import { capturingIo, healthyDir, STACK_LINE, writeRunbook } from './in-process.js';
 
@@ -41,20 +42,19 @@ finally:
   - { id: restore, run: "${mark('restore')}" }
 `,
     );
-    const runbook = await loadRunbook(file, { env: process.env });
+    const runbook = await loadRunbook(actions, file, { env: process.env });
     const { io, out } = capturingIo(dir);
     const junit = join(dir, 'drill.xml');
     // Writes: run-start, step-start one, output..., so the 4th lands inside step one or two.
     const code = await executeDrill(
       {
         runbook,
+        actions,
         headless: true,
         junit,
         yes: true,
         approve: [],
-        rollback: 'on-failure',
-        acceptNewHostKeys: false,
-        dryRun: false,
+        settings: { rollback: 'on-failure', acceptNewHostKeys: false, dryRun: false, failOnSkip: false },
         varOverrides: {},
         journalFs: dyingDisk(4),
       },

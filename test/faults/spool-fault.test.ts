@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { executeDrill } from '../../src/commands/execute.js';
 import type { SpoolFs } from '../../src/engine/output-spool.js';
 import { loadRunbook } from '../../src/runbook/load.js';
+import { actions } from '../support/registry.js';
 import { capturingIo, healthyDir, STACK_LINE, writeRunbook } from './in-process.js';
 
 /** The step output copies' writes fail with EIO from the Nth on; the journal's disk is healthy. */
@@ -32,17 +33,16 @@ steps:
   - { id: three, run: "echo three; touch ${join(dir, 'three.ran')}" }
 `,
     );
-    const runbook = await loadRunbook(file, { env: process.env });
+    const runbook = await loadRunbook(actions, file, { env: process.env });
     const { io, out } = capturingIo(dir);
     const code = await executeDrill(
       {
         runbook,
+        actions,
         headless: true,
         yes: true,
         approve: [],
-        rollback: 'on-failure',
-        acceptNewHostKeys: false,
-        dryRun: false,
+        settings: { rollback: 'on-failure', acceptNewHostKeys: false, dryRun: false, failOnSkip: false },
         varOverrides: {},
         spoolFs: dyingDisk(2),
       },

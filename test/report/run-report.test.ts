@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { BoundedText } from '../../src/engine/bounded-text.js';
 import type { EngineEvent } from '../../src/engine/events.js';
-import { BoundedText } from '../../src/report/bounded-text.js';
 import { RunReportBuilder } from '../../src/report/run-report.js';
 import { EventScript, T0 } from '../support/events.js';
 

@@ -16,6 +16,7 @@ import { RunbookError } from '../../src/runbook/errors.js';
 import { parseMarkdown } from '../../src/runbook/markdown/index.js';
 import { buildRunbook } from '../../src/runbook/validate.js';
 import { yamlRunbook } from '../support/drill.js';
+import { actions } from '../support/registry.js';
 
 const UNITS = [
   ['d', 86_400_000],
@@ -123,6 +124,13 @@ describe('the duration grammar', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it('formatDuration shows a negative span (clock stepped back) as 0ms, as the TUI always did', () => {
+    expect(formatDuration(-3)).toBe('0ms');
+    expect(formatDuration(-0.4)).toBe('0ms');
+    expect(formatDuration(850)).toBe('850ms');
+    expect(formatDuration(125_000)).toBe('2m05s');
   });
 
   it('property: formatDuration output parses back to within its display precision', () => {
@@ -261,6 +269,7 @@ steps:
   it('Markdown attributes use the same parser: compound accepted, 600h refused at the fence', () => {
     const md = (timeout: string) =>
       buildRunbook(
+        actions,
         parseMarkdown('drill.md', `# Drill\n\n## Go\n\n\`\`\`sh {timeout=${timeout}}\necho\n\`\`\`\n`),
       );
     expect(md('1h30m').steps[0]?.timeout).toBe(5_400_000);

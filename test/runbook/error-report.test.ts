@@ -1,19 +1,19 @@
 import { Ajv } from 'ajv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { actions } from '../../src/actions/registry.js';
-import type { JsonSchema } from '../../src/actions/types.js';
 import { MAX_PROBLEMS_SHOWN, printRunbookError } from '../../src/commands/io.js';
+import type { JsonSchema } from '../../src/plugin/contract.js';
 import { RunbookError } from '../../src/runbook/errors.js';
 import { escapeUnsafe } from '../../src/runbook/escape.js';
 import { parseRunbookBytes } from '../../src/runbook/load.js';
 import { runbookSchema } from '../../src/runbook/schema.js';
 import { compileRunbookSchema } from '../../src/runbook/schema-cache.js';
 import { buildRunbook } from '../../src/runbook/validate.js';
+import { actions } from '../support/registry.js';
 
 async function load(file: string, text: string): Promise<RunbookError> {
   try {
-    buildRunbook(await parseRunbookBytes(file, Buffer.from(text)));
+    buildRunbook(actions, await parseRunbookBytes(file, Buffer.from(text)));
   } catch (error) {
     if (error instanceof RunbookError) return error;
     throw error;

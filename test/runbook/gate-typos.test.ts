@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RunbookError } from '../../src/runbook/errors.js';
 import { parseMarkdown } from '../../src/runbook/markdown/index.js';
 import { buildRunbook } from '../../src/runbook/validate.js';
+import { actions } from '../support/registry.js';
 
 // Attack on issue 12's "a typo never removes a gate": every way of writing a gate that a
 // person might type either gives the step its gate or is refused at the marker. A runbook
@@ -11,7 +12,7 @@ type Outcome = { gate: unknown } | { refused: string };
 
 function outcome(text: string): Outcome {
   try {
-    const runbook = buildRunbook(parseMarkdown('drill.md', text));
+    const runbook = buildRunbook(actions, parseMarkdown('drill.md', text));
     return { gate: runbook.steps[0]?.confirm?.message };
   } catch (error) {
     if (error instanceof RunbookError) return { refused: error.message };

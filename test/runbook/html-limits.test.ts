@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RunbookError } from '../../src/runbook/errors.js';
 import { parseRunbookBytes } from '../../src/runbook/load.js';
 import { buildRunbook } from '../../src/runbook/validate.js';
+import { actions } from '../support/registry.js';
 
 /**
  * HTML in a Markdown runbook is followed tag by tag (a fence inside `<details>` never runs).
@@ -12,7 +13,7 @@ import { buildRunbook } from '../../src/runbook/validate.js';
 async function load(text: string): Promise<{ ms: number; problems: string }> {
   const started = Date.now();
   try {
-    buildRunbook(await parseRunbookBytes('h.md', Buffer.from(text)));
+    buildRunbook(actions, await parseRunbookBytes('h.md', Buffer.from(text)));
     return { ms: Date.now() - started, problems: '' };
   } catch (error) {
     if (!(error instanceof RunbookError)) throw error;

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { RunbookError } from '../../src/runbook/errors.js';
 import { parseMarkdown } from '../../src/runbook/markdown/index.js';
 import { buildRunbook } from '../../src/runbook/validate.js';
+import { actions } from '../support/registry.js';
 
 // An indented code block looks like a command on GitHub but has no language saying it runs.
 // Beside a ```sh fence it used to be dropped without a word; alone it was "no action".
 
 function load(text: string): string {
   try {
-    const runbook = buildRunbook(parseMarkdown('drill.md', text));
+    const runbook = buildRunbook(actions, parseMarkdown('drill.md', text));
     return `loaded: ${runbook.steps.map((s) => (s.kind === 'action' ? JSON.stringify(s.action.config) : s.id)).join(', ')}`;
   } catch (error) {
     if (error instanceof RunbookError) return error.message;

@@ -5,6 +5,7 @@ import { RunbookError } from '../../src/runbook/errors.js';
 import { parseMarkdown } from '../../src/runbook/markdown/index.js';
 import { stripPrompts } from '../../src/runbook/markdown/prompts.js';
 import { buildRunbook, slug } from '../../src/runbook/validate.js';
+import { actions } from '../support/registry.js';
 
 // Authoring mistakes in Markdown runbooks (issue 12): a typo must never remove a gate, a
 // command that would not run must never look like it does, and step ids follow GitHub's
@@ -14,12 +15,12 @@ import { buildRunbook, slug } from '../../src/runbook/validate.js';
 const md = (...lines: string[]) => `${lines.join('\n')}\n`;
 const parse = (text: string) => parseMarkdown('drill.md', text);
 const stepsOf = (text: string) => (parse(text).data as { steps: Record<string, unknown>[] }).steps;
-const idsOf = (text: string) => buildRunbook(parse(text)).steps.map((s) => s.id);
+const idsOf = (text: string) => buildRunbook(actions, parse(text)).steps.map((s) => s.id);
 
 /** The printed problems of a runbook that must not load (Markdown structure or validation). */
 function problems(text: string): string {
   try {
-    buildRunbook(parse(text));
+    buildRunbook(actions, parse(text));
   } catch (error) {
     if (error instanceof RunbookError) return error.message;
     throw error;
@@ -351,7 +352,7 @@ describe('step ids from headings are GitHub anchors', () => {
         data: { steps: [{ name, run: 'x' }] },
       };
       expect(
-        buildRunbook(yaml).steps.map((s) => s.id),
+        buildRunbook(actions, yaml).steps.map((s) => s.id),
         name,
       ).toEqual([id]);
     }

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { RunbookError } from '../../src/runbook/errors.js';
 import { loadRunbook } from '../../src/runbook/load.js';
 import { parseMarkdown } from '../../src/runbook/markdown/index.js';
+import { actions } from '../support/registry.js';
 
 // Each twins/NAME.md has a twins/NAME.yaml written by hand as "the model written out":
 // the Markdown front-end must produce exactly what the YAML says.
@@ -28,7 +29,7 @@ function withoutOrigin(value: unknown): unknown {
 /** The loaded model, or the problems found, without positions (they differ by design). */
 async function outcome(file: string): Promise<unknown> {
   try {
-    return { model: withoutOrigin(await loadRunbook(file)) };
+    return { model: withoutOrigin(await loadRunbook(actions, file)) };
   } catch (error) {
     if (!(error instanceof RunbookError)) throw error;
     return { errors: error.errors.map((e) => ({ path: e.path, message: e.message })) };

@@ -3,6 +3,7 @@ import { RunbookError } from '../../src/runbook/errors.js';
 import { parseMarkdown } from '../../src/runbook/markdown/index.js';
 import type { RawDocument } from '../../src/runbook/raw.js';
 import { buildRunbook } from '../../src/runbook/validate.js';
+import { actions } from '../support/registry.js';
 
 /** Lines of a Markdown file; line N of the file is argument N. */
 const md = (...lines: string[]) => `${lines.join('\n')}\n`;
@@ -490,6 +491,6 @@ describe('parseMarkdown: problems reported at the Markdown position', () => {
 describe('parseMarkdown with the shared validator', () => {
   it('lets the validator report action problems at the Markdown attribute position', () => {
     const doc = parse(md('# T', '## Deploy', '```sh {retries=lots}', 'x', '```'));
-    expect(() => buildRunbook(doc)).toThrow(/^drill\.md:3:8: steps\[0\]\.retries/);
+    expect(() => buildRunbook(actions, doc)).toThrow(/^drill\.md:3:8: steps\[0\]\.retries/);
   });
 });

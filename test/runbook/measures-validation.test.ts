@@ -5,6 +5,7 @@ import { parseRunbookBytes } from '../../src/runbook/load.js';
 import { refText } from '../../src/runbook/measure-spec.js';
 import type { Runbook } from '../../src/runbook/model.js';
 import { buildRunbook } from '../../src/runbook/validate.js';
+import { actions } from '../support/registry.js';
 
 const STEPS = `steps:
   - id: blackhole
@@ -31,7 +32,7 @@ steady_state:
 `;
 
 async function load(file: string, text: string): Promise<Runbook> {
-  return buildRunbook(await parseRunbookBytes(file, new TextEncoder().encode(text)));
+  return buildRunbook(actions, await parseRunbookBytes(file, new TextEncoder().encode(text)));
 }
 
 async function refusal(measures: string): Promise<string> {
@@ -65,7 +66,7 @@ describe('measures: at load time', () => {
     expect(String(md)).toMatch(/drill\.md:3:39: measures\[0\]\.to: step "dns" does not poll/);
     expect(yaml.measures).toHaveLength(3);
     // `drillbook plan` says what is timed and what fails the drill.
-    expect(renderPlan(yaml)).toContain(
+    expect(renderPlan(actions, yaml)).toContain(
       '\nMeasures:\n  failover: blackhole.approved -> dns-green.observed (max 5m: slower or not measured fails the drill)\n  by start: blackhole.start -> wait-green.observed\n',
     );
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RunbookError } from '../../src/runbook/errors.js';
 import { parseRunbookBytes } from '../../src/runbook/load.js';
 import { buildRunbook } from '../../src/runbook/validate.js';
+import { actions } from '../support/registry.js';
 
 /**
  * Self-referencing aliases and deep nesting of any kind end in a RunbookError with a
@@ -10,7 +11,7 @@ import { buildRunbook } from '../../src/runbook/validate.js';
 async function problem(file: string, text: string): Promise<string> {
   const started = Date.now();
   try {
-    buildRunbook(await parseRunbookBytes(file, Buffer.from(text)));
+    buildRunbook(actions, await parseRunbookBytes(file, Buffer.from(text)));
   } catch (error) {
     expect(Date.now() - started, 'took too long').toBeLessThan(3000);
     if (error instanceof RunbookError) return error.message;
@@ -104,6 +105,6 @@ describe('Markdown nesting and emphasis', () => {
     const stars = `\`\`\`text\n${'*'.repeat(5000)}\n\`\`\``;
     const names = Array.from({ length: 600 }, (_, i) => `GREMLIN_TEAM_${i}`).join(' ');
     const doc = await parseRunbookBytes('ok.md', Buffer.from(mdStep(`${body}\n\n${stars}\n\n${names}`)));
-    expect(buildRunbook(doc).steps).toHaveLength(1);
+    expect(buildRunbook(actions, doc).steps).toHaveLength(1);
   });
 });

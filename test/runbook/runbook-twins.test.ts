@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { renderPlan } from '../../src/commands/plan.js';
 import { loadRunbook } from '../../src/runbook/load.js';
 import type { Runbook } from '../../src/runbook/model.js';
+import { actions } from '../support/registry.js';
 
 /** Every runbook shipped under runbooks/ has a Markdown and a YAML form that mean the same. */
 function twins(dir: string): [string, string][] {
@@ -35,10 +36,10 @@ describe('shipped runbooks', () => {
   });
   for (const [md, yaml] of pairs) {
     it(`${md} and ${yaml} load to the same model and plan`, async () => {
-      const fromMd = await loadRunbook(md, { env });
-      const fromYaml = await loadRunbook(yaml, { env });
+      const fromMd = await loadRunbook(actions, md, { env });
+      const fromYaml = await loadRunbook(actions, yaml, { env });
       expect(comparable(fromMd)).toEqual(comparable(fromYaml));
-      const plan = (r: Runbook) => renderPlan(r).replace(r.file, '<file>');
+      const plan = (r: Runbook) => renderPlan(actions, r).replace(r.file, '<file>');
       expect(plan(fromMd)).toBe(plan(fromYaml));
     });
   }

@@ -2,10 +2,10 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { actions } from '../../src/actions/registry.js';
-import type { JsonSchema } from '../../src/actions/types.js';
+import type { JsonSchema } from '../../src/plugin/contract.js';
 import { runbookSchema } from '../../src/runbook/schema.js';
 import { compileRunbookSchema } from '../../src/runbook/schema-cache.js';
+import { actions } from '../support/registry.js';
 
 const dirs: string[] = [];
 afterAll(() => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RunbookError } from '../../src/runbook/errors.js';
 import { parseMarkdown } from '../../src/runbook/markdown/index.js';
 import { buildRunbook } from '../../src/runbook/validate.js';
+import { actions } from '../support/registry.js';
 
 // Step ids are what people type (`--approve`, `--only`) and link to (`runbook.md#id`):
 // two steps must never answer to the same one.
@@ -10,7 +11,7 @@ const md = (...lines: string[]) => `${lines.join('\n')}\n`;
 
 function problems(text: string): string {
   try {
-    buildRunbook(parseMarkdown('drill.md', text));
+    buildRunbook(actions, parseMarkdown('drill.md', text));
   } catch (error) {
     if (error instanceof RunbookError) return error.message;
     throw error;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runInProcessGroup } from '../../src/engine/process-group.js';
+import { runInProcessGroup } from '../../src/plugin/process.js';
 import { isAlive, type SandboxStateFile } from '../../src/sandbox/state-file.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRunbook } from '../../src/runbook/load.js';
 import { drill } from '../support/drill.js';
+import { actions } from '../support/registry.js';
 import { makeHome } from '../support/ssh-context.js';
 import { type Sshd, sshdTestsEnabled, startSshd } from '../support/sshd.js';
 
@@ -82,7 +83,7 @@ describe('secrets never appear in any process argv', () => {
       JSON.stringify({ name: 'argv', secrets: ['DB_PW'], ...hosts, steps: places.map(step) }),
     );
     const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home?.home ?? dir, DB_PW: secret };
-    const runbook = await loadRunbook(join(dir, 'rb.yaml'), { env });
+    const runbook = await loadRunbook(actions, join(dir, 'rb.yaml'), { env });
     expect(cmdlinesContaining(core)).toEqual([]);
     const running = drill(runbook, { env });
     for (const name of places) {

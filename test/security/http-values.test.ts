@@ -5,6 +5,7 @@ import { createPolicyGate } from '../../src/engine/policy-gate.js';
 import { loadRunbook } from '../../src/runbook/load.js';
 import { workspace } from '../support/cli.js';
 import { drill } from '../support/drill.js';
+import { actions } from '../support/registry.js';
 
 /** A value with CR/LF in a header never smuggles a header or a second request: refused, not sent. */
 describe('http: values in headers and bodies', () => {
@@ -45,7 +46,7 @@ describe('http: values in headers and bodies', () => {
     ];
     const file = workspace().write('rb.yaml', JSON.stringify({ name: 'http-values', steps }));
     const vars = { ...Object.fromEntries(hostile.map((v, i) => [`v${i}`, v])), good: 'it\'s "fine"' };
-    const runbook = await loadRunbook(file, { vars, env: {} });
+    const runbook = await loadRunbook(actions, file, { vars, env: {} });
     const r = await drill(runbook, { gate: createPolicyGate({ yes: true, approve: [] }) });
     hostile.forEach((_, i) => {
       expect(r.ends.get(`bad${i}`)?.status).toBe('failed');
@@ -67,7 +68,7 @@ describe('http: values in headers and bodies', () => {
     }));
     const file = workspace().write('json.yaml', JSON.stringify({ name: 'json-values', steps }));
     const vars = Object.fromEntries(values.map((v, i) => [`v${i}`, v]));
-    const runbook = await loadRunbook(file, { vars, env: {} });
+    const runbook = await loadRunbook(actions, file, { vars, env: {} });
     const r = await drill(runbook, { gate: createPolicyGate({ yes: true, approve: [] }) });
     expect(r.end.status).toBe('passed');
     values.forEach((v, i) => {
@@ -87,7 +88,7 @@ steps:
       body: { __proto__: { polluted: "{{ vars.v }}" }, constructor: 1, name: n }
 `,
     );
-    const runbook = await loadRunbook(file, { vars: { v: 'x' }, env: {} });
+    const runbook = await loadRunbook(actions, file, { vars: { v: 'x' }, env: {} });
     const r = await drill(runbook, { gate: createPolicyGate({ yes: true, approve: [] }) });
     expect(r.end.status).toBe('passed');
     expect(bodies.get('/json-proto')).toBe('{"__proto__":{"polluted":"x"},"constructor":1,"name":"n"}');

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunbookError } from '../../src/runbook/errors.js';
 import { loadRunbook } from '../../src/runbook/load.js';
 import { drill } from '../support/drill.js';
+import { actions } from '../support/registry.js';
 import { makeHome } from '../support/ssh-context.js';
 import { type Sshd, sshdTestsEnabled, startSshd } from '../support/sshd.js';
 import { CONTEXTS, REFUSED_CONTEXTS, VALUES } from './injection-cases.js';
@@ -78,7 +79,7 @@ function runbookFor(m: Matrix, host?: { spec: Record<string, unknown> }): Record
 /** Loads and runs the matrix runbook; returns the failures as readable lines. */
 async function runMatrix(m: Matrix, vars: Record<string, string>, env: Record<string, string>) {
   const fullEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', DB_TOKEN: TOKEN, ...env };
-  const runbook = await loadRunbook(join(m.dir, 'runbook.yaml'), { vars, env: fullEnv });
+  const runbook = await loadRunbook(actions, join(m.dir, 'runbook.yaml'), { vars, env: fullEnv });
   const result = await drill(runbook, { env: fullEnv });
   const problems: string[] = [];
   const ran = readdirSync(m.dir).filter((f) => f.startsWith('pwned-'));
@@ -134,7 +135,7 @@ describe('injection matrix: values are data, never code', () => {
     }));
     const file = join(m.dir, 'refused.yaml');
     writeFileSync(file, JSON.stringify({ name: 'refused', vars: { v: 'x' }, steps }, null, 1));
-    const error = await loadRunbook(file, { env: {} }).then(
+    const error = await loadRunbook(actions, file, { env: {} }).then(
       () => undefined,
       (e: unknown) => e,
     );

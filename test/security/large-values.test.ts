@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRunbook } from '../../src/runbook/load.js';
 import { drill } from '../support/drill.js';
+import { actions } from '../support/registry.js';
 import { makeHome } from '../support/ssh-context.js';
 import { type Sshd, sshdTestsEnabled, startSshd } from '../support/sshd.js';
 
@@ -43,7 +44,7 @@ function write(dir: string, host?: Record<string, unknown>): string {
 
 async function runIn(dir: string, env: Record<string, string>, host?: Record<string, unknown>) {
   const fullEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...env };
-  const runbook = await loadRunbook(write(dir, host), { env: fullEnv });
+  const runbook = await loadRunbook(actions, write(dir, host), { env: fullEnv });
   return drill(runbook, { env: fullEnv });
 }
 
@@ -83,7 +84,7 @@ describe('values too large for the environment', () => {
     };
     writeFileSync(file, JSON.stringify(doc));
     const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin' };
-    const r = await drill(await loadRunbook(file, { env }), { env });
+    const r = await drill(await loadRunbook(actions, file, { env }), { env });
     expect(r.end.status).toBe('failed');
     const reason = r.ends.get('env')?.reason ?? '';
     expect(reason).toMatch(/E2BIG\): environment variable BODY holds 300006 bytes/);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadRunbook } from '../../src/runbook/load.js';
 import { drill } from '../support/drill.js';
+import { actions } from '../support/registry.js';
 
 /**
  * Shell text rendered outside a step's own `run:`: `wait: { until: { run } }` (rendered when
@@ -35,7 +36,7 @@ describe('values in nested and probe shell text', () => {
     };
     writeFileSync(join(dir, 'rb.yaml'), JSON.stringify(doc));
     const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin' };
-    const runbook = await loadRunbook(join(dir, 'rb.yaml'), { vars: { v: hostile }, env });
+    const runbook = await loadRunbook(actions, join(dir, 'rb.yaml'), { vars: { v: hostile }, env });
     const result = await drill(runbook, { env });
     expect(existsSync(canary)).toBe(false);
     expect(result.end.status).toBe('passed');

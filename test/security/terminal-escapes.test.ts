@@ -9,6 +9,7 @@ import { terminalSafe } from '../../src/report/terminal-safe.js';
 import { loadRunbook } from '../../src/runbook/load.js';
 import { workspace } from '../support/cli.js';
 import { drill } from '../support/drill.js';
+import { actions } from '../support/registry.js';
 
 /** Clears the screen, sets the window title, reverses the text after it, and forges a line. */
 const HOSTILE = '\u001b[2J\u001b]0;pwned\u0007\u202Eevil\r\n  9. forged [x]';
@@ -66,7 +67,7 @@ describe('a value or a name never drives the terminal', () => {
     const dir = workspace().dir;
     const file = join(dir, 'rb.yaml');
     writeFileSync(file, RUNBOOK);
-    const runbook = await loadRunbook(file, { vars: { v: HOSTILE }, env: {} });
+    const runbook = await loadRunbook(actions, file, { vars: { v: HOSTILE }, env: {} });
     const { events } = await drill(runbook, { gate: createPolicyGate({ yes: true, approve: [] }) });
     for (const color of [false, true]) {
       let text = '';

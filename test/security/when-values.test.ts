@@ -3,6 +3,7 @@ import { createPolicyGate } from '../../src/engine/policy-gate.js';
 import { loadRunbook } from '../../src/runbook/load.js';
 import { workspace } from '../support/cli.js';
 import { drill } from '../support/drill.js';
+import { actions } from '../support/registry.js';
 
 /**
  * A value in a `when:` is data: its `==`, `!=`, `!`, `not` and quotes are not the condition's
@@ -36,7 +37,7 @@ describe('when: values never become the condition', () => {
     }));
     const file = ws.write('rb.yaml', JSON.stringify({ name: 'when-values', steps }));
     const vars = Object.fromEntries(CASES.map((c, i) => [`v${i}`, c.value]));
-    const runbook = await loadRunbook(file, { vars, env: {} });
+    const runbook = await loadRunbook(actions, file, { vars, env: {} });
     const r = await drill(runbook, { gate: createPolicyGate({ yes: true, approve: [] }) });
     const wrong = CASES.flatMap((c, i) => {
       const ran = r.ends.get(`c${i}`)?.status === 'passed';

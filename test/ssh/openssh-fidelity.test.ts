@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sshAction } from '../../src/actions/ssh.js';
-import type { ActionResult } from '../../src/actions/types.js';
+import type { ActionResult } from '../../src/plugin/contract.js';
 import { processesMatching } from '../support/cli.js';
 import { makeHome, makeRun } from '../support/ssh-context.js';
 import { type Sshd, sshdTestsEnabled, startSshd } from '../support/sshd.js';

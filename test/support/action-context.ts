@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
-import { actions } from '../../src/actions/registry.js';
-import type { ActionContext, ActionResult } from '../../src/actions/types.js';
-import type { HostSpec, Runbook } from '../../src/runbook/model.js';
+import type { ActionContext, ActionResult } from '../../src/plugin/contract.js';
+import type { HostSpec } from '../../src/runbook/model.js';
+import { actions } from './registry.js';
 
 export interface OutputChunk {
   stream: 'stdout' | 'stderr' | 'info';
@@ -36,6 +36,8 @@ export function makeActionContext(
     cwd?: string;
     stepId?: string;
     acceptNewHostKeys?: boolean;
+    /** The action's settings block (`aws:`), as filled for the step. */
+    settings?: Record<string, string>;
     /** Values the action's shell text refers to (see ActionContext.shellValues). */
     shellValues?: Record<string, string>;
   } = {},
@@ -52,7 +54,8 @@ export function makeActionContext(
     output(stream, text, label) {
       chunks.push({ stream, text, label });
     },
-    runbook: { name: 'test', hosts, vars: {}, secrets: [] } as unknown as Runbook,
+    runbookName: 'test',
+    settings: options.settings ?? {},
     stepId: options.stepId ?? 'test-step',
     hosts,
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...options.env },
@@ -67,7 +70,7 @@ export function makeActionContext(
         return value;
       },
     },
-    options: { acceptNewHostKeys: options.acceptNewHostKeys ?? false },
+    flags: { 'accept-new-host-keys': options.acceptNewHostKeys ?? false },
     async probe(call): Promise<ActionResult> {
       probes.push(call);
       const def = actions.get(call.type);

@@ -1,16 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { actions } from '../../src/actions/registry.js';
-import type { ActionResult } from '../../src/actions/types.js';
-import type { AwsSpec, Runbook } from '../../src/runbook/model.js';
+import type { AwsSpec } from '../../src/aws/settings.js';
+import type { ActionResult } from '../../src/plugin/contract.js';
 import { type ActionHarness, makeActionContext } from './action-context.js';
+import { actions } from './registry.js';
 
-/** An action harness whose runbook has `aws:` set, e.g. pointed at a sandbox endpoint. */
+/** An action harness whose `aws:` settings block is set, e.g. pointed at a sandbox endpoint. */
 export function awsHarness(aws: AwsSpec, stepId = 'aws-step'): ActionHarness {
-  const h = makeActionContext({ stepId });
-  (h.ctx.runbook as Runbook).aws = aws;
-  return h;
+  return makeActionContext({ stepId, settings: { ...aws } });
 }
 
 /** Parses a raw config the way the loader does, then runs the action in the harness. */

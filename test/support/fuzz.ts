@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { RunbookError } from '../../src/runbook/errors.js';
 import { parseRunbookBytes } from '../../src/runbook/load.js';
 import { buildRunbook } from '../../src/runbook/validate.js';
+import { actions } from './registry.js';
 import { seededRandom } from './seeded-random.js';
 
 /** The repository root (this file is test/support/fuzz.ts); not from cli.ts, so scripts can use this file too. */
@@ -184,7 +185,7 @@ export async function judge(c: FuzzCase): Promise<Verdict> {
   const started = performance.now();
   const ms = () => performance.now() - started;
   try {
-    buildRunbook(await parseRunbookBytes(c.name, c.bytes), { env: { HOME: '/nonexistent' } });
+    buildRunbook(actions, await parseRunbookBytes(c.name, c.bytes), { env: { HOME: '/nonexistent' } });
     return { ok: true, valid: true, ms: ms() };
   } catch (error) {
     if (!(error instanceof RunbookError))

@@ -6,6 +6,7 @@ import { runDrill } from '../../src/engine/runner.js';
 import { loadRunbook } from '../../src/runbook/load.js';
 import { App } from '../../src/ui/App.js';
 import { TuiSession } from '../../src/ui/session.js';
+import { actions } from './registry.js';
 import { type Rendered, render } from './render.js';
 
 /** The TUI (ink-testing-library) driving the real engine over a runbook written to a temp dir. */
@@ -32,13 +33,18 @@ export async function startRealTui(yaml: string, options: RealTuiOptions = {}): 
   const dir = await mkdtemp(join(tmpdir(), 'drillbook-tui-'));
   const file = join(dir, 'drill.yaml');
   await writeFile(file, yaml);
-  const runbook = await loadRunbook(file, options.vars ? { vars: options.vars, env: {} } : undefined);
+  const runbook = await loadRunbook(
+    actions,
+    file,
+    options.vars ? { vars: options.vars, env: {} } : undefined,
+  );
   const events: EngineEvent[] = [];
   const session = new TuiSession({
     title: runbook.title,
     start: (gate, onEvent, signal, forceSignal) =>
       runDrill({
         runbook,
+        actions,
         gate,
         signal,
         forceSignal,
@@ -46,8 +52,7 @@ export async function startRealTui(yaml: string, options: RealTuiOptions = {}): 
           events.push(e);
           onEvent(e);
         },
-        rollback: 'on-failure',
-        acceptNewHostKeys: false,
+        settings: { rollback: 'on-failure', acceptNewHostKeys: false, dryRun: false, failOnSkip: false },
         env: options.env ?? process.env,
       }),
     finish: async () => (options.reports ?? ['report.json']).map((r) => join(dir, r)),

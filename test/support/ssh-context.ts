@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ActionContext } from '../../src/actions/types.js';
-import type { HostSpec, Runbook } from '../../src/runbook/model.js';
+import type { ActionContext } from '../../src/plugin/contract.js';
+import type { HostSpec } from '../../src/runbook/model.js';
 import type { Sshd } from './sshd.js';
 
 export interface Chunk {
@@ -52,7 +52,8 @@ export function makeRun(options: {
       options.onChunk?.(chunk);
       if (options.keep !== false) chunks.push(chunk);
     },
-    runbook: {} as Runbook,
+    runbookName: 'test',
+    settings: {},
     stepId: 'test',
     hosts,
     env,
@@ -67,7 +68,7 @@ export function makeRun(options: {
         return value;
       },
     },
-    options: { acceptNewHostKeys: options.acceptNewHostKeys ?? false },
+    flags: { 'accept-new-host-keys': options.acceptNewHostKeys ?? false },
     probe() {
       throw new Error('probe is not available in ssh tests');
     },

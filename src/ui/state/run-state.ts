@@ -80,148 +80,196 @@ export function initialRunState(title: string): RunState {
 
 export function applyEvents(state: RunState, events: readonly RunStateEvent[]): RunState {
   if (events.length === 0) return state;
-  const next: RunState = { ...state, steps: [...state.steps], output: { ...state.output } };
-  // Output is gathered per step and appended once per batch: the batch is the unit of work.
-  const chunks = new Map<string, Chunk[]>();
-  const messages: Chunk[] = [];
-  const flushOutput = (stepId: string) => {
-    const pending = chunks.get(stepId);
-    if (!pending) return;
-    next.output[stepId] = appendChunks(next.output[stepId] ?? emptyBuffer, pending, OUTPUT_LINES_PER_STEP);
-    chunks.delete(stepId);
-  };
-  const addOutput = (stepId: string, chunk: Chunk) => {
-    const list = chunks.get(stepId);
+  const batch = new Batch({ ...state, steps: [...state.steps], output: { ...state.output } });
+  for (const event of events) applyEvent(batch, event);
+  return batch.done();
+}
+
+/**
+ * One batch of events being applied to a copy of the state. Output is gathered per step and
+ * appended once per batch: the batch is the unit of work.
+ */
+class Batch {
+  private readonly chunks = new Map<string, Chunk[]>();
+  readonly messages: Chunk[] = [];
+
+  constructor(readonly next: RunState) {}
+
+  addOutput(stepId: string, chunk: Chunk): void {
+    const list = this.chunks.get(stepId);
     if (list) list.push(chunk);
-    else chunks.set(stepId, [chunk]);
-  };
-  for (const event of events) {
-    switch (event.type) {
-      case 'run-start': {
-        next.title = event.runbook.title || next.title;
-        next.startedAt = event.time;
-        const numbers = numberSteps(event.plan);
-        next.steps = event.plan.map((p) => ({
-          id: p.id,
-          name: p.name,
-          phase: p.phase,
-          tag: numbers.tags.get(stepKey(p.phase, p.id)) ?? '',
-          ...(p.group === undefined ? {} : { group: p.group }),
-          status: event.resumed?.passed.includes(p.id) ? 'passed' : 'pending',
-          attempt: 0,
-          ...(event.resumed?.passed.includes(p.id) ? { reason: 'passed in the interrupted run' } : {}),
-        }));
-        break;
-      }
-      case 'step-start': {
-        // The same step again (retry) keeps its earlier output, with a marker line.
-        if (event.attempt > 1)
-          addOutput(event.stepId, { stream: 'info', text: `── attempt ${event.attempt} ──\n` });
-        update(next, event.stepId, event.name, event.phase, (s) => {
-          const { durationMs: _d, reason: _r, tolerated: _t, ...rest } = s;
-          return {
-            ...rest,
-            status: 'running',
-            attempt: event.attempt,
-            startedAt: event.time,
-            summary: event.summary,
-            ...(event.description === undefined ? {} : { description: event.description }),
-            ...(event.group === undefined ? {} : { group: event.group }),
-          };
-        });
-        next.current = event.stepId;
-        break;
-      }
-      case 'output':
-        addOutput(
-          event.stepId,
-          event.label === undefined
-            ? { stream: event.stream, text: event.text }
-            : { stream: event.stream, text: event.text, label: event.label },
-        );
-        break;
-      case 'gate-request':
-        next.gate = {
-          stepId: event.stepId,
-          kind: event.kind,
-          message: event.message,
-          ...(event.phrase === undefined ? {} : { phrase: event.phrase }),
-        };
-        if (event.kind === 'confirm')
-          update(next, event.stepId, undefined, undefined, (s) => ({ ...s, status: 'waiting' }));
-        // The step has failed while the person decides: ✘, its clock stopped, counted as failed.
-        else
-          update(next, event.stepId, undefined, undefined, (s) => ({
-            ...s,
-            status: 'failed',
-            reason: event.message,
-            ...(s.startedAt === undefined ? {} : { durationMs: Math.max(0, event.time - s.startedAt) }),
-          }));
-        break;
-      case 'gate-decision':
-        if (next.gate?.stepId === event.stepId) next.gate = undefined;
-        update(next, event.stepId, undefined, undefined, (s) => ({
-          ...s,
-          status: s.status === 'waiting' && event.decision === 'approved' ? 'running' : s.status,
-          decision: `${event.decision} (${event.note})`,
-        }));
-        break;
-      case 'step-retry':
-        addOutput(event.stepId, {
-          stream: 'info',
-          text: `retrying in ${Math.round(event.delayMs / 100) / 10}s: ${event.reason}\n`,
-        });
-        // The clock a failure stopped runs again: the step is live.
-        update(next, event.stepId, undefined, undefined, ({ durationMs: _d, ...s }) => ({
-          ...s,
-          status: 'retrying',
-          reason: event.reason,
-        }));
-        break;
-      case 'step-end':
-        if (event.outputTail && !next.output[event.stepId] && !chunks.has(event.stepId)) {
-          addOutput(event.stepId, { stream: 'stdout', text: event.outputTail });
-        }
-        update(next, event.stepId, event.name, event.phase, (s) => ({
-          ...s,
-          status: event.status,
-          attempt: Math.max(s.attempt, event.attempts),
-          durationMs: event.durationMs,
-          ...(event.reason === undefined ? {} : { reason: event.reason }),
-          ...(event.tolerated ? { tolerated: true } : {}),
-        }));
-        if (next.gate?.stepId === event.stepId) next.gate = undefined;
-        break;
-      case 'step-undone':
-        update(next, event.stepId, event.name, 'main', (s) => ({ ...s, undone: true }));
-        break;
-      case 'stop-tripped':
-        next.stopReason = `${event.probeId}: ${event.reason}`;
-        break;
-      case 'measures':
-        next.measures = event.measures;
-        break;
-      case 'run-end':
-        next.end = event;
-        next.gate = undefined;
-        break;
-      case 'ui-aborting':
-        next.aborting ??= event.reason;
-        break;
-      case 'ui-reports':
-        next.reportPaths = event.paths;
-        break;
-      case 'ui-report-error':
-        next.reportError = event.message;
-        break;
-      case 'ui-message':
-        messages.push({ stream: 'stderr', text: `${event.text}\n` });
-        break;
-    }
+    else this.chunks.set(stepId, [chunk]);
   }
-  for (const stepId of [...chunks.keys()]) flushOutput(stepId);
-  if (messages.length > 0) next.messages = appendChunks(next.messages, messages, MESSAGE_LINES);
-  return next;
+
+  /** Neither the state nor this batch holds output of the step yet. */
+  hasNoOutput(stepId: string): boolean {
+    return !this.next.output[stepId] && !this.chunks.has(stepId);
+  }
+
+  done(): RunState {
+    const { next } = this;
+    for (const [stepId, pending] of this.chunks)
+      next.output[stepId] = appendChunks(next.output[stepId] ?? emptyBuffer, pending, OUTPUT_LINES_PER_STEP);
+    if (this.messages.length > 0) next.messages = appendChunks(next.messages, this.messages, MESSAGE_LINES);
+    return next;
+  }
+}
+
+function applyEvent(batch: Batch, event: RunStateEvent): void {
+  const { next } = batch;
+  switch (event.type) {
+    case 'run-start':
+      next.title = event.runbook.title || next.title;
+      next.startedAt = event.time;
+      next.steps = stepsOfPlan(event);
+      break;
+    case 'step-start':
+      onStepStart(batch, event);
+      break;
+    case 'output':
+      batch.addOutput(
+        event.stepId,
+        event.label === undefined
+          ? { stream: event.stream, text: event.text }
+          : { stream: event.stream, text: event.text, label: event.label },
+      );
+      break;
+    case 'gate-request':
+      onGateRequest(next, event);
+      break;
+    case 'gate-decision':
+      if (next.gate?.stepId === event.stepId) next.gate = undefined;
+      update(next, event.stepId, undefined, undefined, (s) => ({
+        ...s,
+        status: s.status === 'waiting' && event.decision === 'approved' ? 'running' : s.status,
+        decision: `${event.decision} (${event.note})`,
+      }));
+      break;
+    case 'step-retry':
+      onStepRetry(batch, event);
+      break;
+    case 'step-end':
+      onStepEnd(batch, event);
+      break;
+    default:
+      applyRunEvent(batch, event);
+  }
+}
+
+/** Events about the run as a whole, and the ones the TUI adds itself. */
+function applyRunEvent(batch: Batch, event: RunStateEvent): void {
+  const { next } = batch;
+  switch (event.type) {
+    case 'step-undone':
+      update(next, event.stepId, event.name, 'main', (s) => ({ ...s, undone: true }));
+      break;
+    case 'stop-tripped':
+      next.stopReason = `${event.probeId}: ${event.reason}`;
+      break;
+    case 'measures':
+      next.measures = event.measures;
+      break;
+    case 'run-end':
+      next.end = event;
+      next.gate = undefined;
+      break;
+    case 'ui-aborting':
+      next.aborting ??= event.reason;
+      break;
+    case 'ui-reports':
+      next.reportPaths = event.paths;
+      break;
+    case 'ui-report-error':
+      next.reportError = event.message;
+      break;
+    case 'ui-message':
+      batch.messages.push({ stream: 'stderr', text: `${event.text}\n` });
+      break;
+  }
+}
+
+type EventOf<T extends RunStateEvent['type']> = Extract<RunStateEvent, { type: T }>;
+
+/** Every planned row, numbered; steps a resumed run passed earlier show as passed. */
+function stepsOfPlan(event: EventOf<'run-start'>): StepView[] {
+  const numbers = numberSteps(event.plan);
+  return event.plan.map((p) => ({
+    id: p.id,
+    name: p.name,
+    phase: p.phase,
+    tag: numbers.tags.get(stepKey(p.phase, p.id)) ?? '',
+    ...(p.group === undefined ? {} : { group: p.group }),
+    status: event.resumed?.passed.includes(p.id) ? 'passed' : 'pending',
+    attempt: 0,
+    ...(event.resumed?.passed.includes(p.id) ? { reason: 'passed in the interrupted run' } : {}),
+  }));
+}
+
+function onStepStart(batch: Batch, event: EventOf<'step-start'>): void {
+  // The same step again (retry) keeps its earlier output, with a marker line.
+  if (event.attempt > 1)
+    batch.addOutput(event.stepId, { stream: 'info', text: `── attempt ${event.attempt} ──\n` });
+  update(batch.next, event.stepId, event.name, event.phase, (s) => {
+    const { durationMs: _d, reason: _r, tolerated: _t, ...rest } = s;
+    return {
+      ...rest,
+      status: 'running',
+      attempt: event.attempt,
+      startedAt: event.time,
+      summary: event.summary,
+      ...(event.description === undefined ? {} : { description: event.description }),
+      ...(event.group === undefined ? {} : { group: event.group }),
+    };
+  });
+  batch.next.current = event.stepId;
+}
+
+function onGateRequest(next: RunState, event: EventOf<'gate-request'>): void {
+  next.gate = {
+    stepId: event.stepId,
+    kind: event.kind,
+    message: event.message,
+    ...(event.phrase === undefined ? {} : { phrase: event.phrase }),
+  };
+  if (event.kind === 'confirm')
+    update(next, event.stepId, undefined, undefined, (s) => ({ ...s, status: 'waiting' }));
+  // The step has failed while the person decides: ✘, its clock stopped, counted as failed.
+  else
+    update(next, event.stepId, undefined, undefined, (s) => ({
+      ...s,
+      status: 'failed',
+      reason: event.message,
+      ...(s.startedAt === undefined ? {} : { durationMs: Math.max(0, event.time - s.startedAt) }),
+    }));
+}
+
+function onStepRetry(batch: Batch, event: EventOf<'step-retry'>): void {
+  batch.addOutput(event.stepId, {
+    stream: 'info',
+    text: `retrying in ${Math.round(event.delayMs / 100) / 10}s: ${event.reason}\n`,
+  });
+  // The clock a failure stopped runs again: the step is live.
+  update(batch.next, event.stepId, undefined, undefined, ({ durationMs: _d, ...s }) => ({
+    ...s,
+    status: 'retrying',
+    reason: event.reason,
+  }));
+}
+
+function onStepEnd(batch: Batch, event: EventOf<'step-end'>): void {
+  const { next } = batch;
+  // A step replayed from a journal brings the tail of its output on its end.
+  if (event.outputTail && batch.hasNoOutput(event.stepId))
+    batch.addOutput(event.stepId, { stream: 'stdout', text: event.outputTail });
+  update(next, event.stepId, event.name, event.phase, (s) => ({
+    ...s,
+    status: event.status,
+    attempt: Math.max(s.attempt, event.attempts),
+    durationMs: event.durationMs,
+    ...(event.reason === undefined ? {} : { reason: event.reason }),
+    ...(event.tolerated ? { tolerated: true } : {}),
+  }));
+  if (next.gate?.stepId === event.stepId) next.gate = undefined;
 }
 
 /** Replaces one step (copy-on-write); steps the plan did not list (undo) are appended. */

@@ -1,4 +1,4 @@
-import type { HostSpec, Runbook } from '../runbook/model.js';
+import type { HostSpec } from '../runbook/model.js';
 
 /** A JSON Schema fragment (draft-07 subset understood by ajv). */
 export type JsonSchema = Record<string, unknown>;
@@ -10,6 +10,8 @@ export type JsonSchema = Record<string, unknown>;
  */
 export interface ActionDefinition<Config = unknown> {
   name: string;
+  /** Hover text for the action's key in editors (the published schema), one sentence. */
+  description?: string;
   /** Schema of the raw config as written in the runbook (templates not yet filled). */
   schema: JsonSchema;
   /**
@@ -35,6 +37,37 @@ export interface ActionDefinition<Config = unknown> {
   polls?(config: Config): boolean;
   /** Runs with templates filled. Must stop promptly when `ctx.signal` aborts. */
   run(config: Config, ctx: ActionContext): Promise<ActionResult>;
+  /**
+   * Environment variables holding credentials this action (or its library) reads even when the
+   * runbook does not declare them (`AWS_SECRET_ACCESS_KEY`): the run masks them like `secrets:`.
+   */
+  secrets?: readonly string[];
+  /** Command-line switches this action honours; their values reach it as `ctx.flags`. */
+  flags?: readonly FlagDeclaration[];
+  /** The top-level runbook block this action reads (`aws:`); it reaches the action as `ctx.settings`. */
+  settings?: SettingsBlock;
+}
+
+/**
+ * A top-level block of the runbook owned by the actions that declare it (`aws:` for the AWS
+ * actions): string fields that may hold templates. Each is filled for every step that uses
+ * it, so it may name a value an earlier step saved; a field whose template has no value yet
+ * is left out, so the library falls back to its defaults instead of the step crashing.
+ */
+export interface SettingsBlock {
+  /** The top-level key. */
+  key: string;
+  /** Schema of the block: an object whose fields are strings. */
+  schema: JsonSchema;
+  /** `plan`'s line about the block as filled before the run, or undefined for none. */
+  planLine?(settings: Readonly<Record<string, string>>): string | undefined;
+}
+
+/** A boolean command-line switch an action declares, e.g. SSH's `--accept-new-host-keys`. */
+export interface FlagDeclaration {
+  /** Kebab-case, as typed after `--`. */
+  name: string;
+  describe: string;
 }
 
 /** A problem in an action's config found by `parse`; `path` is relative to the config. */
@@ -53,8 +86,11 @@ export interface ActionContext {
   signal: AbortSignal;
   /** Streams output; the engine redacts, bounds, journals and forwards it. */
   output(stream: 'stdout' | 'stderr' | 'info', text: string, label?: string): void;
-  runbook: Runbook;
+  /** The runbook's name (e.g. for a reason an action records in the system it acts on). */
+  runbookName: string;
   stepId: string;
+  /** This action's settings block (`SettingsBlock`), templates filled; empty when it has none. */
+  settings: Readonly<Record<string, string>>;
   /** Resolved hosts of the runbook, by name. */
   hosts: Record<string, HostSpec>;
   /** Environment for child processes: process.env plus what the run adds. */
@@ -71,8 +107,8 @@ export interface ActionContext {
   resources: RunResources;
   /** The step's leave_running: processes it starts outside its process group are kept. */
   leaveRunning?: boolean;
-  /** Options from the command line that actions honour. */
-  options: { acceptNewHostKeys: boolean };
+  /** The command-line switches the actions declared (`flags`), by name; false when not given. */
+  flags: Readonly<Record<string, boolean>>;
   /**
    * Runs another action call (templates filled, same signal), e.g. `wait: { until: ... }`.
    * Output of the nested call goes to this step.
@@ -112,3 +148,9 @@ export type ActionResult =
       output?: string;
       parts?: ActionPart[];
     };
+
+/**
+ * The actions of one run, by key. Built once by the command (src/commands/registry.ts) and
+ * passed to loading, schema generation, planning and running: there is no global registry.
+ */
+export type ActionRegistry = ReadonlyMap<string, ActionDefinition<unknown>>;

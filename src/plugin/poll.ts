@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Duration } from '../runbook/duration.js';
+import type { Duration } from '../runbook/model.js';
 
 export interface CheckOutcome {
   ok: boolean;
