@@ -19,6 +19,8 @@ const STEPS = `steps:
     wait: { until: { run: "true" }, within: 1m }
   - id: nap
     wait: 1s
+  - id: port-open
+    tcp: { host: 127.0.0.1, port: 1, within: 1m }
   - id: group
     parallel:
       - { id: member-a, run: "true" }
@@ -50,6 +52,7 @@ describe('measures: at load time', () => {
     const measures = `  - { name: failover, from: blackhole.approved, to: dns-green.observed, max: 5m }
   - { name: by start, from: blackhole.start, to: wait-green.observed }
   - { name: dotted ids, from: member.b.end, to: restore.pass, max: 90 }
+  - { name: port, from: blackhole.end, to: port-open.observed }
 `;
     const yaml = await load('drill.yaml', `${STEPS}measures:\n${measures}`);
     const specs = yaml.measures.map((m) => [m.name, refText(m.from), refText(m.to), m.max]);
@@ -57,6 +60,7 @@ describe('measures: at load time', () => {
       ['failover', 'blackhole.approved', 'dns-green.observed', 300_000],
       ['by start', 'blackhole.start', 'wait-green.observed', undefined],
       ['dotted ids', 'member.b.end', 'restore.pass', 90_000],
+      ['port', 'blackhole.end', 'port-open.observed', undefined],
     ]);
     const md = await load(
       'drill.md',
@@ -64,7 +68,7 @@ describe('measures: at load time', () => {
     ).catch((error: unknown) => error);
     // A Markdown step without within does not poll: refused at the frontmatter's line.
     expect(String(md)).toMatch(/drill\.md:3:39: measures\[0\]\.to: step "dns" does not poll/);
-    expect(yaml.measures).toHaveLength(3);
+    expect(yaml.measures).toHaveLength(4);
     // `drillbook plan` says what is timed and what fails the drill.
     expect(renderPlan(actions, yaml)).toContain(
       '\nMeasures:\n  failover: blackhole.approved -> dns-green.observed (max 5m: slower or not measured fails the drill)\n  by start: blackhole.start -> wait-green.observed\n',
@@ -85,17 +89,17 @@ describe('measures: at load time', () => {
 `);
     const lines = message.split('\n');
     const expected = [
-      /^drill\.yaml:24:\d+: measures\[0\]\.from: unknown step "blakhole" \(did you mean "blackhole\.end"\?\)$/,
-      /^drill\.yaml:25:\d+: measures\[1\]\.from: unknown event "ended" \(did you mean "blackhole\.end"\?\)$/,
-      /^drill\.yaml:26:\d+: measures\[2\]\.to: step "check-once" does not poll, so nothing is ever observed/,
-      /^drill\.yaml:27:\d+: measures\[3\]\.from: step "dns-green" has no gate \(confirm:\), so it is never approved \(use dns-green\.start\)$/,
-      /^drill\.yaml:28:\d+: measures\[4\]\.name: duplicate measure name "a" \(first used by measures\[0\]\)$/,
-      /^drill\.yaml:29:\d+: measures\[5\]\.to: from and to are the same event \(restore\.end\)/,
-      /^drill\.yaml:30:\d+: measures\[6\]\.from: expected STEP\.EVENT, got "blackhole"/,
-      /^drill\.yaml:31:\d+: measures\[7\]\.from: unknown step "healthy" \(steady-state checks run twice/,
-      /^drill\.yaml:32:\d+: measures\[8\]\.from: step "nap" does not poll/,
-      /^drill\.yaml:32:\d+: measures\[8\]\.to: step "group" does not poll/,
-      /^drill\.yaml:33:\d+: measures\[9\]\.max: a duration of 0 makes no sense here/,
+      /^drill\.yaml:26:\d+: measures\[0\]\.from: unknown step "blakhole" \(did you mean "blackhole\.end"\?\)$/,
+      /^drill\.yaml:27:\d+: measures\[1\]\.from: unknown event "ended" \(did you mean "blackhole\.end"\?\)$/,
+      /^drill\.yaml:28:\d+: measures\[2\]\.to: step "check-once" does not poll, so nothing is ever observed/,
+      /^drill\.yaml:29:\d+: measures\[3\]\.from: step "dns-green" has no gate \(confirm:\), so it is never approved \(use dns-green\.start\)$/,
+      /^drill\.yaml:30:\d+: measures\[4\]\.name: duplicate measure name "a" \(first used by measures\[0\]\)$/,
+      /^drill\.yaml:31:\d+: measures\[5\]\.to: from and to are the same event \(restore\.end\)/,
+      /^drill\.yaml:32:\d+: measures\[6\]\.from: expected STEP\.EVENT, got "blackhole"/,
+      /^drill\.yaml:33:\d+: measures\[7\]\.from: unknown step "healthy" \(steady-state checks run twice/,
+      /^drill\.yaml:34:\d+: measures\[8\]\.from: step "nap" does not poll/,
+      /^drill\.yaml:34:\d+: measures\[8\]\.to: step "group" does not poll/,
+      /^drill\.yaml:35:\d+: measures\[9\]\.max: a duration of 0 makes no sense here/,
     ];
     expect(lines).toHaveLength(expected.length);
     for (const [i, pattern] of expected.entries()) expect(lines[i]).toMatch(pattern);
@@ -103,9 +107,9 @@ describe('measures: at load time', () => {
 
   it('refuses a misspelt key inside a measure and a measure without to', async () => {
     const message = await refusal('  - { name: a, from: blackhole.end, too: restore.end }\n');
-    expect(message).toMatch(/drill\.yaml:24:5: measures\[0\]: missing required key "to"/);
+    expect(message).toMatch(/drill\.yaml:26:5: measures\[0\]: missing required key "to"/);
     expect(message).toMatch(
-      /drill\.yaml:24:\d+: measures\[0\]\.too: unknown key "too" \(did you mean "to"\?\)/,
+      /drill\.yaml:26:\d+: measures\[0\]\.too: unknown key "too" \(did you mean "to"\?\)/,
     );
   });
 });
