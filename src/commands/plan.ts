@@ -1,4 +1,5 @@
 import { displaySummary, fillKnown } from '../engine/display-summary.js';
+import { formatCompact } from '../engine/measure-text.js';
 import { planSteps } from '../engine/plan.js';
 import { createRedactor } from '../engine/redact.js';
 import { secretsFromEnv } from '../engine/secret-values.js';
@@ -9,6 +10,7 @@ import { formatDuration } from '../runbook/duration.js';
 import { RunbookError } from '../runbook/errors.js';
 import { escapeUnsafe } from '../runbook/escape.js';
 import { loadRunbook } from '../runbook/load.js';
+import { refText } from '../runbook/measure-spec.js';
 import type { Runbook, Step } from '../runbook/model.js';
 import type { TemplateScope } from '../runbook/template.js';
 import { EXIT } from './exit-codes.js';
@@ -123,6 +125,7 @@ export function renderPlan(
     );
   section('Steps', runbook.steps);
   section('Finally (always run)', runbook.finally);
+  out.push(...measureLines(runbook));
   // Each entry is one line of the plan: a value's newline or escape sequence is shown as
   // `\n`/`\u001B`, so a value can neither forge a line of the plan nor drive the terminal.
   // Masked first, so a secret holding such a character is still found.
@@ -154,4 +157,17 @@ function planJson(actions: ActionRegistry, runbook: Runbook, hosts: PlannedHost[
     ],
   };
   return `${JSON.stringify(plan, null, 2)}\n`;
+}
+
+/** `Measures:` and one line per measure: what is timed and its objective (none: no lines). */
+function measureLines(runbook: Runbook): string[] {
+  if (runbook.measures.length === 0) return [];
+  return [
+    '',
+    'Measures:',
+    ...runbook.measures.map(
+      (m) =>
+        `  ${m.name}: ${refText(m.from)} -> ${refText(m.to)}${m.max === undefined ? '' : ` (max ${formatCompact(m.max)}: slower or not measured fails the drill)`}`,
+    ),
+  ];
 }

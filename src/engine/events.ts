@@ -1,4 +1,5 @@
 import type { Phase } from '../runbook/model.js';
+import type { MeasuresEvent } from './measure-result.js';
 import type { SealedValue } from './sealed.js';
 
 /**
@@ -17,7 +18,11 @@ export type EngineEvent =
   | StepEndEvent
   | StepUndoneEvent
   | StopTrippedEvent
+  | StepObservedEvent
+  | MeasuresEvent
   | RunEndEvent;
+
+export type { MeasuresEvent } from './measure-result.js';
 
 export interface PlannedStep {
   id: string;
@@ -167,6 +172,18 @@ export interface StepUndoneEvent {
   name: string;
   /** How its undo ended: `passed` means the step is fully undone. */
   undo: StepStatus;
+}
+
+/**
+ * A polling step first saw its condition hold (`STEP.observed` in measures). At most one per
+ * step run; `intervalMs` is the time between its checks, so the condition began holding at
+ * most that long (plus one check) before `time`.
+ */
+export interface StepObservedEvent {
+  type: 'step-observed';
+  time: number;
+  stepId: string;
+  intervalMs: number;
 }
 
 export interface StopTrippedEvent {

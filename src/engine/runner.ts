@@ -17,6 +17,7 @@ import {
 } from './drill-phases.js';
 import type { EngineEvent, EventListener, PlannedStep, RunEndEvent, RunStatus } from './events.js';
 import type { Gate } from './gate.js';
+import { emitMeasures, MeasureClock } from './measures.js';
 import { planSteps } from './plan.js';
 import { createRedactor } from './redact.js';
 import { ResourcePool } from './resources.js';
@@ -72,7 +73,7 @@ export function newRunId(now = new Date()): string {
  * ends with exactly one run-end, which it also returns.
  */
 export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
-  const { ctx, plan, secretsInEvents } = runContext(options);
+  const { ctx, plan, secretsInEvents, clock } = runContext(options);
   const drillLink = linkedController(options.signal);
   const drill: DrillControl = {
     signal: drillLink.controller.signal,
@@ -107,6 +108,8 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
     cleanupLink.dispose();
   }
 
+  // A continued run's cleanup (`drillbook finally`) measures nothing: its events are not the drill's.
+  if (clock && !cleanupOnly) run.failure = emitMeasures(ctx.runbook.measures, clock, ctx.emit, run.failure);
   const judged = cleanupOnly
     ? cleanupOnly.verdict(run.failure)
     : finalVerdict(options.signal, drill.signal, run.failure);
@@ -125,6 +128,8 @@ function runContext(options: DrillOptions): {
   ctx: RunContext;
   plan: PlannedStep[];
   secretsInEvents: (event: RunEndEvent) => RunEndEvent;
+  /** Times the runbook's measures from the events as they go out; none in a dry run. */
+  clock: MeasureClock | undefined;
 } {
   const { runbook } = options;
   const env = Object.fromEntries(
@@ -137,8 +142,11 @@ function runContext(options: DrillOptions): {
   const hasSecrets = secretValues.length > 0;
   const plan = planSteps(runbook);
   const index = new Map(plan.map((p, i) => [p.id, i + 1]));
-  const emit = (event: EngineEvent) =>
+  const clock = runbook.measures.length > 0 && !options.settings.dryRun ? new MeasureClock() : undefined;
+  const emit = (event: EngineEvent) => {
+    clock?.add(event);
     options.onEvent(event.type === 'output' || !hasSecrets ? event : redactEvent(event, redactor.redact));
+  };
   const ctx: RunContext = {
     runbook,
     actions: options.actions,
@@ -161,7 +169,12 @@ function runContext(options: DrillOptions): {
       ? { resumed: { runId: options.resume.runId, passed: new Set(options.resume.passed) } }
       : {}),
   };
-  return { ctx, plan, secretsInEvents: (event) => redactEvent(event, redactor.redact) as RunEndEvent };
+  return {
+    ctx,
+    plan,
+    secretsInEvents: (event) => redactEvent(event, redactor.redact) as RunEndEvent,
+    clock,
+  };
 }
 
 /** The values templates see at the start: the runbook's vars, and what a resumed run saved. */

@@ -11,6 +11,7 @@ import type { AwaitResult } from './background.js';
 import { dryRunGroupReason, dryRunView } from './dry-run.js';
 import type { StepPart, StepStatus } from './events.js';
 import { runGate } from './gate-step.js';
+import { observer } from './observed.js';
 import { OutputCapture } from './output-capture.js';
 import { passedBefore, passedEarlier } from './resume-skip.js';
 import type { RunContext } from './run-context.js';
@@ -330,6 +331,7 @@ async function attemptOnce(
       // The nested action reads its own settings block, not the one of the step's action.
       return invoke(ctx, probeDef, call.config, { ...actionContext, settings: settingsFor(ctx, probeDef) });
     },
+    observed: observer(ctx, at.id),
   };
   let result: ActionResult;
   // Set the moment the action answers: an abort that lands after that (a sibling in a

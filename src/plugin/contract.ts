@@ -29,6 +29,12 @@ export interface ActionDefinition<Config = unknown> {
   hosts?(config: Config): string[];
   /** One line for people: plan output, gate prompts, step-start lines. */
   summary(config: Config): string;
+  /**
+   * Whether this config keeps checking until a condition holds (`within:`, `wait: until:`);
+   * such a step can be measured at `.observed`, so it must call `ctx.observed` when it first
+   * sees the condition hold.
+   */
+  polls?(config: Config): boolean;
   /** Runs with templates filled. Must stop promptly when `ctx.signal` aborts. */
   run(config: Config, ctx: ActionContext): Promise<ActionResult>;
   /**
@@ -110,6 +116,12 @@ export interface ActionContext {
    * Output of the nested call goes to this step.
    */
   probe(call: { type: string; config: unknown }): Promise<ActionResult>;
+  /**
+   * A polling action calls this the moment a check first sees its condition hold, with the
+   * time between checks (the observation is that late at most). The engine records it for
+   * measures (`STEP.observed`); later calls in the same step are ignored.
+   */
+  observed?(poll: { intervalMs: number }): void;
 }
 
 /** A keyed store of per-run resources; each is disposed when the run ends. */

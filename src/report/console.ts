@@ -6,6 +6,7 @@ import type {
   StepEndEvent,
   StepStartEvent,
 } from '../engine/events.js';
+import { formatResolution } from '../engine/measure-text.js';
 import { formatDuration } from '../runbook/duration.js';
 import { palette } from './color.js';
 import { paint, renderSummary } from './console-summary.js';
@@ -180,6 +181,13 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
         return verbose ? `${head(event.stepId, 'undone', colors.yellow)}\n` : '';
       case 'stop-tripped':
         return `${colors.red('[stop]')} stop condition ${event.probeId} tripped: ${indentRest(event.reason)}\n`;
+      case 'step-observed':
+        return verbose
+          ? `${head(event.stepId, 'seen', colors.green)}: condition first held (± ${formatResolution(event.intervalMs)})\n`
+          : '';
+      case 'measures':
+        // Shown in the summary, with the verdict they are part of.
+        return '';
       case 'run-end':
         return `${flushLines()}\n${renderSummary(summary.build(), colors, numbers?.tags)}`;
     }

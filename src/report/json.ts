@@ -1,4 +1,5 @@
 import type { RunStatus, StepPart, StepStatus } from '../engine/events.js';
+import type { MeasureResult } from '../engine/measure-result.js';
 import type { Phase } from '../runbook/model.js';
 import { describeGate } from './describe.js';
 import type { RunReport, StepReport } from './report-model.js';
@@ -49,6 +50,11 @@ export interface JsonReportV1 {
   steps: JsonStepV1[];
   /** Output that named no known step. */
   otherOutput: JsonOutputV1 | null;
+  /**
+   * The runbook's `measures:` as this run measured them (times in epoch ms, as journaled);
+   * [] when it has none, and in reports of runs older than measures.
+   */
+  measures: MeasureResult[];
 }
 
 export interface JsonStepV1 {
@@ -142,6 +148,7 @@ export function toJsonReport(report: RunReport): JsonReportV1 {
     stopTripped: report.stopTripped.map((s) => ({ at: iso(s.time), probeId: s.probeId, reason: s.reason })),
     steps: report.steps.map(toJsonStep),
     otherOutput: report.otherOutput ? { label: null, ...report.otherOutput } : null,
+    measures: report.measures.map((m) => ({ ...m })),
   };
 }
 

@@ -3,6 +3,7 @@ import type { Duration } from './duration.js';
 export type { Duration };
 
 import type { SourcePos } from './errors.js';
+import type { MeasureSpec } from './measure-spec.js';
 
 /**
  * The resolved runbook model. Loaders (YAML, Markdown) parse and validate raw input into
@@ -36,6 +37,8 @@ export interface Runbook {
   stopWhen: StopCondition;
   steps: Step[];
   finally: Step[];
+  /** Recovery times to measure between step events (`measures:`); [] when none. */
+  measures: MeasureSpec[];
   /** `finally_budget:` the time `run --deadline` keeps for rollback and finally. */
   finallyBudget?: FinallyBudget;
 }

@@ -1,5 +1,6 @@
 import type { JsonSchema } from '../plugin/contract.js';
 import { DURATION_SCHEMA } from './duration.js';
+import { MEASURES_SCHEMA } from './measure-spec.js';
 
 /** Keys a step may carry besides its one action. */
 export const STEP_KEYS = [
@@ -210,6 +211,7 @@ export function runbookSchema(
         'Time kept for rollback and finally when `run --deadline` stops the drill (e.g. 15m); default: the sum of the finally and undo timeouts, at most half the deadline.',
         duration,
       ),
+      measures: MEASURES_SCHEMA,
     },
     required: ['steps'],
   };

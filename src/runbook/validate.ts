@@ -17,6 +17,7 @@ import {
 } from './duration.js';
 import { type LoadError, RunbookError } from './errors.js';
 import { expandHostNames, resolveGroups } from './host-groups.js';
+import { buildMeasures } from './measure-check.js';
 import type { ActionCall, ConfirmSpec, HostSpec, Runbook, Step } from './model.js';
 import { childPath, positionOf, type RawDocument } from './raw.js';
 import { registeredRunbookSchema } from './runbook-schema.js';
@@ -380,6 +381,8 @@ export function buildRunbook(actions: ActionRegistry, doc: RawDocument, options:
   const steps = buildList('steps', raw['steps'], 'main');
   const finallySteps = buildList('finally', raw['finally'], 'finally');
   const finallyBudget = durationOf(raw['finally_budget'], 'finally_budget', POSITIVE);
+  const lists = { steps, finally: finallySteps, steadyState };
+  const measures = buildMeasures(raw['measures'], lists, actions, report);
 
   // Settings blocks (aws:) are filled in per step (they may name a sandbox endpoint saved by
   // an earlier step), so they may use any var, including saved ones.
@@ -415,6 +418,7 @@ export function buildRunbook(actions: ActionRegistry, doc: RawDocument, options:
     stopWhen: { probes: stopProbes, interval: stopInterval },
     steps,
     finally: finallySteps,
+    measures,
   };
   if (typeof raw['description'] === 'string') runbook.description = raw['description'];
   if (finallyBudget !== undefined)

@@ -140,6 +140,17 @@ describe.runIf(sshdTestsEnabled())('runbooks/bookstore-stage4 end to end', () =>
     // How each gate was decided is on record; the secret is nowhere.
     const report = jsonReport(ws.path('reports/drill.json'));
     expectChecksDuringAttacks(ws, report);
+    // The three recovery times the runbook measures were all measured, each end after its start.
+    const measures = report['measures'] as Array<{ name: string; valueMs: number | null; verdict: string }>;
+    expect(measures.map((m) => m.name)).toEqual([
+      'blue blackholed -> DNS on green',
+      'blue shut down -> green serves',
+      'attack halted -> blue healthy again',
+    ]);
+    for (const m of measures) {
+      expect(m.verdict, m.name).toBe('measured');
+      expect(m.valueMs, m.name).toBeGreaterThanOrEqual(0);
+    }
     expect(stepNamed(report, 'shutdown-blue').gates).toEqual([
       expect.objectContaining({ by: 'approve-env' }),
     ]);

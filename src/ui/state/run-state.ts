@@ -1,4 +1,5 @@
 import type { EngineEvent, RunEndEvent, StepStatus } from '../../engine/events.js';
+import type { MeasureResult } from '../../engine/measure-result.js';
 import { numberSteps, stepKey } from '../../report/step-numbers.js';
 import type { Phase } from '../../runbook/model.js';
 import { appendChunks, type Chunk, emptyBuffer, type LineBuffer } from './line-buffer.js';
@@ -62,6 +63,8 @@ export interface RunState {
   /** Set once an abort was requested: 'SIGINT', 'SIGTERM' or 'user'. */
   aborting?: string;
   end?: RunEndEvent;
+  /** The run's measures, journaled just before run-end (none when the runbook has none). */
+  measures?: MeasureResult[];
   reportPaths?: string[];
   reportError?: string;
   /** Stray stderr/console writes caught while the TUI is on screen. */
@@ -172,6 +175,9 @@ function applyRunEvent(batch: Batch, event: RunStateEvent): void {
       break;
     case 'stop-tripped':
       next.stopReason = `${event.probeId}: ${event.reason}`;
+      break;
+    case 'measures':
+      next.measures = event.measures;
       break;
     case 'run-end':
       next.end = event;
