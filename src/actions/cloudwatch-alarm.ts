@@ -6,18 +6,28 @@ import {
 } from '../aws/alarm-check.js';
 import { AWS_SETTINGS } from '../aws/block.js';
 import { AWS_SECRET_VARS } from '../aws/settings.js';
-import { type ActionDefinition, ConfigProblem } from '../plugin/contract.js';
+import { type ActionDefinition, ConfigProblem, type RawDuration } from '../plugin/contract.js';
 import { DURATION_SCHEMA, formatDuration, POLL_INTERVAL, toDuration } from '../runbook/duration.js';
 import { durationAt } from './duration-field.js';
 
 const duration = DURATION_SCHEMA;
 const DEFAULT_INTERVAL = toDuration(5000);
 
+/** `cloudwatch_alarm:` as written; the one type its schema below describes. */
+export interface RawCloudWatchAlarmConfig {
+  names?: string[];
+  prefix?: string;
+  state: AlarmState;
+  within?: RawDuration;
+  interval?: RawDuration;
+  set_state?: { state: AlarmState; reason?: string };
+}
+
 /**
  * `cloudwatch_alarm:` asserts, or waits `within` for, every selected alarm to be in `state`.
  * `set_state` first calls SetAlarmState, to exercise the alarm path without breaking anything.
  */
-export const cloudWatchAlarmAction: ActionDefinition<CloudWatchAlarmConfig> = {
+export const cloudWatchAlarmAction: ActionDefinition<CloudWatchAlarmConfig, RawCloudWatchAlarmConfig> = {
   name: 'cloudwatch_alarm',
   description: 'Check or wait for the state of a CloudWatch alarm.',
   secrets: AWS_SECRET_VARS,
@@ -40,15 +50,7 @@ export const cloudWatchAlarmAction: ActionDefinition<CloudWatchAlarmConfig> = {
       },
     },
   },
-  parse(raw) {
-    const r = raw as {
-      names?: string[];
-      prefix?: string;
-      state: AlarmState;
-      within?: string | number;
-      interval?: string | number;
-      set_state?: { state: AlarmState; reason?: string };
-    };
+  parse(r) {
     if (r.names !== undefined && r.prefix !== undefined) {
       throw new ConfigProblem(
         'prefix',

@@ -3,6 +3,7 @@ import {
   type ActionDefinition,
   type ActionResult,
   ConfigProblem,
+  type RawDuration,
 } from '../plugin/contract.js';
 import { type CheckOutcome, pollUntil } from '../plugin/poll.js';
 import {
@@ -75,7 +76,7 @@ function oneOrList(item: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** `http:` a request whose response must meet expectations, optionally polled until it does. */
-export const httpAction: ActionDefinition<HttpConfig> = {
+export const httpAction: ActionDefinition<HttpConfig, RawHttpConfig> = {
   name: 'http',
   description: 'Send an HTTP request and check the response (status, body, JSON paths).',
   schema: {
@@ -115,24 +116,28 @@ export const httpAction: ActionDefinition<HttpConfig> = {
   run: runHttp,
 };
 
-interface RawHttp {
+/** `http:` as written: a URL, or the long form. The one type its schema above describes. */
+export type RawHttpConfig = string | RawHttp;
+
+export interface RawHttp {
   url: string;
   method?: string;
-  headers?: Record<string, unknown>;
-  body?: unknown;
-  timeout?: unknown;
+  headers?: Record<string, string | number | boolean>;
+  /** Text as is; data (an object or a list) is sent as JSON. */
+  body?: string | Record<string, unknown> | unknown[];
+  timeout?: RawDuration;
   expect?: { status?: number | number[]; body_contains?: string; json?: RawJson | RawJson[] };
-  within?: unknown;
-  interval?: unknown;
+  within?: RawDuration;
+  interval?: RawDuration;
 }
 
-interface RawJson {
+export interface RawJson {
   path: string;
   equals: unknown;
 }
 
-function parseHttp(raw: unknown): HttpConfig {
-  const r: RawHttp = typeof raw === 'string' ? { url: raw } : (raw as RawHttp);
+function parseHttp(raw: RawHttpConfig): HttpConfig {
+  const r: RawHttp = typeof raw === 'string' ? { url: raw } : raw;
   const headers = Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k, String(v)]));
   let body: string | undefined;
   if (typeof r.body === 'string') body = r.body;

@@ -1,18 +1,30 @@
 import { AWS_SETTINGS } from '../aws/block.js';
 import { type FailoverRole, type Route53Config, runRoute53Check } from '../aws/route53-check.js';
 import { AWS_SECRET_VARS } from '../aws/settings.js';
-import { type ActionDefinition, ConfigProblem } from '../plugin/contract.js';
+import { type ActionDefinition, ConfigProblem, type RawDuration } from '../plugin/contract.js';
 import { DURATION_SCHEMA, formatDuration, POLL_INTERVAL, toDuration } from '../runbook/duration.js';
 import { durationAt } from './duration-field.js';
 
 const duration = DURATION_SCHEMA;
 const DEFAULT_INTERVAL = toDuration(5000);
 
+/** `route53:` as written; the one type its schema below describes. */
+export interface RawRoute53Config {
+  zone_id?: string;
+  record?: string;
+  type?: string;
+  expect?: string | string[];
+  health_check?: { id: string; status: 'Healthy' | 'Unhealthy' };
+  failover?: FailoverRole;
+  within?: RawDuration;
+  interval?: RawDuration;
+}
+
 /**
  * `route53:` what Route 53 answers for a record (TestDNSAnswer: health checks applied, no
  * resolver caches), which failover record serves, and health check status; `within` waits.
  */
-export const route53Action: ActionDefinition<Route53Config> = {
+export const route53Action: ActionDefinition<Route53Config, RawRoute53Config> = {
   name: 'route53',
   description: 'Change or check a Route 53 record (failover, weights).',
   secrets: AWS_SECRET_VARS,
@@ -41,17 +53,7 @@ export const route53Action: ActionDefinition<Route53Config> = {
       interval: duration,
     },
   },
-  parse(raw) {
-    const r = raw as {
-      zone_id?: string;
-      record?: string;
-      type?: string;
-      expect?: string | string[];
-      health_check?: { id: string; status: 'Healthy' | 'Unhealthy' };
-      failover?: FailoverRole;
-      within?: string | number;
-      interval?: string | number;
-    };
+  parse(r) {
     if ((r.zone_id === undefined) !== (r.record === undefined)) {
       const missing = r.zone_id === undefined ? 'zone_id' : 'record';
       throw new ConfigProblem(

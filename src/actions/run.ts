@@ -17,8 +17,13 @@ export interface RunConfig {
   shell?: 'bash';
 }
 
+/** `run:` as written: shell text, or the long form. The one type its schema below describes. */
+export type RawRunConfig =
+  | string
+  | { command: string; env?: Record<string, string | number | boolean>; cwd?: string; shell?: 'sh' | 'bash' };
+
 /** `run:` a local command through `/bin/sh -c`, in its own process group. */
-export const runAction: ActionDefinition<RunConfig> = {
+export const runAction: ActionDefinition<RunConfig, RawRunConfig> = {
   name: 'run',
   description:
     'Run shell text locally with /bin/sh -c (a string, or { command, env, cwd }). Templates reach the shell as data.',
@@ -43,9 +48,8 @@ export const runAction: ActionDefinition<RunConfig> = {
     ],
   },
   shellKeys: ['command'],
-  parse(raw) {
-    if (typeof raw === 'string') return { command: raw, env: {} };
-    const r = raw as { command: string; env?: Record<string, unknown>; cwd?: string; shell?: 'sh' | 'bash' };
+  parse(r) {
+    if (typeof r === 'string') return { command: r, env: {} };
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(r.env ?? {})) {
       // As ssh: does: `A=B: x` would set A, not a variable called "A=B".

@@ -5,11 +5,23 @@ import { ACCEPT_NEW_HOST_KEYS, PASSPHRASE_VAR } from '../ssh/host-step.js';
 
 export type SshConfig = FanOutStep;
 
+/** `ssh:` as written; the one type its schema below describes. */
+export interface RawSshConfig {
+  host: string | string[];
+  run?: string;
+  upload?: { from: string; to: string; exclude?: string[] };
+  sudo?: boolean;
+  env?: Record<string, string | number | boolean>;
+  concurrency?: number | string;
+  max_errors?: number | string;
+  batches?: Array<number | string>;
+}
+
 /**
  * `ssh:` upload and/or run on one host or several in parallel, over one connection per host
  * that every step of the run reuses. The work lives in src/ssh/; ssh2 loads on first connect.
  */
-export const sshAction: ActionDefinition<SshConfig> = {
+export const sshAction: ActionDefinition<SshConfig, RawSshConfig> = {
   name: 'ssh',
   description: 'Run shell text on hosts from hosts: over OpenSSH.',
   secrets: [PASSPHRASE_VAR],
@@ -55,17 +67,7 @@ export const sshAction: ActionDefinition<SshConfig> = {
     },
   },
   shellKeys: ['run'],
-  parse(raw) {
-    const r = raw as {
-      host: string | string[];
-      run?: string;
-      upload?: { from: string; to: string; exclude?: string[] };
-      sudo?: boolean;
-      env?: Record<string, unknown>;
-      concurrency?: number | string;
-      max_errors?: number | string;
-      batches?: Array<number | string>;
-    };
+  parse(r) {
     if (r.run === undefined && r.upload === undefined) {
       throw new ConfigProblem(
         '',

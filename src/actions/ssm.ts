@@ -22,7 +22,8 @@ const SSM_COUNT = {
 };
 const STRINGS = { type: 'array', minItems: 1, items: { type: 'string' } };
 
-interface RawSsm {
+/** `ssm:` as written; the one type its schema below describes. */
+export interface RawSsmConfig {
   instance_ids?: string[];
   tags?: Record<string, string>;
   document?: string;
@@ -40,7 +41,7 @@ interface RawSsm {
  * to instances by id or by tags, waits for every invocation, one result per instance. The
  * work lives in src/aws/ssm-*.ts; the SDK loads inside run().
  */
-export const ssmAction: ActionDefinition<SsmCommandSpec> = {
+export const ssmAction: ActionDefinition<SsmCommandSpec, RawSsmConfig> = {
   name: 'ssm',
   description:
     'Run shell lines on EC2 instances through AWS Systems Manager Run Command (by instance_ids or tags); one result per instance.',
@@ -90,8 +91,7 @@ export const ssmAction: ActionDefinition<SsmCommandSpec> = {
     },
   },
   shellKeys: ['commands'],
-  parse(raw) {
-    const r = raw as RawSsm;
+  parse(r) {
     const document = r.document ?? DEFAULT_DOCUMENT;
     const commands =
       r.commands === undefined ? undefined : typeof r.commands === 'string' ? [r.commands] : [...r.commands];
@@ -124,7 +124,7 @@ export const ssmAction: ActionDefinition<SsmCommandSpec> = {
   run: (spec, ctx) => runSsmCommand(spec, { ...ctx, aws: awsSpec(ctx) }),
 };
 
-function targetsOf(r: RawSsm): SsmTargets {
+function targetsOf(r: RawSsmConfig): SsmTargets {
   if (r.instance_ids !== undefined && r.tags !== undefined) {
     throw new ConfigProblem(
       'tags',
@@ -150,7 +150,7 @@ const SECRET_HINT = 'keep it on the instance, e.g. a Parameter Store SecureStrin
 function checkCommands(
   commands: string[] | undefined,
   document: string,
-  parameters: RawSsm['parameters'],
+  parameters: RawSsmConfig['parameters'],
 ): void {
   if (parameters && Object.hasOwn(parameters, 'commands')) {
     throw new ConfigProblem('parameters.commands', 'give the commands as commands:, not under parameters');
@@ -184,7 +184,7 @@ function checkCommands(
   }
 }
 
-function parametersOf(raw: RawSsm['parameters']): Record<string, string[]> {
+function parametersOf(raw: RawSsmConfig['parameters']): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [key, value] of Object.entries(raw ?? {})) {
     out[key] = Array.isArray(value) ? [...value] : [String(value)];

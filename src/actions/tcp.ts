@@ -4,6 +4,7 @@ import {
   type ActionDefinition,
   type ActionResult,
   ConfigProblem,
+  type RawDuration,
 } from '../plugin/contract.js';
 import { pollUntil } from '../plugin/poll.js';
 import {
@@ -24,10 +25,17 @@ export interface TcpConfig {
   within?: Duration;
 }
 
+/** `tcp:` as written; the one type its schema below describes. */
+export interface RawTcpConfig {
+  host: string;
+  port: number | string;
+  within?: RawDuration;
+}
+
 const INTERVAL = toDuration(1000);
 
 /** `tcp:` passes when a TCP connection to host:port opens (then closes it at once); a probe for `wait: until:`. */
-export const tcpAction: ActionDefinition<TcpConfig> = {
+export const tcpAction: ActionDefinition<TcpConfig, RawTcpConfig> = {
   name: 'tcp',
   description:
     'Check that a TCP port accepts connections (host from hosts: or an address), or wait `within` for it.',
@@ -46,8 +54,7 @@ export const tcpAction: ActionDefinition<TcpConfig> = {
       within: { ...DURATION_SCHEMA, description: 'Keep trying this long (default: one try).' },
     },
   },
-  parse(raw) {
-    const r = raw as { host: string; port: number | string; within?: unknown };
+  parse(r) {
     if (typeof r.port === 'string' && !r.port.includes('{{') && portOf(r.port) === undefined)
       throw new ConfigProblem('port', `port must be a number from 1 to 65535, got "${r.port}"`);
     const within = durationAt(r.within, 'within', POLL_INTERVAL);

@@ -1,5 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ActionDefinition, ActionRegistry, ActionResult, JsonSchema } from '../plugin/contract.js';
+import type {
+  ActionDefinition,
+  ActionRegistry,
+  ActionResult,
+  JsonSchema,
+  RawDuration,
+} from '../plugin/contract.js';
 import { ConfigProblem } from '../plugin/contract.js';
 import { pollUntil } from '../plugin/poll.js';
 import {
@@ -22,6 +28,14 @@ export type WaitConfig =
       interval: Duration;
     };
 
+/**
+ * `wait:` as written: a duration, or the long form. The one type its schema describes;
+ * `until:` holds one action call whose own schema (and raw type) is that action's.
+ */
+export type RawWaitConfig =
+  | RawDuration
+  | { for?: RawDuration; until?: Record<string, unknown>; within?: RawDuration; interval?: RawDuration };
+
 const DEFAULT_INTERVAL = toDuration(2000);
 /** Actions that cannot be the condition of a wait. */
 const NOT_PROBES = new Set(['wait', 'confirm']);
@@ -31,7 +45,7 @@ const duration = DURATION_SCHEMA;
  * `wait:` sleep for a duration, or until another action (a probe) succeeds. `lookup` gives the
  * registry this action is part of (called only after it is complete), for the nested probe.
  */
-export function createWaitAction(lookup: () => ActionRegistry): ActionDefinition<WaitConfig> {
+export function createWaitAction(lookup: () => ActionRegistry): ActionDefinition<WaitConfig, RawWaitConfig> {
   return {
     name: 'wait',
     description: 'Wait until a probe (run, http, ...) succeeds, polling every `every` until `timeout`.',
@@ -50,15 +64,9 @@ export function createWaitAction(lookup: () => ActionRegistry): ActionDefinition
         else: duration,
       };
     },
-    parse(raw): WaitConfig {
-      if (typeof raw === 'string' || typeof raw === 'number')
-        return { kind: 'sleep', ms: durationAt(raw, '') ?? toDuration(0) };
-      const r = raw as {
-        for?: unknown;
-        until?: Record<string, unknown>;
-        within?: unknown;
-        interval?: unknown;
-      };
+    parse(r): WaitConfig {
+      if (typeof r === 'string' || typeof r === 'number')
+        return { kind: 'sleep', ms: durationAt(r, '') ?? toDuration(0) };
       if (r.until === undefined) {
         if (r.for === undefined) {
           throw new ConfigProblem(

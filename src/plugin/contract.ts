@@ -8,7 +8,7 @@ export type JsonSchema = Record<string, unknown>;
  * and how to run it. Adding an action = one file under src/actions/ exporting one of these,
  * plus one line in src/actions/registry.ts.
  */
-export interface ActionDefinition<Config = unknown> {
+export interface ActionDefinition<Config = unknown, Raw = unknown> {
   name: string;
   /** Hover text for the action's key in editors (the published schema), one sentence. */
   description?: string;
@@ -22,9 +22,11 @@ export interface ActionDefinition<Config = unknown> {
   shellKeys?: readonly string[];
   /**
    * Normalises the schema-valid raw config (shorthands, defaults, durations to ms). Throw
-   * `ConfigProblem` for problems a schema cannot express.
+   * `ConfigProblem` for problems a schema cannot express. The loader calls it only with a
+   * value `schema` accepted, so `Raw` is the action's one hand-written type of that value;
+   * test/architecture/action-configs.test.ts checks the two agree, for every registered action.
    */
-  parse(raw: unknown): Config;
+  parse(raw: Raw): Config;
   /** Host names the config refers to, so the loader can reject unknown hosts. */
   hosts?(config: Config): string[];
   /** One line for people: plan output, gate prompts, step-start lines. */
@@ -69,6 +71,13 @@ export interface FlagDeclaration {
   name: string;
   describe: string;
 }
+
+/** The raw config type `parse` of an action takes (what its schema accepts). */
+// biome-ignore lint/suspicious/noExplicitAny: any Config; only the raw type is asked for.
+export type RawConfigOf<A> = A extends ActionDefinition<any, infer Raw> ? Raw : never;
+
+/** A duration field as written: `30s`, `1h30m`, or a number of seconds (`DURATION_SCHEMA`). */
+export type RawDuration = string | number;
 
 /** A problem in an action's config found by `parse`; `path` is relative to the config. */
 export class ConfigProblem extends Error {

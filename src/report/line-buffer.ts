@@ -1,9 +1,11 @@
 import stripAnsi from 'strip-ansi';
+import { splitLines } from '../engine/line-splitter.js';
 
 /**
  * Turns output chunks into whole prefixed lines. A partial line waits for its newline (per
- * step and host, so parallel steps never mix inside a line) but never grows past `maxPartial`
- * characters: a program printing megabytes without a newline is shown in pieces.
+ * step and host, so parallel steps never mix inside a line) but never grows to `maxPartial`
+ * characters (engine/line-splitter.ts): a program printing megabytes without a newline is
+ * shown in pieces.
  */
 export class LineBuffer {
   private readonly partial = new Map<string, { prefix: string; text: string }>();
@@ -15,25 +17,15 @@ export class LineBuffer {
 
   /** Complete lines of `text` (with earlier partial text), prefixed; '' if none yet. */
   push(key: string, prefix: string, text: string): string {
-    const waiting = this.partial.get(key);
-    const all = waiting ? waiting.text + text : text;
-    const lastNewline = all.lastIndexOf('\n');
-    if (lastNewline === -1) {
-      if (all.length < this.maxPartial) {
-        this.partial.set(key, { prefix, text: all });
-        return '';
-      }
-      this.partial.delete(key);
-      return `${prefix}${this.clean(all)}\n`;
-    }
-    const rest = all.slice(lastNewline + 1);
+    const { lines, rest } = splitLines(this.partial.get(key)?.text ?? '', text, this.maxPartial);
     if (rest === '') this.partial.delete(key);
     else this.partial.set(key, { prefix, text: rest });
-    // One native replace over the whole chunk: far faster than slicing line by line and
+    if (lines === undefined) return '';
+    // One native replace over the whole block: far faster than slicing line by line and
     // joining thousands of pieces (measured ~15x on 64 KiB chunks).
     // Only whole lines are cleaned, so an escape sequence split across chunks is still whole.
-    const lines = this.clean(all.slice(0, lastNewline));
-    const body = prefix === '' ? lines : lines.replaceAll('\n', `\n${prefix}`);
+    const cleaned = this.clean(lines);
+    const body = prefix === '' ? cleaned : cleaned.replaceAll('\n', `\n${prefix}`);
     return `${prefix}${body}\n`;
   }
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cloudWatchAlarmAction } from '../../src/actions/cloudwatch-alarm.js';
+import type { RawConfigOf } from '../../src/plugin/contract.js';
 import { ConfigProblem } from '../../src/plugin/contract.js';
 import { DENIED_ACCESS_KEY_PREFIX } from '../../src/sandbox/aws-auth.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.js';
@@ -218,7 +219,7 @@ describe('cloudwatch_alarm config', () => {
   });
 
   it('refuses names with prefix, no selection, and bad durations with the key at fault', () => {
-    const problem = (raw: unknown) => {
+    const problem = (raw: RawConfigOf<typeof cloudWatchAlarmAction>) => {
       try {
         cloudWatchAlarmAction.parse(raw);
       } catch (error) {

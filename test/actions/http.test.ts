@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Ajv } from 'ajv';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type HttpConfig, httpAction } from '../../src/actions/http.js';
+import type { RawConfigOf } from '../../src/plugin/contract.js';
 import { ConfigProblem } from '../../src/plugin/contract.js';
 import { makeActionContext } from '../support/action-context.js';
 
@@ -47,11 +48,11 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-function config(raw: unknown): HttpConfig {
+function config(raw: RawConfigOf<typeof httpAction>): HttpConfig {
   return httpAction.parse(raw);
 }
 
-async function run(raw: unknown) {
+async function run(raw: RawConfigOf<typeof httpAction>) {
   const h = makeActionContext();
   const result = await httpAction.run(config(raw), h.ctx);
   return { result, info: h.lines('info'), harness: h };
@@ -285,7 +286,7 @@ describe('http action: config', () => {
   });
 
   it('names the field of a bad duration or JSON path', () => {
-    const problem = (raw: unknown) => {
+    const problem = (raw: RawConfigOf<typeof httpAction>) => {
       try {
         config(raw);
       } catch (error) {
@@ -312,7 +313,7 @@ describe('http action: config', () => {
   });
 
   it('rejects a URL that cannot work, unless a template fills it at run time', () => {
-    const problem = (raw: unknown) => {
+    const problem = (raw: RawConfigOf<typeof httpAction>) => {
       try {
         config(raw);
       } catch (error) {

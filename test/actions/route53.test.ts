@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { route53Action } from '../../src/actions/route53.js';
+import type { RawConfigOf } from '../../src/plugin/contract.js';
 import { ConfigProblem } from '../../src/plugin/contract.js';
 import { DENIED_ACCESS_KEY_PREFIX } from '../../src/sandbox/aws-auth.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.js';
@@ -130,7 +131,7 @@ describe('route53 against the sandbox through the real SDK', () => {
 });
 
 describe('route53 config', () => {
-  const problem = (raw: unknown) => {
+  const problem = (raw: RawConfigOf<typeof route53Action>) => {
     try {
       route53Action.parse(raw);
     } catch (error) {

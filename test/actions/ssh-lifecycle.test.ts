@@ -2,12 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sshAction } from '../../src/actions/ssh.js';
-import type { ActionContext } from '../../src/plugin/contract.js';
+import type { ActionContext, RawConfigOf } from '../../src/plugin/contract.js';
 import { hostConnection } from '../../src/ssh/host-step.js';
 import { hostFor, makeHome, makeRun } from '../support/ssh-context.js';
 import { type Sshd, sshdTestsEnabled, startSshd } from '../support/sshd.js';
 
-const run = (raw: unknown, ctx: ActionContext) => sshAction.run(sshAction.parse(raw), ctx);
+const run = (raw: RawConfigOf<typeof sshAction>, ctx: ActionContext) =>
+  sshAction.run(sshAction.parse(raw), ctx);
 
 /** Waits until `check` holds (sshd writes its log asynchronously). */
 async function eventually(check: () => boolean, ms = 5000): Promise<void> {

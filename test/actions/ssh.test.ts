@@ -2,10 +2,11 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sshAction } from '../../src/actions/ssh.js';
+import type { RawConfigOf } from '../../src/plugin/contract.js';
 import { hostFor, makeHome, makeRun } from '../support/ssh-context.js';
 import { type Sshd, sshdTestsEnabled, startSshd } from '../support/sshd.js';
 
-const run = (raw: unknown, ctx: Parameters<typeof sshAction.run>[1]) =>
+const run = (raw: RawConfigOf<typeof sshAction>, ctx: Parameters<typeof sshAction.run>[1]) =>
   sshAction.run(sshAction.parse(raw), ctx);
 
 describe.runIf(sshdTestsEnabled())('ssh action against a real sshd', () => {

@@ -1,4 +1,5 @@
 import stripAnsi from 'strip-ansi';
+import { splitLines } from '../../engine/line-splitter.js';
 
 /** One retained line of output. `stream` picks the colour; `label` is e.g. the ssh host. */
 export interface Line {
@@ -16,8 +17,13 @@ export interface LineBuffer {
   readonly lines: readonly Line[];
   /** Lines that fell off the front (for "N earlier lines not kept"). */
   readonly dropped: number;
-  /** Unterminated tail per stream+label (raw), shown as the last line until its newline arrives. */
-  readonly partial: Readonly<Record<string, Line>>;
+  /** Unterminated tail per stream+label, shown as the last line until its newline arrives. */
+  readonly partial: Readonly<Record<string, PartialLine>>;
+}
+
+/** An unterminated line as received (`text`), and the label prefix it is shown with. */
+export interface PartialLine extends Line {
+  prefix: string;
 }
 
 export interface Chunk {
@@ -27,33 +33,26 @@ export interface Chunk {
 }
 
 export const MAX_LINE = 1000;
+/**
+ * An unterminated line longer than a row can show (`MAX_LINE`) is ended at once: waiting for
+ * its newline would only keep text that is cut off anyway (engine/line-splitter.ts).
+ */
+const PARTIAL_LIMIT = MAX_LINE + 1;
 export const emptyBuffer: LineBuffer = { lines: [], dropped: 0, partial: {} };
 
 export function appendChunks(buffer: LineBuffer, chunks: readonly Chunk[], capacity: number): LineBuffer {
   if (chunks.length === 0) return buffer;
-  const partial: Record<string, Line> = { ...buffer.partial };
+  const partial: Record<string, PartialLine> = { ...buffer.partial };
   const fresh: Line[] = [];
   let spliced = 0;
   for (const chunk of chunks) {
     const key = `${chunk.stream}\u0000${chunk.label ?? ''}`;
     const prefix = chunk.label ? `[${chunk.label}] ` : '';
-    const pieces = chunk.text.split('\n');
-    const pending = partial[key];
-    const last = pieces.pop() ?? '';
-    for (let i = 0; i < pieces.length; i++) {
-      const head = i === 0 && pending ? pending.text : prefix;
-      fresh.push({ stream: chunk.stream, text: head + pieces[i] });
-    }
-    if (last === '' && pieces.length > 0) delete partial[key];
-    else if (last !== '') {
-      const head = pieces.length === 0 && pending ? pending.text : prefix;
-      const joined = head + last;
-      // A line without newlines must not grow without bound either: end it here (truncated).
-      if (joined.length > MAX_LINE) {
-        fresh.push({ stream: chunk.stream, text: joined });
-        delete partial[key];
-      } else partial[key] = { stream: chunk.stream, text: joined };
-    }
+    const { lines, rest } = splitLines(partial[key]?.text ?? '', chunk.text, PARTIAL_LIMIT);
+    if (lines !== undefined)
+      for (const text of lines.split('\n')) fresh.push({ stream: chunk.stream, text: prefix + text });
+    if (rest === '') delete partial[key];
+    else partial[key] = { stream: chunk.stream, text: rest, prefix };
     // Keep the working set bounded inside a huge batch too.
     if (fresh.length > capacity * 2) spliced += fresh.splice(0, fresh.length - capacity).length;
   }
@@ -68,7 +67,9 @@ export function appendChunks(buffer: LineBuffer, chunks: readonly Chunk[], capac
 
 /** Every line, the unterminated ones last. */
 export function allLines(buffer: LineBuffer): readonly Line[] {
-  const partial = Object.values(buffer.partial).map(clean);
+  const partial = Object.values(buffer.partial).map((p) =>
+    clean({ stream: p.stream, text: p.prefix + p.text }),
+  );
   return partial.length === 0 ? buffer.lines : [...buffer.lines, ...partial];
 }
 
