@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { EXIT, EXIT_CODES_HELP } from './commands/exit-codes.js';
+import type { HistoryArgs } from './commands/history.js';
 import { type CommandIo, processIo } from './commands/io.js';
 import type { SessionFlags, Timestamps } from './commands/session-flags.js';
 import { ROLLBACK_POLICIES } from './engine/run-settings.js';
@@ -60,6 +61,7 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
             dryRun: a.dryRun,
             failOnSkip: a.failOnSkip,
             runDir: a.runDir,
+            deadline: a.deadline,
           },
           io,
         );
@@ -105,11 +107,44 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       'Continue an interrupted run from its journal (.drillbook/runs/<time>-<name>)',
       (y) =>
         gateOptions(reportOptions(y.positional('run-dir', RUN_DIR)))
+          .option('deadline', {
+            type: 'string',
+            describe:
+              'As for run: stop in time for rollback and finally to end by then (env DRILLBOOK_DEADLINE)',
+          })
           .example('$0 resume .drillbook/runs/<dir>', 'continue after a crash or kill')
           .example('$0 resume .drillbook/runs/<dir> --yes', 'in CI: approve every gate'),
       async (a) => {
         const { resumeCommand } = await import('./commands/resume.js');
-        code = await resumeCommand({ ...sessionFlags(a), runDir: a.runDir, failOnSkip: a.failOnSkip }, io);
+        code = await resumeCommand(
+          { ...sessionFlags(a), runDir: a.runDir, failOnSkip: a.failOnSkip, deadline: a.deadline },
+          io,
+        );
+      },
+    )
+    .command(
+      'finally <run-dir>',
+      "Run a killed run's pending undo and finally steps from its journal (e.g. after a CI abort)",
+      (y) =>
+        gateOptions(reportOptions(y.positional('run-dir', RUN_DIR)))
+          .option('force', {
+            type: 'boolean',
+            default: false,
+            describe: 'Run the finally steps (and pending undo) again even if the run already ran them',
+          })
+          .option('wait', {
+            type: 'string',
+            describe:
+              'Wait up to this long (e.g. 15m) for a run still going to end, instead of refusing at once',
+          })
+          .example('$0 finally drill-runs/42 --yes --junit drill.xml', 'in Jenkins post { aborted }')
+          .example('$0 finally .drillbook/runs/<dir>', 'after a kill -9: restore what the drill changed'),
+      async (a) => {
+        const { finallyCommand } = await import('./commands/finally.js');
+        code = await finallyCommand(
+          { ...sessionFlags(a), runDir: a.runDir, failOnSkip: a.failOnSkip, force: a.force, wait: a.wait },
+          io,
+        );
       },
     )
     .command(
@@ -126,9 +161,19 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
             runDir: a['run-dir'] as string,
             ...(a.junit ? { junit: a.junit } : {}),
             ...(a.json ? { json: a.json } : {}),
+            ...(a.html ? { html: a.html } : {}),
           },
           io,
         );
+      },
+    )
+    .command(
+      'history [dirs..]',
+      'One row per past run with its measures and their trend; flags regressions (--regression)',
+      (y) => historyOptions(y),
+      async (a) => {
+        const { historyCommand } = await import('./commands/history.js');
+        code = await historyCommand(a as unknown as HistoryArgs, io);
       },
     )
     .command(
@@ -182,7 +227,10 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
         code = Number(process.exitCode ?? 0);
       },
     )
-    .demandCommand(1, 'Name a command: run, validate, plan, resume, report, schema, init or sandbox')
+    .demandCommand(
+      1,
+      'Name a command: run, validate, plan, resume, finally, report, history, schema, init or sandbox',
+    )
     .strict()
     .recommendCommands()
     .example('$0 init drill', 'write a starter runbook, drill.md')
@@ -199,7 +247,18 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
   return code;
 }
 
-const COMMANDS = ['run', 'validate', 'plan', 'resume', 'report', 'schema', 'init', 'sandbox'];
+const COMMANDS = [
+  'run',
+  'validate',
+  'plan',
+  'resume',
+  'finally',
+  'report',
+  'history',
+  'schema',
+  'init',
+  'sandbox',
+];
 
 /** One line saying what is wrong, and where the help is; never the whole help. */
 function usageError(message: string, argv: readonly string[]): string {
@@ -309,6 +368,7 @@ function sessionFlags(a: {
   headless: boolean;
   junit: string | undefined;
   json: string | undefined;
+  html: string | undefined;
   yes: boolean;
   approve: string[] | undefined;
   color: boolean;
@@ -318,6 +378,7 @@ function sessionFlags(a: {
     headless: a.headless,
     junit: a.junit,
     json: a.json,
+    html: a.html,
     yes: a.yes,
     approve: a.approve,
     color: a.color,
@@ -328,7 +389,11 @@ function sessionFlags(a: {
 function reportOptions<T>(y: Argv<T>) {
   return y
     .option('junit', { type: 'string', describe: 'Write a JUnit XML report (for Jenkins `junit`)' })
-    .option('json', { type: 'string', describe: 'Write a JSON report' });
+    .option('json', { type: 'string', describe: 'Write a JSON report' })
+    .option('html', {
+      type: 'string',
+      describe: 'Write a self-contained HTML report: timeline, measures, gates, failures, trend',
+    });
 }
 
 function runOptions<T>(y: Argv<T>, flags: readonly FlagDeclaration[]) {
@@ -350,9 +415,46 @@ function runOptions<T>(y: Argv<T>, flags: readonly FlagDeclaration[]) {
   // The switches the actions declare, each a boolean that reaches its action as ctx.flags.
   for (const flag of flags)
     options = options.option(flag.name, { type: 'boolean', default: false, describe: flag.describe });
-  return options.option('run-dir', {
-    type: 'string',
-    describe:
-      "This run's directory (journal, meta.json), e.g. one per CI build; must not hold a run yet (env DRILLBOOK_RUN_DIR)",
-  });
+  return options
+    .option('deadline', {
+      type: 'string',
+      describe:
+        'Stop the drill in time for rollback and finally (finally_budget) to end by then, e.g. 90m; exit 124 (env DRILLBOOK_DEADLINE)',
+    })
+    .option('run-dir', {
+      type: 'string',
+      describe:
+        "This run's directory (journal, meta.json), e.g. one per CI build; must not hold a run yet (env DRILLBOOK_RUN_DIR)",
+    });
+}
+
+function historyOptions<T>(y: Argv<T>) {
+  return y
+    .positional('dirs', {
+      type: 'string',
+      array: true,
+      default: [],
+      describe: 'Run directories, directories of them, or JSON reports (default: .drillbook/runs)',
+    })
+    .option('json', { type: 'boolean', describe: 'Print the runs and regressions as JSON' })
+    .option('csv', {
+      type: 'boolean',
+      describe: 'Print CSV: a header row, one row per run, seconds (for the Jenkins Plot plugin)',
+    })
+    .conflicts('json', 'csv')
+    .option('regression', {
+      type: 'string',
+      describe:
+        'Flag a measure more than PCT worse than the median of the runs before it (default 20%); exit 1 when the newest run regressed',
+    })
+    .option('window', {
+      type: 'number',
+      default: 5,
+      describe: 'How many earlier runs the median is taken over',
+    })
+    .option('runbook', { type: 'string', describe: 'Only runs of the runbook with this name' })
+    .option('last', { type: 'number', default: 500, describe: 'Read at most this many runs, the newest' })
+    .example('$0 history', 'the runs under .drillbook/runs')
+    .example('$0 history --regression 20%', 'in CI: exit 1 when the newest run is 20% slower')
+    .example('$0 history drill-runs/42 --csv > measures.csv', "one build's run for the Plot plugin");
 }

@@ -71,6 +71,7 @@ export const cloudWatchAlarmAction: ActionDefinition<CloudWatchAlarmConfig, RawC
     if (r.set_state) config.setState = { ...r.set_state };
     return config;
   },
+  polls: (c) => c.within !== undefined,
   summary(c) {
     const which = 'names' in c.select ? c.select.names.join(', ') : `${c.select.prefix}*`;
     const set = c.setState ? `set ${c.setState.state}, then ` : '';

@@ -108,6 +108,7 @@ export const httpAction: ActionDefinition<HttpConfig, RawHttpConfig> = {
     },
   },
   parse: parseHttp,
+  polls: (c) => c.within !== undefined,
   summary(c) {
     const until = c.within === undefined ? '' : ` (up to ${formatDuration(c.within)})`;
     return `${c.method} ${c.url} expect ${expectedText(c)}${until}`;
@@ -213,6 +214,7 @@ async function runHttp(config: HttpConfig, ctx: ActionContext): Promise<ActionRe
       within: config.within,
       interval: config.interval,
       signal: ctx.signal,
+      observed: ctx.observed,
     });
   } catch (error) {
     if (!ctx.signal.aborted) throw error;

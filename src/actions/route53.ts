@@ -81,6 +81,7 @@ export const route53Action: ActionDefinition<Route53Config, RawRoute53Config> = 
     if (within !== undefined) config.within = within;
     return config;
   },
+  polls: (c) => c.within !== undefined,
   summary(c) {
     const parts: string[] = [];
     if (c.record) {

@@ -1,13 +1,9 @@
 import { type ActionDefinition, ConfigProblem } from '../plugin/contract.js';
-import { ACCEPT_NEW_HOST_KEYS, PASSPHRASE_VAR, runOnHost } from '../ssh/host-step.js';
+import { describeFanOut, fanOutSchema, parseFanOut } from '../ssh/fan-out-options.js';
+import { type FanOutStep, runFanOut } from '../ssh/fan-out-step.js';
+import { ACCEPT_NEW_HOST_KEYS, PASSPHRASE_VAR } from '../ssh/host-step.js';
 
-export interface SshConfig {
-  hosts: string[];
-  run?: string;
-  upload?: { from: string; to: string; exclude: string[] };
-  sudo: boolean;
-  env: Record<string, string>;
-}
+export type SshConfig = FanOutStep;
 
 /** `ssh:` as written; the one type its schema below describes. */
 export interface RawSshConfig {
@@ -16,6 +12,9 @@ export interface RawSshConfig {
   upload?: { from: string; to: string; exclude?: string[] };
   sudo?: boolean;
   env?: Record<string, string | number | boolean>;
+  concurrency?: number | string;
+  max_errors?: number | string;
+  batches?: Array<number | string>;
 }
 
 /**
@@ -33,7 +32,8 @@ export const sshAction: ActionDefinition<SshConfig, RawSshConfig> = {
     required: ['host'],
     properties: {
       host: {
-        description: 'A host name from hosts:, or a list of them (run in parallel).',
+        description:
+          'A host or group name from hosts: or a glob over host names (web-*), or a list of them (duplicates count once).',
         oneOf: [
           { type: 'string', minLength: 1 },
           { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } },
@@ -63,6 +63,7 @@ export const sshAction: ActionDefinition<SshConfig, RawSshConfig> = {
         propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
         additionalProperties: { type: ['string', 'number', 'boolean'] },
       },
+      ...fanOutSchema,
     },
   },
   shellKeys: ['run'],
@@ -86,6 +87,7 @@ export const sshAction: ActionDefinition<SshConfig, RawSshConfig> = {
       hosts: typeof r.host === 'string' ? [r.host] : [...r.host],
       sudo: r.sudo ?? false,
       env,
+      fanOut: parseFanOut(r),
     };
     if (r.run !== undefined) config.run = r.run;
     if (r.upload !== undefined)
@@ -98,17 +100,10 @@ export const sshAction: ActionDefinition<SshConfig, RawSshConfig> = {
       c.upload ? `upload ${c.upload.from} → ${c.upload.to}` : undefined,
       c.run === undefined ? undefined : `${c.sudo ? 'sudo ' : ''}${firstLine(c.run)}`,
     ].filter((s) => s !== undefined);
-    return `ssh ${c.hosts.join(',')}: ${what.join('; ')}`;
+    const limits = describeFanOut(c.fanOut);
+    return `ssh ${c.hosts.join(',')}${limits ? ` (${limits})` : ''}: ${what.join('; ')}`;
   },
-  async run(config, ctx) {
-    const parts = await Promise.all(config.hosts.map((host) => runOnHost(host, config, ctx)));
-    const failed = parts.filter((p) => !p.ok);
-    if (failed.length === 0) return { ok: true, parts };
-    const reasons = failed.map((p) => p.reason ?? `${p.label} failed`).join('; ');
-    const reason =
-      config.hosts.length === 1 ? reasons : `${failed.length} of ${parts.length} hosts failed: ${reasons}`;
-    return { ok: false, reason, parts };
-  },
+  run: (config, ctx) => runFanOut(config, ctx),
 };
 
 function firstLine(text: string): string {

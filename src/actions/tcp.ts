@@ -60,6 +60,7 @@ export const tcpAction: ActionDefinition<TcpConfig, RawTcpConfig> = {
     const within = durationAt(r.within, 'within', POLL_INTERVAL);
     return { host: r.host, port: r.port, ...(within === undefined ? {} : { within }) };
   },
+  polls: (c) => c.within !== undefined,
   summary: (c) =>
     `tcp ${c.host}:${c.port}${c.within === undefined ? '' : ` (up to ${formatDuration(c.within)})`}`,
   run: (c, ctx) => runTcp(c, ctx),
@@ -83,7 +84,7 @@ async function runTcp(c: TcpConfig, ctx: ActionContext): Promise<ActionResult> {
         const failure = await tryConnect(address, port, ctx.signal);
         return failure === undefined ? { ok: true, detail: '' } : { ok: false, detail: failure };
       },
-      { within: c.within, interval: INTERVAL, signal: ctx.signal },
+      { within: c.within, interval: INTERVAL, signal: ctx.signal, observed: ctx.observed },
     );
   } catch (error) {
     if (!ctx.signal.aborted) throw error;

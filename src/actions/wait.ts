@@ -93,6 +93,7 @@ export function createWaitAction(lookup: () => ActionRegistry): ActionDefinition
         interval: durationAt(r.interval, 'interval', POLL_INTERVAL) ?? DEFAULT_INTERVAL,
       };
     },
+    polls: (c) => c.kind === 'until',
     summary(c) {
       if (c.kind === 'sleep') return `wait ${formatDuration(c.ms)}`;
       const nested = lookup().get(c.until.type);
@@ -126,6 +127,7 @@ export function createWaitAction(lookup: () => ActionRegistry): ActionDefinition
             interval: c.interval,
             signal: ctx.signal,
             onRetry: (detail) => ctx.output('info', `not yet: ${detail}\n`),
+            observed: ctx.observed,
           },
         );
       } catch (error) {

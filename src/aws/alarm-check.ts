@@ -100,7 +100,12 @@ export async function runAlarmCheck(
       const off = alarms.filter((a) => a.state !== config.state);
       return { ok: off.length === 0, detail: off.map((a) => `${a.name} is ${a.state}`).join('; ') };
     },
-    { ...(config.within ? { within: config.within } : {}), interval: config.interval, signal: ctx.signal },
+    {
+      ...(config.within ? { within: config.within } : {}),
+      interval: config.interval,
+      signal: ctx.signal,
+      observed: ctx.observed,
+    },
   );
 
   const elapsed = Date.now() - started;

@@ -1,11 +1,12 @@
 import type { ActionContext, SettingsBlock } from '../plugin/contract.js';
 import type { AwsSpec } from './settings.js';
 
-/** `aws:` at the top of a runbook: where the AWS actions (cloudwatch_alarm, route53) call. */
+/** `aws:` at the top of a runbook: where the AWS actions (cloudwatch_alarm, route53, ssm) call. */
 export const AWS_SETTINGS: SettingsBlock = {
   key: 'aws',
   schema: {
-    description: 'AWS region, profile, and an endpoint (e.g. the sandbox) for cloudwatch_alarm and route53.',
+    description:
+      'AWS region, profile, and an endpoint (e.g. the sandbox) for cloudwatch_alarm, route53 and ssm.',
     type: 'object',
     additionalProperties: false,
     properties: { region: { type: 'string' }, profile: { type: 'string' }, endpoint: { type: 'string' } },

@@ -45,14 +45,14 @@ export function route53Client(ctx: ActionContext): Promise<Route53Client> {
  * using the client (clients are shared, so it follows the latest step). `info` and `error`
  * stay silent: the SDK logs every request and response there, and we report errors ourselves.
  */
-interface SdkLogger {
+export interface SdkLogger {
   debug(...content: unknown[]): void;
   info(...content: unknown[]): void;
   warn(...content: unknown[]): void;
   error(...content: unknown[]): void;
 }
 
-function stepLogger(ctx: ActionContext): SdkLogger {
+export function stepLogger(ctx: Pick<ActionContext, 'resources' | 'output'>): SdkLogger {
   const sink = ctx.resources.get('aws:logger-sink', () => ({ output: ctx.output }));
   sink.output = ctx.output;
   return ctx.resources.get(
@@ -69,7 +69,7 @@ function stepLogger(ctx: ActionContext): SdkLogger {
   );
 }
 
-function clientConfig(s: ClientSettings, logger: SdkLogger) {
+export function clientConfig(s: ClientSettings, logger: SdkLogger) {
   return {
     logger,
     ...(s.region ? { region: s.region } : {}),

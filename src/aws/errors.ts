@@ -3,7 +3,7 @@ import type { AwsSpec } from './settings.js';
 
 /** What an AWS call was for, so a failure can name the resource and the permission. */
 export interface AwsCall {
-  service: 'CloudWatch' | 'Route 53';
+  service: 'CloudWatch' | 'Route 53' | 'SSM';
   /** IAM action, e.g. `cloudwatch:DescribeAlarms`. */
   permission: string;
   /** What the step was looking at, e.g. `alarm bookstore-api-blue-StatusCheckFailed`. */

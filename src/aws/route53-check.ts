@@ -127,6 +127,7 @@ export async function runRoute53Check(config: Route53Config, ctx: ActionContext)
     ...(config.within ? { within: config.within } : {}),
     interval: config.interval,
     signal: ctx.signal,
+    observed: ctx.observed,
   });
   if (result.status === 'ok') return { ok: true, output };
   if (result.status === 'fatal') return { ok: false, reason: result.detail };

@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import type { CleanupOnly } from '../engine/cleanup-only.js';
+import { type DrillDeadline, planDeadline } from '../engine/deadline.js';
 import type { EngineEvent, RunEndEvent } from '../engine/events.js';
 import { faultLine, type WriteFault } from '../engine/fs-fault.js';
 import type { Gate } from '../engine/gate.js';
@@ -6,6 +8,7 @@ import { Journal, type JournalFs, RunDirError, type RunMeta, runDirFor } from '.
 import { OutputSpool, type SpoolFs } from '../engine/output-spool.js';
 import { createPolicyGate, withPreApprovals } from '../engine/policy-gate.js';
 import { createRedactor, MIN_SECRET_LENGTH } from '../engine/redact.js';
+import { takeRunLock } from '../engine/run-lock.js';
 import { type RunSettings, recordedSettings } from '../engine/run-settings.js';
 import { newRunId, type ResumeState, runDrill } from '../engine/runner.js';
 import { createSealer, type SealedValue } from '../engine/sealed.js';
@@ -18,6 +21,7 @@ import { flagValues, impliedSecrets } from '../plugin/declarations.js';
 import { killAllGroups } from '../plugin/process.js';
 import type { Runbook } from '../runbook/model.js';
 import { unknownApprovals } from './approvals.js';
+import type { DeadlineFlag } from './deadline-flag.js';
 import { EXIT } from './exit-codes.js';
 import { noteRunDir } from './internal-error.js';
 import type { CommandIo } from './io.js';
@@ -56,6 +60,12 @@ export interface ExecuteOptions extends SessionFlags {
   resume?: ResumeState;
   /** `--run-dir` / DRILLBOOK_RUN_DIR: the run's directory, relative to cwd; one run per directory. */
   runDir?: string | undefined;
+  /** `--deadline`: checked against the runbook's finally_budget before anything runs. */
+  deadline?: DeadlineFlag;
+  /** `drillbook finally`: run only this cleanup, appended to an earlier run's journal. */
+  continueRun?: ContinuedRun;
+  /** The command's exit code from the run's end (default: the run's own exit code). */
+  exitCode?: (end: RunEndEvent) => number;
   /** Fault-injection seam for tests: the journal's writes go through it. */
   journalFs?: JournalFs;
   /** Fault-injection seam for tests: the step output copies' writes go through it. */
@@ -114,9 +124,17 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
     }
   }
 
-  const runId = newRunId();
-  const runDir = options.runDir ? resolve(io.cwd, options.runDir) : runDirFor(io.cwd, runId, runbook.name);
-  const taken = options.runDir ? runDirTaken(runDir) : undefined;
+  const deadline = deadlineOf(options);
+  if (typeof deadline === 'string') {
+    io.stderr.write(`drillbook: ${deadline}\n`);
+    return EXIT.usage;
+  }
+  const { continueRun } = options;
+  const runId = continueRun?.runId ?? newRunId();
+  const runDir =
+    continueRun?.dir ??
+    (options.runDir ? resolve(io.cwd, options.runDir) : runDirFor(io.cwd, runId, runbook.name));
+  const taken = options.runDir && !continueRun ? runDirTaken(runDir) : undefined;
   if (taken) {
     io.stderr.write(
       `drillbook: --run-dir ${options.runDir}: ${taken}; each run needs a directory of its own (e.g. one per build: --run-dir drill-runs/$BUILD_NUMBER); nothing was run\n`,
@@ -141,6 +159,7 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
     journal = new Journal(runDir, meta, {
       onFault: (fault) => journalFault.abort(`cannot write the journal ${fault.path}: ${fault.why}`),
       ...(options.journalFs ? { fs: options.journalFs } : {}),
+      ...(continueRun ? { append: true as const } : {}),
     });
   } catch (error) {
     if (!(error instanceof RunDirError)) throw error;
@@ -152,10 +171,19 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
     return EXIT.usage;
   }
   noteRunDir(runDir);
+  // `drillbook finally` holds the lock already; a new run takes it for its whole life.
+  const lock = continueRun ? undefined : takeRunLock(runDir);
   // A copy of every step's whole output for `o` in the TUI; losing it never stops the drill.
   const spool = new OutputSpool(runDir, options.spoolFs ? { fs: options.spoolFs } : {});
   const { createReportSink } = await import('../report/index.js');
-  const reports = createReportSink({ junit: options.junit, json: options.json });
+  const reports = createReportSink({
+    junit: options.junit,
+    json: options.json,
+    html: options.html,
+    runsDir: dirname(runDir),
+  });
+  // The reports of a continued run tell its whole story, from its first event.
+  for (const event of continueRun?.events ?? []) reports.add(event);
   const record = (event: EngineEvent) => {
     journal.write(event);
     spool.write(event);
@@ -183,6 +211,8 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
       env: io.env,
       runId,
       ...(options.resume ? { resume: options.resume } : {}),
+      ...(deadline ? { deadline } : {}),
+      ...(continueRun ? { cleanupOnly: continueRun.cleanup } : {}),
     });
 
   let faults: WriteFault[] = [];
@@ -207,7 +237,25 @@ export async function executeDrill(options: ExecuteOptions, io: CommandIo): Prom
   } finally {
     killAllGroups();
     noteRunDir(undefined);
+    if (lock?.ok) lock.release();
   }
+}
+
+/** An earlier run that `drillbook finally` continues in its own run directory and journal. */
+export interface ContinuedRun {
+  dir: string;
+  runId: string;
+  /** Its journal as read: fed to the reports (and the console's summary) first. */
+  events: EngineEvent[];
+  cleanup: CleanupOnly;
+}
+
+/** The run's deadline, or why the runbook's finally_budget leaves it no time (exit 2). */
+function deadlineOf(options: ExecuteOptions): DrillDeadline | string | undefined {
+  if (!options.deadline) return undefined;
+  const { startedAt, total, written } = options.deadline;
+  const plan = planDeadline(startedAt, total, written, options.runbook);
+  return plan.ok ? plan.deadline : plan.message;
 }
 
 type StartDrill = (
@@ -255,6 +303,7 @@ async function runHeadless(
     out: io.stdout,
     color: options.color !== false && shouldUseColor(io.stdout, io.env),
     ...(options.timestamps === undefined ? {} : { timestamps: options.timestamps }),
+    ...(options.continueRun ? { history: options.continueRun.events } : {}),
   });
   const gate = createPolicyGate({
     yes: options.yes,
@@ -274,7 +323,7 @@ async function runHeadless(
     const written = await finish();
     const stamped = options.timestamps ? timestamped(io.stdout, options.timestamps) : io.stdout;
     for (const path of written) stamped.write(`report: ${path}\n`);
-    return end.exitCode;
+    return options.exitCode ? options.exitCode(end) : end.exitCode;
   } finally {
     restoreSignals();
   }

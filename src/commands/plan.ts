@@ -1,4 +1,5 @@
 import { displaySummary, fillKnown } from '../engine/display-summary.js';
+import { formatCompact } from '../engine/measure-text.js';
 import { planSteps } from '../engine/plan.js';
 import { createRedactor } from '../engine/redact.js';
 import { secretsFromEnv } from '../engine/secret-values.js';
@@ -9,10 +10,12 @@ import { formatDuration } from '../runbook/duration.js';
 import { RunbookError } from '../runbook/errors.js';
 import { escapeUnsafe } from '../runbook/escape.js';
 import { loadRunbook } from '../runbook/load.js';
+import { refText } from '../runbook/measure-spec.js';
 import type { Runbook, Step } from '../runbook/model.js';
 import type { TemplateScope } from '../runbook/template.js';
 import { EXIT } from './exit-codes.js';
 import { type CommandIo, parseVarFlags, printRunbookError } from './io.js';
+import { groupLines, stepHosts, stepHostsLine } from './plan-groups.js';
 import { hostLines, type PlannedHost, planHosts } from './plan-hosts.js';
 import { createRegistry } from './registry.js';
 
@@ -37,7 +40,7 @@ export async function planCommand(
     );
     const hosts = planHosts(runbook, io.env);
     io.stdout.write(
-      json ? redact(planJson(runbook, hosts)) : renderPlan(actions, runbook, io.env, hosts, redact),
+      json ? redact(planJson(actions, runbook, hosts)) : renderPlan(actions, runbook, io.env, hosts, redact),
     );
     return EXIT.passed;
   } catch (error) {
@@ -73,6 +76,7 @@ export function renderPlan(
     for (const h of hosts)
       out.push(`  ${h.name}: ${h.user ? `${h.user}@` : ''}${h.host}${h.port ? `:${h.port}` : ''}`);
   }
+  if (hosts.length > 0) out.push(...groupLines(runbook));
   for (const block of settingsBlocks(actions)) {
     const filled = fillKnown(runbook.settings[block.key] ?? {}, scope, [], false) as Record<string, string>;
     const line = block.planLine?.(filled);
@@ -92,11 +96,16 @@ export function renderPlan(
       const pad = '  '.repeat(depth + 1);
       out.push(`${pad}${depth === 0 ? `${++n}. ` : '- '}${s.name} [${s.id}]`);
       out.push(`${pad}   ${describe(actions, s, scope)}`);
+      const onHosts = stepHostsLine(actions, runbook, s);
+      if (onHosts) out.push(`${pad}   ${onHosts}`);
       const extras: string[] = [`timeout ${formatDuration(s.timeout)}`];
       if (s.retries > 0)
         extras.push(`retries ${s.retries} (delay ${formatDuration(s.retryDelay)}, doubling)`);
       if (s.continueOnError) extras.push('continue on error');
       if (s.leaveRunning) extras.push('leaves processes it starts outside its group running');
+      if (s.kind === 'action' && s.background)
+        extras.push('runs in the background (later steps start at once)');
+      if (s.kind === 'action' && s.await) extras.push(`first awaits ${s.await}`);
       if (s.when) extras.push(`when ${s.when}`);
       if (s.save) extras.push(`saves vars.${s.save}`);
       out.push(`${pad}   ${extras.join(', ')}`);
@@ -116,6 +125,7 @@ export function renderPlan(
     );
   section('Steps', runbook.steps);
   section('Finally (always run)', runbook.finally);
+  out.push(...measureLines(runbook));
   // Each entry is one line of the plan: a value's newline or escape sequence is shown as
   // `\n`/`\u001B`, so a value can neither forge a line of the plan nor drive the terminal.
   // Masked first, so a secret holding such a character is still found.
@@ -128,13 +138,18 @@ function describe(actions: ActionRegistry, step: Step, scope: TemplateScope): st
 }
 
 /** `plan --json`: the runbook and, for each host, how it will be reached (see PlannedHost). */
-function planJson(runbook: Runbook, hosts: PlannedHost[]): string {
-  const steps = (phase: string, list: Step[]) => list.map((s) => ({ phase, id: s.id, name: s.name }));
+function planJson(actions: ActionRegistry, runbook: Runbook, hosts: PlannedHost[]): string {
+  const steps = (phase: string, list: Step[]) =>
+    list.map((s) => {
+      const hosts = stepHosts(actions, runbook, s);
+      return { phase, id: s.id, name: s.name, ...(hosts ? { hosts } : {}) };
+    });
   const plan = {
     runbook: runbook.name,
     title: runbook.title,
     file: runbook.file,
     hosts,
+    groups: runbook.hostGroups,
     steps: [
       ...steps('steady_state', runbook.steadyState),
       ...steps('steps', runbook.steps),
@@ -142,4 +157,17 @@ function planJson(runbook: Runbook, hosts: PlannedHost[]): string {
     ],
   };
   return `${JSON.stringify(plan, null, 2)}\n`;
+}
+
+/** `Measures:` and one line per measure: what is timed and its objective (none: no lines). */
+function measureLines(runbook: Runbook): string[] {
+  if (runbook.measures.length === 0) return [];
+  return [
+    '',
+    'Measures:',
+    ...runbook.measures.map(
+      (m) =>
+        `  ${m.name}: ${refText(m.from)} -> ${refText(m.to)}${m.max === undefined ? '' : ` (max ${formatCompact(m.max)}: slower or not measured fails the drill)`}`,
+    ),
+  ];
 }

@@ -4,6 +4,7 @@ import { httpAction } from '../actions/http.js';
 import { route53Action } from '../actions/route53.js';
 import { runAction } from '../actions/run.js';
 import { sshAction } from '../actions/ssh.js';
+import { ssmAction } from '../actions/ssm.js';
 import { tcpAction } from '../actions/tcp.js';
 import { createWaitAction } from '../actions/wait.js';
 import type { ActionDefinition, ActionRegistry } from '../plugin/contract.js';
@@ -27,6 +28,7 @@ export function createRegistry(): ActionRegistry {
     cloudWatchAlarmAction,
     route53Action,
     tcpAction,
+    ssmAction,
   ];
   for (const action of all) registry.set(action.name, action);
   return registry;

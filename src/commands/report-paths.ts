@@ -8,26 +8,31 @@ import { resolve } from 'node:path';
  */
 export function reportPathProblem(
   cwd: string,
-  args: { junit?: unknown; json?: unknown; runbook?: unknown; runDir?: unknown },
+  args: { junit?: unknown; json?: unknown; html?: unknown; runbook?: unknown; runDir?: unknown },
 ): string | undefined {
-  for (const option of ['junit', 'json'] as const) {
+  for (const option of REPORTS) {
     const value = args[option];
     if (Array.isArray(value)) return `--${option} was given ${value.length} times; give it once (one file)`;
     if (value === '') return `--${option} needs a file name`;
   }
-  const { junit, json } = args;
-  if (typeof junit === 'string' && typeof json === 'string' && resolve(cwd, junit) === resolve(cwd, json))
-    return `--junit and --json name the same file (${junit}); each report needs its own`;
+  const paths = REPORTS.flatMap((option) => {
+    const path = args[option];
+    return typeof path === 'string' ? [{ option, path }] : [];
+  });
+  for (const [i, a] of paths.entries()) {
+    const same = paths.slice(i + 1).find((b) => resolve(cwd, a.path) === resolve(cwd, b.path));
+    if (same)
+      return `--${a.option} and --${same.option} name the same file (${a.path}); each report needs its own`;
+  }
   const kept = keptFiles(cwd, args);
-  for (const [option, path] of [
-    ['junit', junit],
-    ['json', json],
-  ] as const) {
-    const what = typeof path === 'string' ? kept.get(resolve(cwd, path)) : undefined;
+  for (const { option, path } of paths) {
+    const what = kept.get(resolve(cwd, path));
     if (what) return `--${option} ${path} is ${what}; the report would overwrite it`;
   }
   return undefined;
 }
+
+const REPORTS = ['junit', 'json', 'html'] as const;
 
 /** Files a report must never replace: the runbook, and the run record `report`/`resume` read. */
 function keptFiles(cwd: string, args: { runbook?: unknown; runDir?: unknown }): Map<string, string> {

@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import { faultLine } from '../engine/fs-fault.js';
 import { JournalError, readJournal } from '../engine/journal-read.js';
 import { palette, shouldUseColor } from '../report/color.js';
@@ -15,7 +16,7 @@ import { reportPathProblem } from './report-paths.js';
  * (1 when it never finished), so a pipeline can still fail on it.
  */
 export async function reportCommand(
-  args: { runDir: string; junit?: string; json?: string },
+  args: { runDir: string; junit?: string; json?: string; html?: string },
   io: CommandIo,
 ): Promise<number> {
   const badPath = reportPathProblem(io.cwd, args);
@@ -31,8 +32,13 @@ export async function reportCommand(
     io.stderr.write(`drillbook report: ${error.message}\n`);
     return EXIT.usage;
   }
-  if (!args.junit && !args.json) return printSummary(journal, io);
-  const sink = createReportSink({ junit: args.junit, json: args.json });
+  if (!args.junit && !args.json && !args.html) return printSummary(journal, io);
+  const sink = createReportSink({
+    junit: args.junit,
+    json: args.json,
+    html: args.html,
+    runsDir: dirname(resolve(io.cwd, args.runDir)),
+  });
   for (const event of journal.events) sink.add(event);
   const { written, failed } = await sink.finish();
   for (const path of written) io.stdout.write(`report: ${path}\n`);

@@ -3,6 +3,7 @@ import { type RestoredSecrets, restoreSecrets } from '../engine/resume-secrets.j
 import { resumedSettings } from '../engine/run-settings.js';
 import { RunbookError } from '../runbook/errors.js';
 import { loadRunbook } from '../runbook/load.js';
+import { readDeadlineFlag } from './deadline-flag.js';
 import { executeDrill } from './execute.js';
 import { EXIT } from './exit-codes.js';
 import { type CommandIo, printRunbookError } from './io.js';
@@ -14,6 +15,8 @@ export interface ResumeArgs extends SessionFlags {
   runDir: string;
   /** `--fail-on-skip`: not recorded, so given again (the rest comes from meta.json). */
   failOnSkip?: boolean | undefined;
+  /** `--deadline`, counted from this command's start (env DRILLBOOK_DEADLINE). */
+  deadline?: string | undefined;
 }
 
 /**
@@ -22,6 +25,11 @@ export interface ResumeArgs extends SessionFlags {
  * finally. The continuation is journalled as a new run that names the one it resumes.
  */
 export async function resumeCommand(args: ResumeArgs, io: CommandIo): Promise<number> {
+  const deadline = readDeadlineFlag(args.deadline, io.env, Date.now());
+  if (!deadline.ok) {
+    io.stderr.write(`drillbook resume: ${deadline.message} (nothing was run)\n`);
+    return EXIT.usage;
+  }
   let journal: Awaited<ReturnType<typeof readJournal>>;
   try {
     journal = await readJournal(args.runDir);
@@ -71,6 +79,7 @@ export async function resumeCommand(args: ResumeArgs, io: CommandIo): Promise<nu
       headless: args.headless,
       junit: args.junit,
       json: args.json,
+      html: args.html,
       yes: args.yes,
       approve: args.approve,
       color: args.color,
@@ -79,13 +88,14 @@ export async function resumeCommand(args: ResumeArgs, io: CommandIo): Promise<nu
       settings: resumedSettings(meta, args.failOnSkip ?? false),
       varOverrides: restored.varOverrides,
       resume: state,
+      ...(deadline.deadline ? { deadline: deadline.deadline } : {}),
     },
     io,
   );
 }
 
 /** Why resume refuses: secrets it would have to run with as `***`. Never prints a value. */
-function printUnrestorable(
+export function printUnrestorable(
   io: CommandIo,
   runId: string,
   problem: Extract<RestoredSecrets, { ok: false }>,

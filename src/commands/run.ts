@@ -1,6 +1,7 @@
 import { type RunSettings, runSettingsOf } from '../engine/run-settings.js';
 import { RunbookError } from '../runbook/errors.js';
 import { loadRunbook } from '../runbook/load.js';
+import { readDeadlineFlag } from './deadline-flag.js';
 import { executeDrill } from './execute.js';
 import { EXIT } from './exit-codes.js';
 import { type CommandIo, parseVarFlags, printRunbookError } from './io.js';
@@ -15,6 +16,8 @@ export interface RunArgs extends SessionFlags, RunSettings {
   var?: string[] | undefined;
   /** `--run-dir`: this run's directory (default: a new one under .drillbook/runs/). */
   runDir?: string | undefined;
+  /** `--deadline`: stop in time for rollback and finally to end by then (env DRILLBOOK_DEADLINE). */
+  deadline?: string | undefined;
 }
 
 export async function runCommand(args: RunArgs, io: CommandIo): Promise<number> {
@@ -39,6 +42,11 @@ export async function runCommand(args: RunArgs, io: CommandIo): Promise<number> 
 }
 
 async function startRun(args: RunArgs, io: CommandIo, named: { suite: string }): Promise<number> {
+  const deadline = readDeadlineFlag(args.deadline, io.env, Date.now());
+  if (!deadline.ok) {
+    io.stderr.write(`drillbook run: ${deadline.message} (nothing was run)\n`);
+    return EXIT.usage;
+  }
   const vars = parseVarFlags(args.var);
   if (typeof vars === 'string') {
     io.stderr.write(`drillbook run: ${vars}\n`);
@@ -60,6 +68,7 @@ async function startRun(args: RunArgs, io: CommandIo, named: { suite: string }):
       headless: args.headless,
       junit: args.junit,
       json: args.json,
+      html: args.html,
       yes: args.yes,
       approve: args.approve,
       color: args.color,
@@ -68,6 +77,7 @@ async function startRun(args: RunArgs, io: CommandIo, named: { suite: string }):
       settings: runSettingsOf(args),
       varOverrides: vars,
       runDir: args.runDir,
+      ...(deadline.deadline ? { deadline: deadline.deadline } : {}),
     },
     io,
   );

@@ -11,10 +11,11 @@ interface SandboxArgs {
   'alarm-delay': string;
 }
 
-/** `drillbook sandbox`: the local practice world (blue/green + CloudWatch + Route 53). */
+/** `drillbook sandbox`: the local practice world (blue/green + CloudWatch + Route 53 + SSM). */
 export const sandboxCommand: CommandModule<object, SandboxArgs> = {
   command: 'sandbox',
-  describe: 'Run local blue/green Bookstore services with CloudWatch and Route 53 compatible endpoints',
+  describe:
+    'Run local blue/green Bookstore services with CloudWatch, Route 53 and SSM Run Command compatible endpoints',
   builder: (y) =>
     y
       .option('detach', {

@@ -9,6 +9,8 @@ export interface SessionFlags {
   headless: boolean;
   junit?: string | undefined;
   json?: string | undefined;
+  /** `--html`: the HTML report; its trends come from the other runs beside this run's directory. */
+  html?: string | undefined;
   /** `--yes`: approve every gate. */
   yes: boolean;
   /** `--approve`: approve the gates of these step ids. */

@@ -1,5 +1,5 @@
 import type { ActionStep, Step } from '../runbook/model.js';
-import { reasonText } from './abort.js';
+import { linkedController, reasonText } from './abort.js';
 import type { StepUndoneEvent } from './events.js';
 import { afterId, beforeId, undoId } from './plan.js';
 import { leaves, passedBefore, passedEarlier } from './resume-skip.js';
@@ -23,6 +23,11 @@ export interface DrillRun {
 }
 
 type NotRunPhase = 'main' | 'steady-state-after';
+
+/** What main steps run under: the drill's control, plus stopping them alone (not rollback, not the verdict). */
+interface MainControl extends DrillControl {
+  cancel(reason: string): void;
+}
 
 function noteFailure(run: DrillRun, name: string, outcome: StepOutcome): void {
   if ((outcome.status === 'failed' || outcome.status === 'interrupted') && !outcome.tolerated)
@@ -69,7 +74,8 @@ export async function checkSteadyStateBefore(run: DrillRun): Promise<void> {
 
 /**
  * The main steps, with the stop conditions watched while they run. Returns the steps that
- * began acting (including those a resumed run passed earlier), in order, for rollback.
+ * began acting (including those a resumed run passed earlier), in order of starting, for
+ * rollback; a background step's place is filled when it ends.
  */
 export async function runMainSteps(
   run: DrillRun,
@@ -81,16 +87,57 @@ export async function runMainSteps(
     stopWhen.probes.length > 0 && !ctx.dryRun && !run.failure
       ? watchStopConditions(ctx, stopWhen.probes, stopWhen.interval, drill)
       : async () => {};
-  const started: ActionStep[] = [];
+  // The main steps' own control: a failing background step cancels the step in progress
+  // (a check waiting minutes for an alarm the broken attack never raises) without aborting the drill.
+  const mainLink = linkedController(drill.signal);
+  const main: MainControl = {
+    signal: mainLink.controller.signal,
+    abort: drill.abort,
+    cancel: (reason) => {
+      if (!mainLink.controller.signal.aborted) mainLink.controller.abort(reason);
+    },
+  };
+  const started: (readonly ActionStep[])[] = [];
   let stepsEnded = false;
   try {
-    for (const step of ctx.runbook.steps) started.push(...(await runMainStep(run, step, selected)));
+    for (const step of ctx.runbook.steps) started.push(await runMainStep(run, step, selected, main));
     stepsEnded = true;
   } finally {
+    // Before undo, `finally` and the last stop check: nothing runs beside them. A background
+    // step still running now was awaited by no step, so it is interrupted and fails the drill.
+    await ctx.background.stopAll(
+      drill.signal.aborted
+        ? reasonText(drill.signal)
+        : run.failure !== undefined
+          ? 'stopped: the drill failed'
+          : 'stopped: still running when the drill ended (no step awaited it)',
+    );
+    mainLink.dispose();
     // The last check runs only when the steps ended on their own and none failed.
     await stopWatching({ final: stepsEnded && run.failure === undefined });
   }
-  return started;
+  return started.flat();
+}
+
+/**
+ * Starts a background step and returns at once, with the list that will hold what of it
+ * acted; its verdict counts when it ends, and a failure cancels the main step in progress.
+ */
+function startInBackground(run: DrillRun, step: ActionStep, main: MainControl): readonly ActionStep[] {
+  const acted: ActionStep[] = [];
+  const at = { phase: 'main' as const, id: step.id, name: step.name, background: true as const };
+  run.ctx.background.start(
+    step,
+    main,
+    (own) => runStep(run.ctx, step, at, own),
+    (outcome) => {
+      acted.push(...outcome.acted);
+      noteFailure(run, step.name, outcome);
+      const broke = outcome.status === 'failed' || outcome.status === 'interrupted';
+      if (broke && !outcome.tolerated) main.cancel(`cancelled: background step ${step.id} ${outcome.status}`);
+    },
+  );
+  return acted;
 }
 
 /** Runs, skips or carries over one main step; returns what of it began acting. */
@@ -98,6 +145,7 @@ async function runMainStep(
   run: DrillRun,
   step: Step,
   selected: (id: string) => string | undefined,
+  main: MainControl,
 ): Promise<readonly ActionStep[]> {
   const { ctx, drill } = run;
   const at = { phase: 'main' as const, id: step.id, name: step.name };
@@ -112,7 +160,8 @@ async function runMainStep(
     notRun(run, step, step.id, step.name, 'main', `not run: ${cause}`);
     return [];
   }
-  const outcome = await runStep(ctx, step, at, drill);
+  if (step.kind === 'action' && step.background) return startInBackground(run, step, main);
+  const outcome = await runStep(ctx, step, at, main);
   noteFailure(run, step.name, outcome);
   // Only what began acting needs undoing: not a step skipped by `when` or at its gate.
   return outcome.acted;
@@ -125,7 +174,15 @@ export async function rollBack(run: DrillRun, started: readonly ActionStep[]): P
     // The undo runs unconditionally, without a gate, once, and saves nothing. The step's
     // leave_running is for the daemon the step starts on purpose; an undo puts things
     // back, so whatever it leaves outside its process group is named and killed.
-    const { when: _when, confirm: _confirm, save: _save, leaveRunning: _leave, ...rest } = step;
+    const {
+      when: _when,
+      confirm: _confirm,
+      save: _save,
+      leaveRunning: _leave,
+      background: _background,
+      await: _await,
+      ...rest
+    } = step;
     const undoStep: ActionStep = { ...rest, action: step.undo, retries: 0 };
     const at = { phase: 'undo' as const, id: undoId(step.id), name: `Undo: ${step.name}` };
     const undone = await runStep(run.ctx, undoStep, at, run.cleanup);
@@ -134,8 +191,12 @@ export async function rollBack(run: DrillRun, started: readonly ActionStep[]): P
   }
 }
 
-export async function runFinally(run: DrillRun): Promise<void> {
-  for (const step of run.ctx.runbook.finally) {
+/** The finally steps (`drillbook finally` passes the ones a killed run did not end). */
+export async function runFinally(
+  run: DrillRun,
+  steps: readonly Step[] = run.ctx.runbook.finally,
+): Promise<void> {
+  for (const step of steps) {
     const at = { phase: 'finally' as const, id: step.id, name: step.name };
     noteFailure(run, step.name, await runStep(run.ctx, step, at, run.cleanup));
   }

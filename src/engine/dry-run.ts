@@ -24,6 +24,8 @@ export function dryRunView(ctx: RunContext, step: ActionStep): DryRunView {
   const scope = planScope(ctx);
   const summary = ctx.redact(displaySummary(ctx.actions, step.action.type, step.action.config, scope));
   const lines = [`would run: ${summary}`];
+  if (step.await) lines.push(`first waits for background step ${step.await} to end`);
+  if (step.background) lines.push('in the background: later steps would start at once');
   if (step.confirm) lines.push(`gate: ${step.confirm.message} (asked at run time; nothing was approved)`);
   const when = step.when === undefined ? undefined : judgeWhen(step.when, ctx.runbook, scope);
   if (when) lines.push(`when: ${step.when}: ${when}`);

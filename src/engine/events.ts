@@ -1,4 +1,5 @@
 import type { Phase } from '../runbook/model.js';
+import type { MeasuresEvent } from './measure-result.js';
 import type { SealedValue } from './sealed.js';
 
 /**
@@ -17,7 +18,11 @@ export type EngineEvent =
   | StepEndEvent
   | StepUndoneEvent
   | StopTrippedEvent
+  | StepObservedEvent
+  | MeasuresEvent
   | RunEndEvent;
+
+export type { MeasuresEvent } from './measure-result.js';
 
 export interface PlannedStep {
   id: string;
@@ -58,6 +63,8 @@ export interface StepStartEvent {
   summary: string;
   description?: string;
   group?: string;
+  /** Started with `background: true`: later steps run while it goes on. */
+  background?: true;
 }
 
 export interface OutputEvent {
@@ -107,10 +114,13 @@ export interface StepRetryEvent {
 
 export type StepStatus = 'passed' | 'failed' | 'skipped' | 'interrupted';
 
-/** One sub-result of a step, e.g. one host of an ssh fan-out. Each becomes a JUnit testcase. */
+/**
+ * One sub-result of a step, e.g. one host of an ssh fan-out. Each becomes a JUnit testcase.
+ * `skipped`: never started (the fan-out's error budget was spent, or the step stopped).
+ */
 export interface StepPart {
   label: string;
-  status: 'passed' | 'failed';
+  status: 'passed' | 'failed' | 'skipped';
   durationMs: number;
   reason?: string;
 }
@@ -162,6 +172,18 @@ export interface StepUndoneEvent {
   name: string;
   /** How its undo ended: `passed` means the step is fully undone. */
   undo: StepStatus;
+}
+
+/**
+ * A polling step first saw its condition hold (`STEP.observed` in measures). At most one per
+ * step run; `intervalMs` is the time between its checks, so the condition began holding at
+ * most that long (plus one check) before `time`.
+ */
+export interface StepObservedEvent {
+  type: 'step-observed';
+  time: number;
+  stepId: string;
+  intervalMs: number;
 }
 
 export interface StopTrippedEvent {

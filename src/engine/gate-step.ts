@@ -2,6 +2,7 @@ import { formatDuration } from '../runbook/duration.js';
 import type { ActionStep } from '../runbook/model.js';
 import { renderTemplate } from '../runbook/template.js';
 import { linkedController, reasonText } from './abort.js';
+import { isDeadlineReason } from './deadline.js';
 import type { DecidedBy } from './events.js';
 import type { ConfirmDecision } from './gate.js';
 import type { RunContext } from './run-context.js';
@@ -68,6 +69,9 @@ export async function runGate(
         by: 'timeout',
         note: `${timeoutNote}: ${skip ? 'step skipped' : 'drill aborted'} (on_timeout: ${confirm.onTimeout})`,
       };
+    } else if (drill.signal.aborted && isDeadlineReason(reasonText(drill.signal))) {
+      // Out of time with nobody's answer: refused, never approved by default.
+      decision = { decision: 'refuse', by: 'policy', note: `refused: ${reasonText(drill.signal)}` };
     } else if (drill.signal.aborted) {
       decision = { decision: 'skip', by: 'policy', note: `not approved: ${reasonText(drill.signal)}` };
     } else {

@@ -11,7 +11,15 @@ import { ROLLBACK_POLICIES } from './run-settings.js';
 export const JOURNAL_FORMAT = 1;
 
 /** A JSON kind, or the only strings allowed (a status, a phase). */
-type Kind = 'string' | 'number' | 'boolean' | 'object' | 'strings' | 'array' | readonly string[];
+type Kind =
+  | 'string'
+  | 'number'
+  | 'number-or-null'
+  | 'boolean'
+  | 'object'
+  | 'strings'
+  | 'array'
+  | readonly string[];
 /** Field name to kind; a `?` suffix marks a field that may be absent. */
 type Shape = Record<string, Kind>;
 
@@ -67,7 +75,22 @@ const EVENTS: Record<string, Shape> = {
   },
   'step-undone': { ...STEP, name: 'string', undo: STEP_STATUSES },
   'stop-tripped': { time: 'number', probeId: 'string', reason: 'string' },
+  'step-observed': { ...STEP, intervalMs: 'number' },
+  measures: { time: 'number', measures: 'array' },
   'run-end': { time: 'number', status: RUN_STATUSES, exitCode: 'number', 'reason?': 'string' },
+};
+
+const VERDICTS = ['met', 'missed', 'measured', 'not measured'] as const;
+const MEASURE: Shape = {
+  name: 'string',
+  from: 'string',
+  to: 'string',
+  valueMs: 'number-or-null',
+  resolutionMs: 'number',
+  maxMs: 'number-or-null',
+  verdict: VERDICTS,
+  fromTime: 'number-or-null',
+  toTime: 'number-or-null',
 };
 
 const PLANNED: Shape = { id: 'string', name: 'string', phase: PHASES, 'group?': 'string' };
@@ -75,7 +98,7 @@ const RUNBOOK: Shape = { name: 'string', title: 'string', file: 'string', digest
 const SAVED: Shape = { name: 'string', value: 'string' };
 const PART: Shape = {
   label: 'string',
-  status: ['passed', 'failed'],
+  status: ['passed', 'failed', 'skipped'],
   durationMs: 'number',
   'reason?': 'string',
 };
@@ -91,6 +114,8 @@ function isKind(value: unknown, kind: Kind): boolean {
       return Array.isArray(value) && value.every((v) => typeof v === 'string');
     case 'number':
       return typeof value === 'number' && Number.isFinite(value);
+    case 'number-or-null':
+      return value === null || (typeof value === 'number' && Number.isFinite(value));
     default:
       return typeof value === kind;
   }
@@ -103,6 +128,7 @@ function kindWords(kind: Kind): string {
 const KIND_WORDS: Record<Exclude<Kind, readonly string[]>, string> = {
   string: 'a string',
   number: 'a number',
+  'number-or-null': 'a number or null',
   boolean: 'true or false',
   object: 'an object',
   strings: 'a list of strings',
@@ -180,6 +206,7 @@ interface EventFields {
   vars?: unknown;
   sealedVars?: unknown;
   resumed?: unknown;
+  measures?: unknown;
 }
 
 /** Why one journal line's event cannot be used, or undefined when it fits. */
@@ -192,6 +219,7 @@ export function eventMisfit(event: unknown): string | undefined {
   if (problem) return problem;
   const e = event as EventFields;
   if (type === 'run-start') return runStartMisfit(e);
+  if (type === 'measures') return misfitEach(e.measures as unknown[], MEASURE, 'measures');
   if (type === 'step-end') {
     if (e.saved !== undefined) {
       const saved = misfit(e.saved, SAVED, 'saved.');

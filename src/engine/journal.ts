@@ -41,6 +41,11 @@ export interface JournalOptions {
   /** Called once, at the first write or fsync that fails; later events are not journalled. */
   onFault?(fault: WriteFault): void;
   fs?: JournalFs;
+  /**
+   * Append to the journal of an earlier run (`drillbook finally`), leaving its meta.json as
+   * the run wrote it. The caller drops a line a kill cut short first (see journal-tail.ts).
+   */
+  append?: true;
 }
 
 /** The run directory or its meta.json could not be created: nothing has run yet. */
@@ -103,15 +108,9 @@ export class Journal {
     let step = { what: 'run directory', path: dir };
     try {
       makePrivateRunDir(dir);
-      step = { what: 'run record', path: join(dir, 'meta.json') };
-      const metaFd = openPrivateFile(step.path, 'w');
-      try {
-        // `format` first, so a future drillbook's reader can refuse before it misreads.
-        const record = { format: JOURNAL_FORMAT, ...meta };
-        writeFully(metaFd, `${JSON.stringify(record, null, 2)}\n`, writeSync);
-        fsyncSync(metaFd);
-      } finally {
-        closeSync(metaFd);
+      if (!options.append) {
+        step = { what: 'run record', path: join(dir, 'meta.json') };
+        writeMeta(step.path, meta);
       }
       step = { what: 'journal', path: this.path };
       this.fd = openPrivateFile(this.path, 'a');
@@ -221,6 +220,18 @@ export class Journal {
     } catch {
       // Already closed.
     }
+  }
+}
+
+function writeMeta(path: string, meta: RunMeta): void {
+  const metaFd = openPrivateFile(path, 'w');
+  try {
+    // `format` first, so a future drillbook's reader can refuse before it misreads.
+    const record = { format: JOURNAL_FORMAT, ...meta };
+    writeFully(metaFd, `${JSON.stringify(record, null, 2)}\n`, writeSync);
+    fsyncSync(metaFd);
+  } finally {
+    closeSync(metaFd);
   }
 }
 

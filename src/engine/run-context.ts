@@ -1,6 +1,7 @@
 import type { ActionRegistry } from '../plugin/contract.js';
 import type { Runbook } from '../runbook/model.js';
 import type { TemplateScope } from '../runbook/template.js';
+import type { BackgroundSteps } from './background.js';
 import type { EngineEvent } from './events.js';
 import type { Gate } from './gate.js';
 import type { ResourcePool } from './resources.js';
@@ -38,6 +39,8 @@ export interface RunContext {
   failOnSkip: boolean;
   /** Set when resuming: the run continued and the ids of the steps that passed there. */
   resumed?: { runId: string; passed: ReadonlySet<string> };
+  /** The run's `background: true` steps: started by the main-steps phase, awaited by `await:`. */
+  background: BackgroundSteps;
   /** Plan position of each step id, for `[i/n]`. */
   indexOf(stepId: string): number;
   total: number;

@@ -4,6 +4,9 @@ import type { ActionRegistry } from '../plugin/contract.js';
 import { impliedSecrets } from '../plugin/declarations.js';
 import type { Runbook } from '../runbook/model.js';
 import { exitCodeFor, linkedController, reasonText } from './abort.js';
+import { BackgroundSteps } from './background.js';
+import { type CleanupOnly, closeOpenSteps, runCleanupOnly } from './cleanup-only.js';
+import { type DrillDeadline, watchDeadline } from './deadline.js';
 import {
   checkSteadyStateAfter,
   checkSteadyStateBefore,
@@ -14,6 +17,7 @@ import {
 } from './drill-phases.js';
 import type { EngineEvent, EventListener, PlannedStep, RunEndEvent, RunStatus } from './events.js';
 import type { Gate } from './gate.js';
+import { emitMeasures, MeasureClock } from './measures.js';
 import { planSteps } from './plan.js';
 import { createRedactor } from './redact.js';
 import { ResourcePool } from './resources.js';
@@ -50,6 +54,13 @@ export interface DrillOptions {
   env?: Record<string, string | undefined>;
   runId?: string;
   resume?: ResumeState;
+  /** `--deadline`: the drill is stopped in time for rollback and finally to end by it. */
+  deadline?: DrillDeadline;
+  /**
+   * `drillbook finally`: only the pending undo and finally of an interrupted run, appended to
+   * its journal (no run-start, no steady state, no main steps).
+   */
+  cleanupOnly?: CleanupOnly;
 }
 
 export function newRunId(now = new Date()): string {
@@ -62,7 +73,7 @@ export function newRunId(now = new Date()): string {
  * ends with exactly one run-end, which it also returns.
  */
 export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
-  const { ctx, plan, secretsInEvents } = runContext(options);
+  const { ctx, plan, secretsInEvents, clock } = runContext(options);
   const drillLink = linkedController(options.signal);
   const drill: DrillControl = {
     signal: drillLink.controller.signal,
@@ -74,21 +85,35 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
   const cleanupLink = linkedController(options.forceSignal);
   const cleanup: DrillControl = { signal: cleanupLink.controller.signal, abort: () => {} };
   const run: DrillRun = { ctx, drill, cleanup, failure: undefined };
+  const { cleanupOnly } = options;
+  const deadline = options.deadline ? watchDeadline(options.deadline, drill) : undefined;
 
-  emitRunStart(ctx, plan, options);
+  if (cleanupOnly) closeOpenSteps(ctx.emit, cleanupOnly.open);
+  else emitRunStart(ctx, plan, options);
   try {
-    await checkSteadyStateBefore(run);
-    const started = await runMainSteps(run, selection(ctx.runbook, options.settings));
-    if (wantsRollback(options.settings.rollback, run) && !ctx.dryRun) await rollBack(run, started);
-    await runFinally(run);
-    await checkSteadyStateAfter(run);
+    if (cleanupOnly) await runCleanupOnly(run, cleanupOnly);
+    else {
+      await checkSteadyStateBefore(run);
+      const started = await runMainSteps(run, selection(ctx.runbook, options.settings));
+      deadline?.cleanupStarts();
+      if (wantsRollback(options.settings.rollback, run) && !ctx.dryRun) await rollBack(run, started);
+      await runFinally(run);
+      deadline?.cleanupEnded(ctx.runbook.steadyState.length > 0);
+      await checkSteadyStateAfter(run);
+    }
   } finally {
+    deadline?.dispose();
     await ctx.resources.disposeAll();
     drillLink.dispose();
     cleanupLink.dispose();
   }
 
-  const end = finalVerdict(options.signal, drill.signal, run.failure);
+  // A continued run's cleanup (`drillbook finally`) measures nothing: its events are not the drill's.
+  if (clock && !cleanupOnly) run.failure = emitMeasures(ctx.runbook.measures, clock, ctx.emit, run.failure);
+  const judged = cleanupOnly
+    ? cleanupOnly.verdict(run.failure)
+    : finalVerdict(options.signal, drill.signal, run.failure);
+  const end = deadline ? deadline.verdict(judged) : judged;
   const event: RunEndEvent = { type: 'run-end', time: Date.now(), ...end };
   ctx.emit(event);
   return secretsInEvents(event);
@@ -103,6 +128,8 @@ function runContext(options: DrillOptions): {
   ctx: RunContext;
   plan: PlannedStep[];
   secretsInEvents: (event: RunEndEvent) => RunEndEvent;
+  /** Times the runbook's measures from the events as they go out; none in a dry run. */
+  clock: MeasureClock | undefined;
 } {
   const { runbook } = options;
   const env = Object.fromEntries(
@@ -115,8 +142,11 @@ function runContext(options: DrillOptions): {
   const hasSecrets = secretValues.length > 0;
   const plan = planSteps(runbook);
   const index = new Map(plan.map((p, i) => [p.id, i + 1]));
-  const emit = (event: EngineEvent) =>
+  const clock = runbook.measures.length > 0 && !options.settings.dryRun ? new MeasureClock() : undefined;
+  const emit = (event: EngineEvent) => {
+    clock?.add(event);
     options.onEvent(event.type === 'output' || !hasSecrets ? event : redactEvent(event, redactor.redact));
+  };
   const ctx: RunContext = {
     runbook,
     actions: options.actions,
@@ -132,13 +162,19 @@ function runContext(options: DrillOptions): {
     flags: options.flags ?? {},
     dryRun: options.settings.dryRun,
     failOnSkip: options.settings.failOnSkip,
+    background: new BackgroundSteps(),
     indexOf: (id) => index.get(id) ?? 0,
     total: plan.length,
     ...(options.resume
       ? { resumed: { runId: options.resume.runId, passed: new Set(options.resume.passed) } }
       : {}),
   };
-  return { ctx, plan, secretsInEvents: (event) => redactEvent(event, redactor.redact) as RunEndEvent };
+  return {
+    ctx,
+    plan,
+    secretsInEvents: (event) => redactEvent(event, redactor.redact) as RunEndEvent,
+    clock,
+  };
 }
 
 /** The values templates see at the start: the runbook's vars, and what a resumed run saved. */

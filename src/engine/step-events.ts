@@ -23,6 +23,7 @@ export function emitStepStart(
     summary,
     ...(description !== undefined ? { description } : {}),
     ...(at.group !== undefined ? { group: at.group } : {}),
+    ...(at.background ? { background: true as const } : {}),
   });
   return time;
 }

@@ -7,9 +7,11 @@ import { renderDeep } from '../runbook/template.js';
 import { evaluateWhenTemplate } from '../runbook/when.js';
 import { linkedController, reasonText } from './abort.js';
 import { settingsFor } from './action-settings.js';
+import type { AwaitResult } from './background.js';
 import { dryRunGroupReason, dryRunView } from './dry-run.js';
 import type { StepPart, StepStatus } from './events.js';
 import { runGate } from './gate-step.js';
+import { observer } from './observed.js';
 import { OutputCapture } from './output-capture.js';
 import { passedBefore, passedEarlier } from './resume-skip.js';
 import type { RunContext } from './run-context.js';
@@ -56,6 +58,12 @@ async function runActionStep(
     });
 
   if (drill.signal.aborted) return end('skipped', `not run: ${reasonText(drill.signal)}`);
+  if (step.await !== undefined) {
+    const waited = await awaitBackground(ctx, step.await, at, drill.signal);
+    if (waited.kind === 'stopped') return end('skipped', `not run: ${reasonText(drill.signal)}`);
+    // Nothing of this step ran: it fails on the awaited step's verdict, with nothing to undo.
+    if (waited.kind === 'failed') return end('failed', waited.reason);
+  }
   if (step.when !== undefined) {
     let holds: boolean;
     try {
@@ -205,7 +213,7 @@ function partsOf(result: ActionResult): Partial<StepEndFields> {
   return {
     parts: result.parts.map((p) => ({
       label: p.label,
-      status: p.ok ? 'passed' : 'failed',
+      status: p.skipped ? 'skipped' : p.ok ? 'passed' : 'failed',
       durationMs: p.durationMs,
       ...(p.reason !== undefined ? { reason: p.reason } : {}),
     })),
@@ -220,8 +228,9 @@ async function askAfterFailure(
   reason: string,
   attempts: number,
 ): Promise<'retry' | 'fail' | 'ignore'> {
-  // A step allowed to fail goes on without asking, as it does headless.
-  if (step.continueOnError) return 'fail';
+  // A step allowed to fail goes on without asking, as it does headless. Nobody is asked
+  // about a background step either: the question would pop up behind another step's work.
+  if (step.continueOnError || step.background) return 'fail';
   const asks = ctx.gate.interactive !== false;
   if (asks)
     ctx.emit({ type: 'gate-request', time: Date.now(), stepId: at.id, kind: 'failed', message: reason });
@@ -244,6 +253,25 @@ async function askAfterFailure(
   }
   if (decision.decision === 'abort') drill.abort('user');
   return decision.decision === 'abort' ? 'fail' : decision.decision;
+}
+
+/** `await: ID`: waits for the background step, saying so in the step's output. */
+async function awaitBackground(
+  ctx: RunContext,
+  id: string,
+  at: StepPlacement,
+  signal: AbortSignal,
+): Promise<AwaitResult> {
+  const background = ctx.background;
+  if (background.isRunning(id))
+    ctx.emit({
+      type: 'output',
+      time: Date.now(),
+      stepId: at.id,
+      stream: 'info',
+      text: `waiting for background step ${id} to end\n`,
+    });
+  return background.await(id, signal);
 }
 
 interface Attempt {
@@ -291,6 +319,7 @@ async function attemptOnce(
     stepId: at.id,
     settings: settingsFor(ctx, def),
     hosts: ctx.runbook.hosts,
+    hostGroups: ctx.runbook.hostGroups,
     env: ctx.env,
     shellValues: {},
     cwd: ctx.cwd,
@@ -302,6 +331,7 @@ async function attemptOnce(
       // The nested action reads its own settings block, not the one of the step's action.
       return invoke(ctx, probeDef, call.config, { ...actionContext, settings: settingsFor(ctx, probeDef) });
     },
+    observed: observer(ctx, at.id),
   };
   let result: ActionResult;
   // Set the moment the action answers: an abort that lands after that (a sibling in a

@@ -28,4 +28,6 @@ export interface StepPlacement {
   id: string;
   name: string;
   group?: string;
+  /** Runs in the background (`background: true`): no one is asked about its failure. */
+  background?: true;
 }

@@ -98,6 +98,7 @@ async function checkProbe(ctx: RunContext, probe: Step, parent: AbortSignal): Pr
     stepId: probe.id,
     settings: settingsFor(ctx, def),
     hosts: ctx.runbook.hosts,
+    hostGroups: ctx.runbook.hostGroups,
     env: ctx.env,
     shellValues: {},
     cwd: ctx.cwd,

@@ -31,6 +31,12 @@ export interface ActionDefinition<Config = unknown, Raw = unknown> {
   hosts?(config: Config): string[];
   /** One line for people: plan output, gate prompts, step-start lines. */
   summary(config: Config): string;
+  /**
+   * Whether this config keeps checking until a condition holds (`within:`, `wait: until:`);
+   * such a step can be measured at `.observed`, so it must call `ctx.observed` when it first
+   * sees the condition hold.
+   */
+  polls?(config: Config): boolean;
   /** Runs with templates filled. Must stop promptly when `ctx.signal` aborts. */
   run(config: Config, ctx: ActionContext): Promise<ActionResult>;
   /**
@@ -96,6 +102,8 @@ export interface ActionContext {
   settings: Readonly<Record<string, string>>;
   /** Resolved hosts of the runbook, by name. */
   hosts: Record<string, HostSpec>;
+  /** The runbook's host groups, each resolved to host names (in `hosts:` order). */
+  hostGroups: Readonly<Record<string, readonly string[]>>;
   /** Environment for child processes: process.env plus what the run adds. */
   env: Record<string, string>;
   /**
@@ -117,6 +125,12 @@ export interface ActionContext {
    * Output of the nested call goes to this step.
    */
   probe(call: { type: string; config: unknown }): Promise<ActionResult>;
+  /**
+   * A polling action calls this the moment a check first sees its condition hold, with the
+   * time between checks (the observation is that late at most). The engine records it for
+   * measures (`STEP.observed`); later calls in the same step are ignored.
+   */
+  observed?(poll: { intervalMs: number }): void;
 }
 
 /** A keyed store of per-run resources; each is disposed when the run ends. */
@@ -129,6 +143,11 @@ export interface ActionPart {
   ok: boolean;
   durationMs: number;
   reason?: string;
+  /**
+   * Never started (an ssh fan-out stopped before this host); `ok` is false, `reason` says why.
+   * Reported as skipped, not as a failure.
+   */
+  skipped?: true;
 }
 
 export type ActionResult =

@@ -15,6 +15,11 @@ export interface PollOptions {
   signal: AbortSignal;
   /** Called after each failed check that will be retried, for live output. */
   onRetry?(detail: string): void;
+  /**
+   * Told when a check first holds while polling (`within` set), for `STEP.observed`
+   * measures: pass the action's `ctx.observed`. A single check (no `within`) is no poll.
+   */
+  observed?: ((poll: { intervalMs: number }) => void) | undefined;
 }
 
 /**
@@ -37,6 +42,8 @@ export async function pollUntil(
       if (options.signal.aborted) throw error;
       outcome = { ok: false, detail: error instanceof Error ? error.message : String(error) };
     }
+    if (outcome.ok && options.within && !options.signal.aborted)
+      options.observed?.({ intervalMs: options.interval });
     if (outcome.ok || options.signal.aborted) return { ...outcome, tries };
     const left = deadline - Date.now();
     if (left <= 0) return { ...outcome, tries };

@@ -1,6 +1,7 @@
 import { formatDuration } from '../runbook/duration.js';
 import type { Palette } from './color.js';
 import { displayName, statusWord } from './describe.js';
+import { renderMeasures } from './measures-summary.js';
 import type { RunReport, StepReport } from './report-model.js';
 import { describeVerdictStep, verdictOf } from './verdict.js';
 
@@ -44,6 +45,8 @@ export function renderSummary(
     padded[2] = paint(step, padded[2]!, colors);
     out.push(`  ${padded.join('  ')}`.trimEnd());
   });
+  const measures = renderMeasures(report, colors);
+  if (measures !== '') out.push(measures);
   out.push(verdict(report, colors));
   return `${out.join('\n')}\n`;
 }

@@ -6,11 +6,13 @@ import type {
   StepEndEvent,
   StepStartEvent,
 } from '../engine/events.js';
+import { formatResolution } from '../engine/measure-text.js';
 import { formatDuration } from '../runbook/duration.js';
 import { palette } from './color.js';
 import { paint, renderSummary } from './console-summary.js';
 import { displayName, statusWord } from './describe.js';
 import { LineBuffer } from './line-buffer.js';
+import { COMPACT_PARTS, partCounts, skippedLine } from './part-counts.js';
 import { RunReportBuilder } from './run-report.js';
 import { describeCount, numberSteps, type StepNumbers, stepKey } from './step-numbers.js';
 import { terminalSafeEvent } from './terminal-safe.js';
@@ -30,6 +32,11 @@ export interface ConsoleReporterOptions {
   prefix?: 'bar' | 'step-id';
   /** `--timestamps`: every line begins with the wall-clock time or the time since the start. */
   timestamps?: TimestampStyle;
+  /**
+   * Events of the run before this process took it up (`drillbook finally`): not printed again,
+   * but counted in the step numbers and the summary table, so the summary tells the whole run.
+   */
+  history?: readonly EngineEvent[];
 }
 
 const WIDTH = 7;
@@ -49,6 +56,8 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
   /** `[i/n]` and name per step id: from the plan at first, from step-start once it runs. */
   const tags = new Map<string, { tag: string; name: string }>();
   const prefixes = new Map<string, string>();
+  /** Steps started with `background: true`: their output interleaves with later steps', so it names them. */
+  const background = new Set<string>();
   /** The one step count (main steps; finally, steady state, undo apart), from the plan. */
   let numbers: StepNumbers | undefined;
   const out = consoleWriter(
@@ -75,11 +84,12 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
     let prefix = prefixes.get(key);
     if (prefix === undefined) {
       const host = event.label ? `[${event.label}] ` : '';
+      const owner = background.has(event.stepId) ? `[${event.stepId}] ` : '';
       const stderr = event.stream === 'stderr';
       prefix =
         options.prefix === 'step-id'
           ? `${colors.dim(`[${event.stepId}${event.label ? ` ${event.label}` : ''}] `)}${stderr ? colors.red('! ') : ''}`
-          : `${stderr ? colors.red('  ! ') : colors.dim('  │ ')}${host}`;
+          : `${stderr ? colors.red('  ! ') : colors.dim('  │ ')}${owner}${host}`;
       prefixes.set(key, prefix);
     }
     return prefix;
@@ -97,8 +107,10 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
       name: displayName({ name: event.name, phase: event.phase }),
     });
     const attempt = event.attempt > 1 ? ` (attempt ${event.attempt})` : '';
+    if (event.background) background.add(event.stepId);
+    const behind = event.background ? ' (in the background; later steps start now)' : '';
     const does = verbose && event.summary ? colors.dim(` — ${event.summary}`) : '';
-    return `${head(event.stepId, 'start', colors.cyan)}${attempt}${does}\n`;
+    return `${head(event.stepId, 'start', colors.cyan)}${attempt}${behind}${does}\n`;
   };
 
   const onEnd = (event: StepEndEvent): string => {
@@ -114,11 +126,16 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
         : ` (${formatDuration(event.durationMs)}${event.attempts > 1 ? `, ${event.attempts} attempts` : ''})`;
     const out = [flushed, `${head(event.stepId, word, (t) => paint(step, t, colors))}${timing}`];
     out.push(reason ? `: ${indentRest(reason)}\n` : '\n');
-    for (const part of event.parts ?? []) {
+    const parts = event.parts ?? [];
+    const shown = parts.length > COMPACT_PARTS ? parts.filter((p) => p.status === 'failed') : parts;
+    if (shown !== parts) out.push(`        ${partCounts(parts)}\n`);
+    for (const part of shown) {
       const why = part.reason ? `: ${indentRest(part.reason)}` : '';
       const partWord = paint({ ...step, status: part.status }, part.status, colors);
-      out.push(`        ${part.label}: ${partWord} (${formatDuration(part.durationMs)})${why}\n`);
+      const time = part.status === 'skipped' ? '' : ` (${formatDuration(part.durationMs)})`;
+      out.push(`        ${part.label}: ${partWord}${time}${why}\n`);
     }
+    if (shown !== parts) out.push(...skippedLine(parts));
     if (verbose && event.outputDropped)
       out.push(colors.dim(`        (${event.outputDropped} bytes of output cut)\n`));
     return out.join('');
@@ -164,10 +181,24 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
         return verbose ? `${head(event.stepId, 'undone', colors.yellow)}\n` : '';
       case 'stop-tripped':
         return `${colors.red('[stop]')} stop condition ${event.probeId} tripped: ${indentRest(event.reason)}\n`;
+      case 'step-observed':
+        return verbose
+          ? `${head(event.stepId, 'seen', colors.green)}: condition first held (± ${formatResolution(event.intervalMs)})\n`
+          : '';
+      case 'measures':
+        // Shown in the summary, with the verdict they are part of.
+        return '';
       case 'run-end':
         return `${flushLines()}\n${renderSummary(summary.build(), colors, numbers?.tags)}`;
     }
   };
+
+  for (const event of options.history ?? []) {
+    const safe = terminalSafeEvent(event);
+    summary.add(safe);
+    // Only for the step numbers and names they set; their lines were printed back then.
+    if (safe.type === 'run-start' || safe.type === 'step-start') render(safe);
+  }
 
   return (event) => {
     // Names, reasons and messages may quote a value: never let one drive the terminal.

@@ -1,5 +1,6 @@
 import type { EngineEvent } from '../engine/events.js';
 import { type WriteFault, writeFault } from '../engine/fs-fault.js';
+import { htmlPart } from './html/html-sink.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { RunReportBuilder } from './run-report.js';
@@ -30,27 +31,35 @@ export interface WrittenReports {
 }
 
 /**
- * What the CLI hangs on a run for `--junit` / `--json`, and what `drillbook report <run-dir>`
+ * What the CLI hangs on a run for `--junit` / `--json` / `--html`, and what `drillbook report <run-dir>`
  * feeds the journal into. With no paths it still accepts events and writes nothing.
  */
 export function createReportSink(paths: {
   junit?: string | undefined;
   json?: string | undefined;
+  html?: string | undefined;
+  /** The runs directory the HTML report takes earlier runs from, for its trends. */
+  runsDir?: string | undefined;
 }): ReportSink {
   const builder = new RunReportBuilder();
+  const html = paths.html ? htmlPart(paths.runsDir) : undefined;
   return {
-    add: (event) => builder.add(event),
+    add: (event) => {
+      builder.add(event);
+      html?.add(event);
+    },
     async finish() {
       const report = builder.build();
       const result: WrittenReports = { written: [], failed: [] };
       const files = [
         { what: 'JUnit report', path: paths.junit, render: () => renderJunit(report) },
         { what: 'JSON report', path: paths.json, render: () => renderJson(report) },
+        { what: 'HTML report', path: paths.html, render: () => html?.render(report) ?? '' },
       ];
       for (const { what, path, render } of files) {
         if (!path) continue;
         try {
-          await writeReportFile(path, render());
+          await writeReportFile(path, await render());
           result.written.push(path);
         } catch (error) {
           result.failed.push(writeFault(what, path, error));

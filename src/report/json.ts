@@ -1,4 +1,5 @@
 import type { RunStatus, StepPart, StepStatus } from '../engine/events.js';
+import type { MeasureResult } from '../engine/measure-result.js';
 import type { Phase } from '../runbook/model.js';
 import { describeGate } from './describe.js';
 import type { RunReport, StepReport } from './report-model.js';
@@ -49,6 +50,11 @@ export interface JsonReportV1 {
   steps: JsonStepV1[];
   /** Output that named no known step. */
   otherOutput: JsonOutputV1 | null;
+  /**
+   * The runbook's `measures:` as this run measured them (times in epoch ms, as journaled);
+   * [] when it has none, and in reports of runs older than measures.
+   */
+  measures: MeasureResult[];
 }
 
 export interface JsonStepV1 {
@@ -60,6 +66,8 @@ export interface JsonStepV1 {
   status: StepStatus;
   notRun: boolean;
   tolerated: boolean;
+  /** Ran with `background: true` (startedAt/endedAt are its own, around later steps). */
+  background: boolean;
   /** Set when rollback ran the step's undo: how the undo ended. */
   undone: { status: StepStatus } | null;
   /** Position and count from step-start (`[index/total]`); null when it never started. */
@@ -140,6 +148,7 @@ export function toJsonReport(report: RunReport): JsonReportV1 {
     stopTripped: report.stopTripped.map((s) => ({ at: iso(s.time), probeId: s.probeId, reason: s.reason })),
     steps: report.steps.map(toJsonStep),
     otherOutput: report.otherOutput ? { label: null, ...report.otherOutput } : null,
+    measures: report.measures.map((m) => ({ ...m })),
   };
 }
 
@@ -158,6 +167,7 @@ function toJsonStep(step: StepReport): JsonStepV1 {
     status: step.status,
     notRun: step.notRun,
     tolerated: step.tolerated,
+    background: step.background === true,
     undone: step.undone ? { ...step.undone } : null,
     index: step.index ?? null,
     total: step.total ?? null,

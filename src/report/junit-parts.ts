@@ -6,7 +6,7 @@ import type { GateRecord, OutputRecord, StepReport } from './report-model.js';
  * checks, the main steps, rollback and `finally` each get their own group. Both steady-state
  * phases share one: the same probes, run before and after.
  */
-export type JunitSection = 'steady_state' | 'main' | 'undo' | 'finally' | 'drill';
+export type JunitSection = 'steady_state' | 'main' | 'undo' | 'finally' | 'drill' | 'measures';
 
 export function sectionOf(phase: Phase): JunitSection {
   switch (phase) {

@@ -1,4 +1,5 @@
 import { cutNote, describeGate, describeRetry, displayName, groupDigits } from './describe.js';
+import { measureCases, measureProperties } from './junit-measures.js';
 import { actionTimeMs, failureTail, gateWaitMs, type JunitSection, sectionOf } from './junit-parts.js';
 import type { OutputRecord, RunReport, StepReport } from './report-model.js';
 import { describeVerdictStep, isSkippedGate, verdictOf } from './verdict.js';
@@ -35,6 +36,9 @@ export { writeReportFile } from './write-file.js';
  *   between steps), a failing testcase `drill outcome` carries the run's reason. The suite's
  *   `<system-err>` always states a non-passing outcome; `<properties>` hold run id, status,
  *   exit code, reason and every gate decision (the schema allows properties on suites only).
+ * - measures (`measures:`): a `drillbook.measure.<name>` property each, and a testcase per
+ *   measure with a `max` (classname `runbook.measures`, time = the measured time) failing
+ *   with "RTO <name> 6m01s > 5m" when missed or not measured (see junit-measures.ts).
  * - testcase `time` is the action's own time: gate waits are taken out and reported as
  *   `drillbook.gate.<key>.waitSeconds` properties, one per gate.
  * - system-out: gate decisions, retries, saved value, then output (head, a note of what was
@@ -67,9 +71,13 @@ const DEFAULT_TOTAL_CHARS = 8 * 1024 * 1024;
 
 export function renderJunit(report: RunReport, options: JunitOptions = {}): string {
   const fromSteps = report.steps.filter((step) => !isRepeatedGroup(step, report.steps)).flatMap(stepCases);
-  // A tolerated failure does not explain a drill that did not pass.
-  const stepFailed = fromSteps.some((c) => c.outcome?.kind === 'failure' && c.outcome.type !== 'tolerated');
-  const cases = uniqueNames([...fromSteps, ...runCases(report, stepFailed)]);
+  const measures = measureCases(report);
+  // A tolerated failure does not explain a drill that did not pass; a failing measure
+  // explains it only when it is the run's reason (an abort is still said on its own).
+  const stepFailed =
+    fromSteps.some((c) => c.outcome?.kind === 'failure' && c.outcome.type !== 'tolerated') ||
+    measures.some((c) => c.outcome !== undefined && report.reason?.includes(c.outcome.message) === true);
+  const cases = uniqueNames([...fromSteps, ...measures, ...runCases(report, stepFailed)]);
   const perCase = Math.min(
     options.maxCaseOutputChars ?? DEFAULT_CASE_CHARS,
     Math.floor((options.maxTotalOutputChars ?? DEFAULT_TOTAL_CHARS) / Math.max(1, cases.length)),
@@ -107,6 +115,8 @@ function stepCases(step: StepReport): Case[] {
   const cases: Case[] = step.parts.map((part, i) => {
     const mine = step.output.filter((o) => o.label === part.label);
     let partOutcome: Outcome | undefined;
+    if (part.status === 'skipped')
+      partOutcome = { kind: 'skipped', message: firstLine(part.reason ?? 'not started') };
     if (part.status === 'failed') {
       const reason = part.reason ?? `failed on ${part.label}`;
       partOutcome = withOutputTail(
@@ -126,6 +136,7 @@ function stepCases(step: StepReport): Case[] {
       out: log + text,
     };
   });
+  // A step that failed with no failed part (stopped before any host failed) still fails.
   if (outcome?.kind === 'failure' && !step.parts.some((p) => p.status === 'failed')) {
     cases.push({ section, name, timeMs, outcome, out: log });
   }
@@ -265,7 +276,14 @@ function renderProperties(report: RunReport): string {
   ];
   if (report.reason) props.push(['drillbook.reason', report.reason]);
   if (report.resumed) props.push(['drillbook.resumedFrom', report.resumed.from]);
+  props.push(...measureProperties(report));
   for (const step of report.steps) {
+    // A background step's testcase time is its duration; when it ran, around later steps, is here.
+    if (step.background)
+      props.push([
+        `drillbook.background.${step.key}`,
+        `${step.status}, ${step.startedAt === undefined ? '?' : new Date(step.startedAt).toISOString()} to ${step.endedAt === undefined ? '?' : new Date(step.endedAt).toISOString()}`,
+      ]);
     step.gates.forEach((gate, i) => {
       const key = `drillbook.gate.${step.key}${i === 0 ? '' : `.${i + 1}`}`;
       props.push([key, describeGate(gate)]);

@@ -7,6 +7,7 @@ import type {
   StepPart,
   StepStatus,
 } from '../engine/events.js';
+import type { MeasureResult } from '../engine/measure-result.js';
 import type { Phase } from '../runbook/model.js';
 
 /**
@@ -35,6 +36,8 @@ export interface RunReport {
   /** Output that named no step the report knows (kept bounded). */
   otherOutput?: BoundedTextSnapshot;
   steps: StepReport[];
+  /** The run's measures, as journaled before run-end; [] when the runbook has none. */
+  measures: MeasureResult[];
 }
 
 export interface GateRecord {
@@ -71,6 +74,8 @@ export interface StepReport {
   name: string;
   phase: Phase;
   group?: string;
+  /** Started with `background: true`: its start and end are its own, around later steps. */
+  background?: true;
   status: StepStatus;
   /** In the plan but never started; status is then `skipped` and reason the run's reason. */
   notRun: boolean;

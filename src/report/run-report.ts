@@ -54,6 +54,7 @@ export class RunReportBuilder {
   private readonly pendingGates = new Map<string, GateRecord[]>();
   private readonly openGate = new Map<string, GateRecord>();
   private readonly stopTripped: RunReport['stopTripped'] = [];
+  private measures: RunReport['measures'] = [];
   private readonly other: BoundedText;
   private readonly headChars: number;
   private readonly tailChars: number;
@@ -106,6 +107,9 @@ export class RunReportBuilder {
       case 'stop-tripped':
         this.stopTripped.push({ time: event.time, probeId: event.probeId, reason: event.reason });
         break;
+      case 'measures':
+        this.measures = event.measures.map((m) => ({ ...m }));
+        break;
       case 'run-end':
         this.end = event;
         break;
@@ -149,6 +153,7 @@ export class RunReportBuilder {
       vars: { ...(start?.vars ?? {}) },
       stopTripped: [...this.stopTripped],
       steps,
+      measures: this.measures.map((m) => ({ ...m })),
     };
     if (reason !== undefined) report.reason = reason;
     if (start?.dryRun) report.dryRun = true;
@@ -174,6 +179,7 @@ export class RunReportBuilder {
     step.summary = event.summary;
     if (event.description !== undefined) step.description = event.description;
     if (event.group !== undefined) step.group = event.group;
+    if (event.background) step.background = true;
     step.attempts = Math.max(step.attempts, event.attempt);
     this.current.set(event.stepId, entry);
     this.attachPendingGates(event.stepId, entry);

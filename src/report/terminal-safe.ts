@@ -61,6 +61,18 @@ export function terminalSafeEvent(event: EngineEvent): EngineEvent {
       return { ...event, name: terminalSafe(event.name) };
     case 'stop-tripped':
       return { ...event, reason: terminalSafe(event.reason) };
+    case 'step-observed':
+      return event;
+    case 'measures':
+      return {
+        ...event,
+        measures: event.measures.map((m) => ({
+          ...m,
+          name: terminalSafe(m.name),
+          from: terminalSafe(m.from),
+          to: terminalSafe(m.to),
+        })),
+      };
     case 'run-end':
       return event.reason === undefined ? event : { ...event, reason: terminalSafe(event.reason) };
   }

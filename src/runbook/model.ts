@@ -3,6 +3,7 @@ import type { Duration } from './duration.js';
 export type { Duration };
 
 import type { SourcePos } from './errors.js';
+import type { MeasureSpec } from './measure-spec.js';
 
 /**
  * The resolved runbook model. Loaders (YAML, Markdown) parse and validate raw input into
@@ -24,6 +25,8 @@ export interface Runbook {
   /** Names of environment variables whose values are redacted everywhere. */
   secrets: string[];
   hosts: Record<string, HostSpec>;
+  /** Host groups (`hosts:` entries that are lists), each resolved to host names in `hosts:` order. */
+  hostGroups: Record<string, string[]>;
   /**
    * The actions' top-level settings blocks (`aws:`), by key, templates as written (they are
    * filled for each step that uses them).
@@ -34,6 +37,16 @@ export interface Runbook {
   stopWhen: StopCondition;
   steps: Step[];
   finally: Step[];
+  /** Recovery times to measure between step events (`measures:`); [] when none. */
+  measures: MeasureSpec[];
+  /** `finally_budget:` the time `run --deadline` keeps for rollback and finally. */
+  finallyBudget?: FinallyBudget;
+}
+
+/** A duration the runbook wrote, with where, so a clash with `--deadline` can point at it. */
+export interface FinallyBudget {
+  ms: Duration;
+  source: SourcePos;
 }
 
 export interface HostSpec {
@@ -91,10 +104,23 @@ interface StepBase {
   source: SourcePos;
 }
 
-export interface ActionStep extends StepBase {
-  kind: 'action';
-  action: ActionCall;
-}
+/**
+ * How an action step relates to background steps (Chaos Toolkit's `background`). A step is
+ * either started in the background or may wait for one, never both: the types keep a
+ * background step from awaiting another (it would wait behind the drill's back).
+ */
+export type BackgroundRole =
+  | { background?: undefined; await?: undefined }
+  /** Starts, and the drill moves on at once; stopped (interrupted) if still running at the drill's end. */
+  | { background: true; await?: undefined }
+  /** Waits, before its gate and action, for this earlier background step to end. */
+  | { background?: undefined; await: string };
+
+export type ActionStep = StepBase &
+  BackgroundRole & {
+    kind: 'action';
+    action: ActionCall;
+  };
 
 export interface ParallelStep extends StepBase {
   kind: 'parallel';

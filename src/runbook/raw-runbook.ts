@@ -10,13 +10,16 @@ export interface RawRunbook {
   description?: string;
   secrets?: string[];
   vars?: Record<string, string | number | boolean>;
-  hosts?: Record<string, RawHost>;
+  /** A host, or a host group: a list of host names, group names, globs and `!glob`s. */
+  hosts?: Record<string, RawHost | string[]>;
   known_hosts?: string;
   defaults?: { timeout?: RawDuration; retries?: number; retry_delay?: RawDuration };
   steady_state?: RawStep[];
   stop_when?: RawStep[] | { probes?: RawStep[]; every?: RawDuration };
   steps?: RawStep[];
   finally?: RawStep[];
+  finally_budget?: RawDuration;
+  measures?: RawMeasure[];
   [key: string]: unknown;
 }
 
@@ -47,6 +50,9 @@ export interface RawStep {
   parallel?: RawStep[];
   fail_fast?: boolean;
   save?: string;
+  background?: boolean;
+  /** The id of an earlier background step to wait for. */
+  await?: string;
   [key: string]: unknown;
 }
 
@@ -55,6 +61,14 @@ export interface RawConfirm {
   type?: string;
   timeout?: RawDuration;
   on_timeout?: 'abort' | 'skip';
+}
+
+/** One recovery time: `from` and `to` are `STEP.EVENT` (measure-check.ts reads them). */
+export interface RawMeasure {
+  name: string;
+  from: string;
+  to: string;
+  max?: RawDuration;
 }
 
 /** A duration as written; runbook/duration.ts reads it. */

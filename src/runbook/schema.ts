@@ -1,5 +1,6 @@
 import type { JsonSchema } from '../plugin/contract.js';
 import { DURATION_SCHEMA } from './duration.js';
+import { MEASURES_SCHEMA } from './measure-spec.js';
 
 /** Keys a step may carry besides its one action. */
 export const STEP_KEYS = [
@@ -13,6 +14,8 @@ export const STEP_KEYS = [
   'retry_delay',
   'continue_on_error',
   'leave_running',
+  'background',
+  'await',
   'save',
   'undo',
   'parallel',
@@ -28,6 +31,23 @@ const retries: JsonSchema = { type: 'integer', minimum: 0, maximum: MAX_RETRIES 
 function doc(description: string, schema: JsonSchema): JsonSchema {
   return { ...schema, description };
 }
+
+/** One SSH host under `hosts:`. */
+const hostSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['host'],
+  properties: {
+    host: doc('Address or name to connect to.', { type: 'string', minLength: 1 }),
+    user: doc('Login user.', { type: 'string' }),
+    port: doc('SSH port (default 22).', {
+      anyOf: [{ type: 'integer', minimum: 1, maximum: 65535 }, { type: 'string' }],
+    }),
+    identity_file: doc('Private key file.', { type: 'string' }),
+    jump: doc('A jump host (ProxyJump).', { type: 'string' }),
+    known_hosts: doc('known_hosts file for this host.', { type: 'string' }),
+  },
+};
 
 const scalar: JsonSchema = { type: ['string', 'number', 'boolean'] };
 const idPattern = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';
@@ -97,6 +117,14 @@ export function runbookSchema(
         type: 'boolean',
       }),
       leave_running: doc('Processes the step starts in the background may outlive it.', { type: 'boolean' }),
+      background: doc(
+        "Start the step and move on at once; later steps run while it goes on. Stopped (and failing the drill) if still running when the drill ends: end it with a later step's `await`.",
+        { type: 'boolean' },
+      ),
+      await: doc(
+        'Wait for this earlier background step to end before this step runs; fails if that step failed.',
+        { type: 'string', minLength: 1 },
+      ),
       save: doc('Save the output (trimmed) as vars.NAME for later steps.', {
         type: 'string',
         pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
@@ -137,23 +165,20 @@ export function runbookSchema(
       ),
       known_hosts: doc("known_hosts file for every host (default: OpenSSH's own).", { type: 'string' }),
       hosts: {
-        description: 'SSH hosts by name, for ssh: steps and {{ hosts.NAME.host }}.',
+        description:
+          'SSH hosts by name, for ssh: steps and {{ hosts.NAME.host }}. A list instead of a host is a group: host names, group names, globs over host names (web-*), !glob to leave hosts out.',
         type: 'object',
         propertyNames: { pattern: idPattern },
         additionalProperties: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['host'],
-          properties: {
-            host: doc('Address or name to connect to.', { type: 'string', minLength: 1 }),
-            user: doc('Login user.', { type: 'string' }),
-            port: doc('SSH port (default 22).', {
-              anyOf: [{ type: 'integer', minimum: 1, maximum: 65535 }, { type: 'string' }],
-            }),
-            identity_file: doc('Private key file.', { type: 'string' }),
-            jump: doc('A jump host (ProxyJump).', { type: 'string' }),
-            known_hosts: doc('known_hosts file for this host.', { type: 'string' }),
-          },
+          anyOf: [
+            {
+              type: 'array',
+              minItems: 1,
+              items: { type: 'string', minLength: 1 },
+              description: 'A host group: host names, group names, globs (web-*), !glob leaves hosts out.',
+            },
+            hostSchema,
+          ],
         },
       },
       ...Object.fromEntries(settingsSchemas),
@@ -182,6 +207,11 @@ export function runbookSchema(
         items: { $ref: '#/definitions/step' },
       }),
       finally: doc('Steps that run after everything else: after success, failure, abort and signals.', steps),
+      finally_budget: doc(
+        'Time kept for rollback and finally when `run --deadline` stops the drill (e.g. 15m); default: the sum of the finally and undo timeouts, at most half the deadline.',
+        duration,
+      ),
+      measures: MEASURES_SCHEMA,
     },
     required: ['steps'],
   };

@@ -4,8 +4,8 @@ import type { ValidateFunction } from 'ajv';
 import { slug as githubSlug } from 'github-slugger';
 import { type ActionRegistry, ConfigProblem } from '../plugin/contract.js';
 import { settingsBlocks } from '../plugin/declarations.js';
+import { BackgroundRules, type StepPlace } from './background-rules.js';
 import { checkDataShape, MAX_DATA_DEPTH, MAX_NODES } from './data-shape.js';
-import { didYouMean } from './did-you-mean.js';
 import {
   type Duration,
   type DurationRule,
@@ -16,7 +16,18 @@ import {
   toDuration,
 } from './duration.js';
 import { type LoadError, RunbookError } from './errors.js';
-import type { ActionCall, ActionStep, ConfirmSpec, HostSpec, Runbook, Step, StopCondition } from './model.js';
+import { expandHostNames, resolveGroups } from './host-groups.js';
+import { buildMeasures } from './measure-check.js';
+import type {
+  ActionCall,
+  BackgroundRole,
+  ConfirmSpec,
+  HostSpec,
+  ParallelStep,
+  Runbook,
+  Step,
+  StopCondition,
+} from './model.js';
 import { childPath, positionOf, type RawDocument } from './raw.js';
 import type { RawConfirm, RawHost, RawRunbook, RawStep } from './raw-runbook.js';
 import { registeredRunbookSchema } from './runbook-schema.js';
@@ -48,8 +59,10 @@ export interface BuildOptions {
 type Raw = Record<string, unknown>;
 type Report = (path: string, message: string, hint?: string) => void;
 type DurationOf = (value: unknown, path: string, rule: DurationRule) => Duration | undefined;
-/** A step's fields before it is an action or a group. */
-type StepFields = Omit<ActionStep, 'kind' | 'action'>;
+/** Fills a load-time template (vars, hosts); a problem is reported at `path`. */
+type Fill = (text: string, path: string) => string;
+/** A step's fields before it is an action or a group (an action step adds its background role). */
+type StepFields = Omit<ParallelStep, 'kind' | 'steps' | 'failFast'>;
 
 /**
  * What building one runbook shares between the functions below: where problems go, the hosts
@@ -61,10 +74,14 @@ interface Build {
   report: Report;
   durationOf: DurationOf;
   hosts: Record<string, HostSpec>;
+  /** Host groups, each resolved to host names: an action may name a group or a glob. */
+  hostGroups: Record<string, string[]>;
   defaults: { timeout: Duration; retries: number; retryDelay: Duration };
   refs: Refs;
   /** Step ids seen so far, by lower-cased id (ids differing in case collide). */
   ids: Map<string, { id: string; path: string }>;
+  /** `background:` and `await:`, checked in document order. */
+  background: BackgroundRules;
 }
 
 /**
@@ -72,30 +89,19 @@ interface Build {
  * RunbookError listing every problem with file, line, column and path.
  */
 export function buildRunbook(actions: ActionRegistry, doc: RawDocument, options: BuildOptions = {}): Runbook {
-  const env = options.env ?? process.env;
   const raw = checkDocument(actions, doc);
   const errors: LoadError[] = [];
   const report: Report = (path, message, hint) => errors.push(at(doc, path, message, hint));
-  // Every duration goes through the one parser; zero, too short or too long is reported here.
-  const durationOf: DurationOf = (value, path, rule) => {
-    if (value === undefined) return undefined;
-    const read = readDuration(value, rule);
-    if (read.ok) return read.ms;
-    report(path, read.message, read.hint);
-    return undefined;
-  };
+  const { b, vars, secrets } = buildContext(actions, doc, raw, options, report);
+  const { durationOf, hosts, hostGroups, defaults } = b;
 
-  const secrets = raw.secrets ?? [];
-  const { vars, fill } = buildVars(raw, options.vars ?? {}, { env, secrets, report });
-  const hosts = buildHosts(raw, fill, report);
-  const defaults = buildDefaults(raw, durationOf);
-  const refs = createRefs(raw, vars, hosts, secrets, report);
-  const b: Build = { doc, actions, report, durationOf, hosts, defaults, refs, ids: new Map() };
-
-  const steadyState = buildList(b, 'steady_state', raw.steady_state);
+  const steadyState = buildList(b, 'steady_state', raw.steady_state, 'steady_state');
   const stopWhen = buildStopWhen(b, raw.stop_when);
-  const steps = buildList(b, 'steps', raw.steps);
-  const finallySteps = buildList(b, 'finally', raw.finally);
+  const steps = buildList(b, 'steps', raw.steps, 'main');
+  const finallySteps = buildList(b, 'finally', raw.finally, 'finally');
+  const finallyBudget = durationOf(raw.finally_budget, 'finally_budget', POSITIVE);
+  const lists = { steps, finally: finallySteps, steadyState };
+  const measures = buildMeasures(raw.measures, lists, actions, report);
   const settings = buildSettings(b, raw);
 
   if (errors.length > 0) throw new RunbookError(errors);
@@ -110,15 +116,51 @@ export function buildRunbook(actions: ActionRegistry, doc: RawDocument, options:
     vars,
     secrets,
     hosts,
+    hostGroups,
     settings,
     defaults: { timeout: defaults.timeout },
     steadyState,
     stopWhen,
     steps,
     finally: finallySteps,
+    measures,
   };
   if (typeof raw.description === 'string') runbook.description = raw.description;
+  if (finallyBudget !== undefined)
+    runbook.finallyBudget = { ms: finallyBudget, source: positionOf(doc, 'finally_budget') };
   return runbook;
+}
+
+/** What the steps are built against, read first: vars, secrets, hosts, defaults. */
+function buildContext(
+  actions: ActionRegistry,
+  doc: RawDocument,
+  raw: RawRunbook,
+  options: BuildOptions,
+  report: Report,
+): { b: Build; vars: Record<string, string>; secrets: string[] } {
+  const env = options.env ?? process.env;
+  const durationOf = durationReader(report);
+  const secrets = raw.secrets ?? [];
+  const { vars, fill } = buildVars(raw, options.vars ?? {}, { env, secrets, report });
+  const { hosts, hostGroups } = buildHosts(raw, fill, report);
+  const defaults = buildDefaults(raw, durationOf);
+  const refs = createRefs(raw, vars, hosts, secrets, report);
+  const background = new BackgroundRules(refs.allSteps, report);
+  const ids = new Map<string, { id: string; path: string }>();
+  const b: Build = { doc, actions, report, durationOf, hosts, hostGroups, defaults, refs, ids, background };
+  return { b, vars, secrets };
+}
+
+/** Every duration goes through the one parser; zero, too short or too long is reported here. */
+function durationReader(report: Report): DurationOf {
+  return (value, path, rule) => {
+    if (value === undefined) return undefined;
+    const read = readDuration(value, rule);
+    if (read.ok) return read.ms;
+    report(path, read.message, read.hint);
+    return undefined;
+  };
 }
 
 /** Refuses an empty, non-mapping, runaway (aliases) or schema-invalid document, all at once. */
@@ -164,7 +206,7 @@ function buildVars(
   raw: RawRunbook,
   given: Record<string, string>,
   scope: { env: Record<string, string | undefined>; secrets: string[]; report: Report },
-): { vars: Record<string, string>; fill: (text: string, path: string) => string } {
+): { vars: Record<string, string>; fill: Fill } {
   // Null prototypes: a var or host named `__proto__` or `constructor` is just a name.
   const vars: Record<string, string> = Object.create(null);
   for (const [k, v] of Object.entries(raw.vars ?? {})) vars[k] = String(v);
@@ -186,39 +228,60 @@ function buildVars(
   return { vars, fill };
 }
 
-/** `hosts:`, templates filled, each with the runbook-wide `known_hosts` unless it has its own. */
+/**
+ * `hosts:`: each host with templates filled, and each group (an entry that is a list)
+ * resolved to host names, its problems reported where they are written.
+ */
 function buildHosts(
   raw: RawRunbook,
-  fill: (text: string, path: string) => string,
+  fill: Fill,
   report: Report,
-): Record<string, HostSpec> {
+): { hosts: Record<string, HostSpec>; hostGroups: Record<string, string[]> } {
   const hosts: Record<string, HostSpec> = Object.create(null);
-  const topKnownHosts = raw.known_hosts;
+  const rawGroups: Record<string, string[]> = Object.create(null);
   for (const [name, h] of Object.entries(raw.hosts ?? {})) {
-    const p = childPath('hosts', name);
-    const str = (key: keyof RawHost) => {
-      const value = h[key];
-      return typeof value === 'string' ? fill(value, childPath(p, key)) : undefined;
-    };
-    const spec: HostSpec = { name, host: str('host') ?? '' };
-    const user = str('user');
-    if (user) spec.user = user;
-    const port = typeof h.port === 'number' ? h.port : str('port');
-    if (port !== undefined) {
-      const n = Number(port);
-      if (!Number.isInteger(n) || n < 1 || n > 65535)
-        report(childPath(p, 'port'), `expected a port 1-65535, got ${port}`);
-      else spec.port = n;
-    }
-    const identityFile = str('identity_file');
-    if (identityFile) spec.identityFile = identityFile;
-    const jump = str('jump');
-    if (jump) spec.jump = jump;
-    const knownHosts = str('known_hosts') ?? (topKnownHosts ? fill(topKnownHosts, 'known_hosts') : undefined);
-    if (knownHosts) spec.knownHosts = knownHosts;
-    hosts[name] = spec;
+    if (Array.isArray(h)) rawGroups[name] = h;
+    else hosts[name] = buildHost(name, h, raw.known_hosts, fill, report);
   }
-  return hosts;
+  const { groups: hostGroups, problems } = resolveGroups(rawGroups, Object.keys(hosts));
+  for (const [name, found] of problems)
+    for (const problem of found) {
+      const p = childPath('hosts', name);
+      report(problem.item === undefined ? p : childPath(p, problem.item), problem.message, problem.hint);
+    }
+  return { hosts, hostGroups };
+}
+
+/** One host, templates filled, with the runbook-wide `known_hosts` unless it has its own. */
+function buildHost(
+  name: string,
+  h: RawHost,
+  topKnownHosts: string | undefined,
+  fill: Fill,
+  report: Report,
+): HostSpec {
+  const p = childPath('hosts', name);
+  const str = (key: keyof RawHost) => {
+    const value = h[key];
+    return typeof value === 'string' ? fill(value, childPath(p, key)) : undefined;
+  };
+  const spec: HostSpec = { name, host: str('host') ?? '' };
+  const user = str('user');
+  if (user) spec.user = user;
+  const port = typeof h.port === 'number' ? h.port : str('port');
+  if (port !== undefined) {
+    const n = Number(port);
+    if (!Number.isInteger(n) || n < 1 || n > 65535)
+      report(childPath(p, 'port'), `expected a port 1-65535, got ${port}`);
+    else spec.port = n;
+  }
+  const identityFile = str('identity_file');
+  if (identityFile) spec.identityFile = identityFile;
+  const jump = str('jump');
+  if (jump) spec.jump = jump;
+  const knownHosts = str('known_hosts') ?? (topKnownHosts ? fill(topKnownHosts, 'known_hosts') : undefined);
+  if (knownHosts) spec.knownHosts = knownHosts;
+  return spec;
 }
 
 function buildDefaults(raw: RawRunbook, durationOf: DurationOf): Build['defaults'] {
@@ -237,6 +300,8 @@ function buildDefaults(raw: RawRunbook, durationOf: DurationOf): Build['defaults
  */
 interface Refs {
   earlierSteps: Set<string>;
+  /** Every step id written anywhere, so naming a later step gets a precise message. */
+  allSteps: ReadonlySet<string>;
   knownVars: Set<string>;
   /**
    * Members of a parallel group run side by side: a sibling's output or saved var may not
@@ -286,7 +351,15 @@ function createRefs(
     else if (!config || typeof config !== 'object' || Array.isArray(config)) checkDeep(config, path);
     else for (const [k, v] of Object.entries(config)) checkDeep(v, childPath(path, k), shellKeys.includes(k));
   };
-  return { earlierSteps, knownVars, added: { steps: [], vars: [] }, checkText, checkDeep, checkConfig };
+  return {
+    earlierSteps,
+    allSteps,
+    knownVars,
+    added: { steps: [], vars: [] },
+    checkText,
+    checkDeep,
+    checkConfig,
+  };
 }
 
 /** One action call: templates checked, config parsed by its action, hosts it names known. */
@@ -299,14 +372,9 @@ function buildAction(b: Build, type: string, config: unknown, path: string): Act
     const parsed = def.parse(config);
     for (const host of def.hosts?.(parsed) ?? []) {
       if (host.includes('{{') || hosts[host]) continue;
-      const guess = didYouMean(host, Object.keys(hosts));
-      report(
-        path,
-        `unknown host "${host}"`,
-        guess
-          ? `did you mean "${guess}"?`
-          : `define it under hosts: (known: ${Object.keys(hosts).join(', ') || 'none'})`,
-      );
+      // A group or a pattern must name at least one host: a typo never quietly runs on none.
+      const { problems } = expandHostNames([host], Object.keys(hosts), b.hostGroups);
+      for (const problem of problems) report(hostPath(config, path, host), problem.message, problem.hint);
     }
     return { type, config: parsed };
   } catch (error) {
@@ -316,30 +384,59 @@ function buildAction(b: Build, type: string, config: unknown, path: string): Act
   }
 }
 
-function buildStep(b: Build, s: RawStep, path: string, fallbackIndex: number): Step | undefined {
+function buildStep(
+  b: Build,
+  s: RawStep,
+  path: string,
+  fallbackIndex: number,
+  where: StepPlace,
+): Step | undefined {
   const { refs } = b;
   const kind = stepKind(b, s, path);
   if (kind === undefined) return undefined;
   const type = kind === 'parallel' ? undefined : kind;
   const name = s.name ?? s.id;
   const id = stepId(b, s, path, name ? slug(name) : `${type ?? 'parallel'}-${fallbackIndex + 1}`);
-  const step = stepFields(b, s, path, id, name ?? id);
+  const role = backgroundRole(b, s, path, id, where, kind === 'parallel');
+  const step = stepFields(b, s, path, { id, name: name ?? id, role });
 
   let result: Step | undefined;
   if (kind === 'parallel') result = buildGroup(b, s, path, step);
   else {
     const action = buildAction(b, kind, kind === 'confirm' ? {} : s[kind], childPath(path, kind));
-    if (action) result = { ...step, kind: 'action', action };
+    if (action) result = { ...step, ...role, kind: 'action', action };
   }
-  // Later steps may use this step's output and saved var.
-  if (!refs.earlierSteps.has(id)) refs.added.steps.push(id);
-  refs.earlierSteps.add(id);
+  // Later steps may use this step's output and saved var; a background step's only once
+  // a step has awaited it (before that it may still be running).
+  if (!role.background) {
+    if (!refs.earlierSteps.has(id)) refs.added.steps.push(id);
+    refs.earlierSteps.add(id);
+  }
   if (typeof s.save === 'string') {
     if (!refs.knownVars.has(s.save)) refs.added.vars.push(s.save);
     refs.knownVars.add(s.save);
     if (result) result.save = s.save;
   }
   return result;
+}
+
+/** The step's background role (see background-rules.ts); awaiting makes the awaited step's output visible. */
+function backgroundRole(
+  b: Build,
+  s: RawStep,
+  path: string,
+  id: string,
+  where: StepPlace,
+  isGroup: boolean,
+): BackgroundRole {
+  const { refs } = b;
+  const role = b.background.check(s, path, id, where, isGroup);
+  if (role.await !== undefined && !refs.earlierSteps.has(role.await)) {
+    // Once awaited, the background step has ended: its output exists from here on.
+    refs.earlierSteps.add(role.await);
+    refs.added.steps.push(role.await);
+  }
+  return role;
 }
 
 /** The step's one action key (a bare `confirm:` is the confirm action), or 'parallel'. */
@@ -394,13 +491,19 @@ function stepId(b: Build, s: RawStep, path: string, made: string): string {
 }
 
 /** What every step has, action or group: timing, gate, condition, undo. */
-function stepFields(b: Build, s: RawStep, path: string, id: string, name: string): StepFields {
+function stepFields(
+  b: Build,
+  s: RawStep,
+  path: string,
+  named: { id: string; name: string; role: BackgroundRole },
+): StepFields {
   const { defaults, durationOf } = b;
   const step: StepFields = {
-    id,
-    name,
+    id: named.id,
+    name: named.name,
     timeout: durationOf(s.timeout, childPath(path, 'timeout'), POSITIVE) ?? defaults.timeout,
-    retries: s.retries ?? defaults.retries,
+    // A background step runs once: `defaults.retries` does not apply to it (see background-rules.ts).
+    retries: s.retries ?? (named.role.background ? 0 : defaults.retries),
     retryDelay: durationOf(s.retry_delay, childPath(path, 'retry_delay'), MAY_BE_ZERO) ?? defaults.retryDelay,
     continueOnError: s.continue_on_error ?? false,
     source: positionOf(b.doc, path),
@@ -441,7 +544,7 @@ function buildGroup(b: Build, s: RawStep, path: string, step: StepFields): Step 
 function buildMember(b: Build, m: RawStep, path: string, index: number, hidden: Visible): Step | undefined {
   const { added, earlierSteps, knownVars } = b.refs;
   const from = { steps: added.steps.length, vars: added.vars.length };
-  const member = buildStep(b, m, path, index);
+  const member = buildStep(b, m, path, index, 'member');
   for (const name of added.steps.splice(from.steps)) {
     earlierSteps.delete(name);
     hidden.steps.push(name);
@@ -466,16 +569,17 @@ function buildConfirm(b: Build, c: string | RawConfirm, path: string): ConfirmSp
   return spec;
 }
 
-function buildList(b: Build, key: string, list: RawStep[] | undefined): Step[] {
+function buildList(b: Build, key: string, list: RawStep[] | undefined, where: StepPlace): Step[] {
   return (list ?? [])
-    .map((s, i) => buildStep(b, s, childPath(key, i), i))
+    .map((s, i) => buildStep(b, s, childPath(key, i), i, where))
     .filter((s): s is Step => s !== undefined);
 }
 
 /** `stop_when:` a list of probes, or `{ probes, every }`. */
 function buildStopWhen(b: Build, stopRaw: RawRunbook['stop_when']): StopCondition {
   const listed = Array.isArray(stopRaw);
-  const probes = buildList(b, listed ? 'stop_when' : 'stop_when.probes', listed ? stopRaw : stopRaw?.probes);
+  const key = listed ? 'stop_when' : 'stop_when.probes';
+  const probes = buildList(b, key, listed ? stopRaw : stopRaw?.probes, 'stop_when');
   const every = listed ? undefined : stopRaw?.every;
   const interval = b.durationOf(every, 'stop_when.every', POLL_INTERVAL) ?? DEFAULT_STOP_INTERVAL;
   return { probes, interval };
@@ -574,4 +678,13 @@ function at(doc: RawDocument, path: string, message: string, hint?: string): Loa
  */
 export function slug(text: string): string {
   return githubSlug(text.trim()) || 'step';
+}
+
+/** Where a host name stands in an action's config (`host: x` or `host: [.., x]`), for the error's position. */
+function hostPath(config: unknown, path: string, name: string): string {
+  const host = config && typeof config === 'object' && 'host' in config ? config.host : undefined;
+  if (host === name) return childPath(path, 'host');
+  if (Array.isArray(host) && host.includes(name))
+    return childPath(childPath(path, 'host'), host.indexOf(name));
+  return path;
 }

@@ -3,15 +3,34 @@ import { COLOURS, type Colour, type World } from './world.js';
 export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 export const ALARM_STATES: readonly AlarmState[] = ['OK', 'ALARM', 'INSUFFICIENT_DATA'];
 
-export interface AlarmDefinition {
+export type AlarmDefinition = ColourAlarm | RdsFailoverAlarm;
+
+interface AlarmBase {
   name: string;
-  colour: Colour;
-  /** What the alarm watches: the instance itself, or one of the app's dependencies. */
-  watches: 'instance' | 'db' | 'cdn';
   namespace: string;
   metricName: string;
   dimensions: { Name: string; Value: string }[];
 }
+
+export interface ColourAlarm extends AlarmBase {
+  colour: Colour;
+  /** What the alarm watches: the instance itself, or one of the app's dependencies. */
+  watches: 'instance' | 'db' | 'cdn';
+}
+
+/**
+ * The database cluster both colours share: its Multi-AZ failover, counted from RDS's failover
+ * events (RDS-EVENT-0049/0071) by an EventBridge rule into a metric. The seed expects the
+ * failover to engage when the database path breaks, so the sandbox raises it while either
+ * colour's database is blackholed (a simplification: the sandbox has no database).
+ */
+export interface RdsFailoverAlarm extends AlarmBase {
+  colour?: undefined;
+  watches: 'rds-failover';
+}
+
+export const RDS_FAILOVER_ALARM = 'bookstore-rds-failover';
+export const RDS_CLUSTER = 'bookstore-db';
 
 export interface AlarmRecord {
   def: AlarmDefinition;
@@ -36,7 +55,18 @@ export const INSTANCE_ID: Record<Colour, string> = {
 };
 
 export function alarmDefinitions(): AlarmDefinition[] {
-  return COLOURS.flatMap((colour): AlarmDefinition[] => [
+  const rds: RdsFailoverAlarm = {
+    name: RDS_FAILOVER_ALARM,
+    watches: 'rds-failover',
+    namespace: 'Bookstore',
+    metricName: 'RdsFailoverEvents',
+    dimensions: [{ Name: 'DBClusterIdentifier', Value: RDS_CLUSTER }],
+  };
+  return [rds, ...colourAlarms()];
+}
+
+function colourAlarms(): ColourAlarm[] {
+  return COLOURS.flatMap((colour): ColourAlarm[] => [
     {
       name: `bookstore-api-${colour}-StatusCheckFailed`,
       colour,
@@ -61,6 +91,15 @@ export function alarmDefinitions(): AlarmDefinition[] {
  * its connectivity metrics stop arriving (INSUFFICIENT_DATA, like a real agent that is down).
  */
 export function impliedState(def: AlarmDefinition, world: World): { state: AlarmState; why: string } {
+  if (def.watches === 'rds-failover') {
+    const cut = COLOURS.filter((c) => world.colours[c].blackholed && world.colours[c].running);
+    return cut.length > 0
+      ? {
+          state: 'ALARM',
+          why: `${cut.join(' and ')} cannot reach the database, so ${RDS_CLUSTER} failed over`,
+        }
+      : { state: 'OK', why: `both colours reach ${RDS_CLUSTER}` };
+  }
   const s = world.colours[def.colour];
   if (def.watches === 'instance') {
     return s.running

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ALARM_STATES, type AlarmRecord, type AlarmState, type AlarmStore } from './alarms.js';
+import { ALARM_STATES, type AlarmRecord, type AlarmState, type AlarmStore, RDS_CLUSTER } from './alarms.js';
 import { authorize } from './aws-auth.js';
 import { readBody, sendText } from './http-util.js';
 
@@ -116,11 +116,17 @@ function setAlarmState(input: CloudWatchInput, alarms: AlarmStore): Reply {
 
 function metricAlarm(a: AlarmRecord, region: string): Record<string, unknown> {
   const seconds = a.updatedAt.getTime() / 1000;
-  const watches = a.def.watches === 'instance' ? 'instance status check' : `${a.def.watches} connectivity`;
+  const watches =
+    a.def.watches === 'instance'
+      ? 'instance status check'
+      : a.def.watches === 'rds-failover'
+        ? `${RDS_CLUSTER} Multi-AZ failover`
+        : `${a.def.watches} connectivity`;
   return {
     AlarmName: a.def.name,
     AlarmArn: `arn:aws:cloudwatch:${region}:000000000000:alarm:${a.def.name}`,
-    AlarmDescription: `Bookstore ${a.def.colour}: ${watches}`,
+    AlarmDescription:
+      a.def.colour === undefined ? `Bookstore: ${watches}` : `Bookstore ${a.def.colour}: ${watches}`,
     ActionsEnabled: false,
     StateValue: a.state,
     StateReason: a.reason,

@@ -7,7 +7,13 @@ export function describeSandbox(info: SandboxInfo): string {
     `  blue     ${e.blue}   Bookstore API (as ${info.ips.blue})`,
     `  green    ${e.green}   Bookstore API (as ${info.ips.green})`,
     `  front    ${e.front}   failover front: blue while healthy, else green`,
-    `  aws      ${e.aws}   CloudWatch + Route 53 (zone ${info.zoneId}, ${info.record})`,
+    `  aws      ${e.aws}   CloudWatch + Route 53 (zone ${info.zoneId}, ${info.record}) + SSM Run Command`,
+    ...(info.ssmInstances ?? []).map(
+      (i) =>
+        `           ssm instance ${i.id} (${Object.entries(i.tags)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')})`,
+    ),
     `  control  ${e.control}   break and restore things`,
     '',
     'Point a runbook at it (any access key works; keys starting AKIADENIED get AccessDenied):',

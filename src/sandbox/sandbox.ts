@@ -7,6 +7,7 @@ import { createFrontServer } from './front-server.js';
 import { HealthMonitor } from './health-monitor.js';
 import { closeServer, listen } from './http-util.js';
 import { HEALTH_CHECK_ID, RECORD_NAME, ZONE_ID, zoneRecords } from './route53-zone.js';
+import { commandStatus, DEFAULT_FLEET, type FleetInstance, SsmFleet } from './ssm-fleet.js';
 import { COLOUR_IP, COLOURS, type Colour, type ColourState, World, type WorldAction } from './world.js';
 
 export interface SandboxOptions {
@@ -20,6 +21,8 @@ export interface SandboxOptions {
   setStateHoldMs?: number;
   /** How often the Route 53 style health checker probes /health. */
   healthIntervalMs?: number;
+  /** The SSM managed instances (default: blue and green, see DEFAULT_FLEET). */
+  ssmInstances?: readonly FleetInstance[];
   /** Called when someone POSTs /control/shutdown (the detached daemon exits). */
   onShutdown?: () => void;
 }
@@ -29,7 +32,7 @@ export interface SandboxEndpoints {
   green: string;
   /** Failover front: blue while blue is healthy, green otherwise. */
   front: string;
-  /** CloudWatch and Route 53 (use as `aws: { endpoint }` or AWS_ENDPOINT_URL). */
+  /** CloudWatch, Route 53 and SSM Run Command (use as `aws: { endpoint }` or AWS_ENDPOINT_URL). */
   aws: string;
   /** Control API: POST /control/{colour}/{action}, GET /state. */
   control: string;
@@ -42,13 +45,28 @@ export interface SandboxInfo {
   record: string;
   healthChecks: Record<Colour, string>;
   ips: Record<Colour, string>;
+  /** SSM managed instances: their commands run on this machine, each in a directory of its own. */
+  ssmInstances: FleetInstance[];
 }
 
 export interface Sandbox extends SandboxInfo {
   control(colour: Colour, action: WorldAction): Promise<ColourState>;
   reset(): Promise<void>;
   state(): SandboxState;
+  /** Every SSM command sent so far, as the sandbox saw it (for tests and the curious). */
+  ssmCommands(): SsmCommandRecord[];
   close(): Promise<void>;
+}
+
+export interface SsmCommandRecord {
+  id: string;
+  /** Whether someone called CancelCommand for it. */
+  cancelled: boolean;
+  status: string;
+  maxConcurrency: string;
+  maxErrors: string;
+  lines: string[];
+  invocations: Array<{ instanceId: string; status: string; responseCode: number }>;
 }
 
 export interface SandboxState {
@@ -69,6 +87,7 @@ export function sandboxInfo(s: SandboxInfo): SandboxInfo {
     record: s.record,
     healthChecks: s.healthChecks,
     ips: s.ips,
+    ssmInstances: s.ssmInstances,
   };
 }
 
@@ -85,11 +104,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const servers: Server[] = [];
   const port = (i: number) => (options.basePort ? options.basePort + i : 0);
+  let controlUrl = '';
+  const fleet = new SsmFleet(options.ssmInstances ?? DEFAULT_FLEET, {
+    reachable: (i) => i.colour === undefined || world.colours[i.colour].running,
+    env: (i) => instanceEnv(i, region, controlUrl),
+  });
   const tick = setInterval(() => alarms.evaluate(), TICK_MS);
   tick.unref();
   const closeAll = async () => {
     clearInterval(tick);
     await monitor.stop();
+    fleet.close();
     await Promise.all([apps.blue.stop(), apps.green.stop(), ...servers.map(closeServer)]);
   };
 
@@ -124,7 +149,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const bluePort = await apps.blue.start(port(0));
     const greenPort = await apps.green.start(port(1));
     const front = createFrontServer(monitor, urls);
-    const aws = createAwsServer({ alarms, monitor, records: zoneRecords(), region });
+    const aws = createAwsServer({ alarms, monitor, records: zoneRecords(), region, fleet });
     const control = createControlServer({
       apply,
       reset,
@@ -139,6 +164,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ];
     await monitor.start();
     const at = (p: number) => `http://127.0.0.1:${p}`;
+    controlUrl = at(controlPort);
     return {
       endpoints: {
         blue: at(bluePort),
@@ -152,13 +178,45 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       record: RECORD_NAME.slice(0, -1),
       healthChecks: { ...HEALTH_CHECK_ID },
       ips: { ...COLOUR_IP },
+      ssmInstances: fleet.instances.map((i) => ({ ...i, tags: { ...i.tags } })),
       control: apply,
       reset,
       state,
+      ssmCommands: () =>
+        [...fleet.commands.values()].map((c) => ({
+          id: c.id,
+          cancelled: c.cancelled,
+          status: commandStatus(c).status,
+          maxConcurrency: c.maxConcurrency,
+          maxErrors: c.maxErrors,
+          lines: [...c.lines],
+          invocations: c.invocations.map((i) => ({
+            instanceId: i.instance.id,
+            status: i.status,
+            responseCode: i.responseCode,
+          })),
+        })),
       close: closeAll,
     };
   } catch (error) {
     await closeAll();
     throw error;
   }
+}
+
+/**
+ * The environment an instance's commands get: what the SSM agent sets (AWS_SSM_INSTANCE_ID,
+ * AWS_SSM_REGION_NAME) plus where the sandbox's control API is, so a stand-in program on the
+ * "instance" (a fake gremlin) can break its colour. Nothing of the sandbox's own environment
+ * (credentials included) is passed on.
+ */
+function instanceEnv(i: FleetInstance, region: string, controlUrl: string): Record<string, string> {
+  return {
+    PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
+    LANG: 'C.UTF-8',
+    AWS_SSM_INSTANCE_ID: i.id,
+    AWS_SSM_REGION_NAME: region,
+    DRILLBOOK_SANDBOX_CONTROL: controlUrl,
+    ...(i.colour ? { DRILLBOOK_SANDBOX_COLOUR: i.colour } : {}),
+  };
 }

@@ -1,5 +1,6 @@
 import type { Client } from 'ssh2';
 import { type ConnectOptions, connect, where } from './connect.js';
+import type { HandshakePace } from './handshake-pace.js';
 import type { SshTarget } from './target.js';
 
 type Options = Omit<ConnectOptions, 'signal' | 'info'>;
@@ -19,9 +20,12 @@ export class HostConnection {
   /** Connections opened so far (tests and benchmarks check reuse). */
   opened = 0;
 
-  constructor(target: SshTarget, options: Options) {
+  private readonly pace: HandshakePace | undefined;
+
+  constructor(target: SshTarget, options: Options, pace?: HandshakePace) {
     this.target = target;
     this.options = options;
+    this.pace = pace;
   }
 
   /** A live client; steps running at the same time share one connection attempt. */
@@ -50,6 +54,17 @@ export class HostConnection {
     return this.lastError;
   }
 
+  /**
+   * Closes the connection but lets a later step open a new one (a large fan-out closes each
+   * host's connection when it is done there, so open sockets stay bounded by its concurrency).
+   */
+  release(): void {
+    if (this.pending) return;
+    this.client?.end();
+    this.client = undefined;
+    this.alive = false;
+  }
+
   dispose(): void {
     this.disposed = true;
     this.client?.end();
@@ -57,7 +72,13 @@ export class HostConnection {
   }
 
   private async open(signal: AbortSignal, info: (text: string) => void): Promise<Client> {
-    const client = await connect(this.target, { ...this.options, signal, info });
+    const release = await this.pace?.acquire(firstHop(this.target), signal);
+    let client: Client;
+    try {
+      client = await connect(this.target, { ...this.options, signal, info });
+    } finally {
+      release?.();
+    }
     this.opened++;
     this.alive = true;
     this.lastError = undefined;
@@ -72,4 +93,15 @@ export class HostConnection {
     this.client = client;
     return client;
   }
+}
+
+/**
+ * The machine the connection's first TCP hop reaches (or its ProxyCommand): the pace's key.
+ * The port is left out on purpose: one sshd may listen on several ports, and MaxStartups
+ * counts all of them.
+ */
+function firstHop(target: SshTarget): string {
+  let hop = target;
+  while (hop.via) hop = hop.via;
+  return hop.proxyCommand ? `proxy:${hop.proxyCommand}` : hop.address;
 }

@@ -4,6 +4,7 @@ import { remoteCommand } from './command.js';
 import { where } from './connect.js';
 import { HostConnection } from './connection.js';
 import { execCommand } from './exec.js';
+import { HandshakePace } from './handshake-pace.js';
 import { sshPaths } from './paths.js';
 import { resolveTarget } from './target.js';
 import { uploadTree } from './upload.js';
@@ -31,11 +32,17 @@ export function hostConnection(host: string, ctx: ActionContext): HostConnection
       // Resolved once per host per run (`ssh -G` costs a few ms), shared by every step.
       const target = resolveTarget(spec, ctx.hosts, paths, ctx.cwd, ctx.env);
       for (const warning of target.warnings) ctx.output('info', `warning: ${warning}\n`, host);
-      return new HostConnection(target, {
-        acceptNewHostKeys: ctx.flags[ACCEPT_NEW_HOST_KEYS] === true,
-        passphrase: ctx.env[PASSPHRASE_VAR] || undefined,
-        env: ctx.env,
-      });
+      // One pace for the whole run: steps and parallel members share each sshd's MaxStartups.
+      const pace = ctx.resources.get('ssh:handshake-pace', () => new HandshakePace());
+      return new HostConnection(
+        target,
+        {
+          acceptNewHostKeys: ctx.flags[ACCEPT_NEW_HOST_KEYS] === true,
+          passphrase: ctx.env[PASSPHRASE_VAR] || undefined,
+          env: ctx.env,
+        },
+        pace,
+      );
     },
     (connection) => connection.dispose(),
   );
@@ -62,7 +69,9 @@ export async function runOnHost(host: string, step: HostStep, ctx: ActionContext
       );
     }
     if (step.run === undefined) return part(true);
-    const remote = remoteCommand(step.run, step.env, ctx.shellValues, step.sudo);
+    // DRILLBOOK_HOST: which host of a fan-out this is (the runbook's name), as data like env:.
+    const env = { DRILLBOOK_HOST: host, ...step.env };
+    const remote = remoteCommand(step.run, env, ctx.shellValues, step.sudo);
     const result = await execCommand(client, remote.command, {
       input: remote.input,
       signal: ctx.signal,

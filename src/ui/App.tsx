@@ -3,6 +3,7 @@ import { useSyncExternalStore } from 'react';
 import { GatePrompt } from './GatePrompt.js';
 import { Header } from './Header.js';
 import { Help } from './Help.js';
+import { HostGrid, hostGridRows } from './HostGrid.js';
 import { layout } from './layout.js';
 import { Messages } from './Messages.js';
 import { OutputPane } from './OutputPane.js';
@@ -33,7 +34,10 @@ export function App({ session }: { session: TuiSession }) {
   const focusedId = view.selected ?? run.current;
   const focused = run.steps.find((s) => s.id === focusedId);
   const size = layout({ run, prompt, view, rows });
-  paneRowsRef.current = size.outputRows;
+  // A large fan-out's host grid sits above the output pane, in rows taken from it.
+  const gridRows = Math.min(hostGridRows(focused?.hosts, columns), Math.max(0, size.outputRows - 2));
+  const outputRows = Math.max(2, size.outputRows - gridRows);
+  paneRowsRef.current = outputRows;
   const helpContext =
     prompt?.kind === 'failed'
       ? 'failed'
@@ -52,14 +56,17 @@ export function App({ session }: { session: TuiSession }) {
         {view.help ? (
           <Help height={size.free - size.listRows} context={helpContext} />
         ) : (
-          <OutputPane
-            step={focused}
-            buffer={focusedId === undefined ? undefined : run.output[focusedId]}
-            pinned={view.selected !== undefined && view.selected !== run.current}
-            height={size.outputRows}
-            view={view.output}
-            palette={palette}
-          />
+          <>
+            {gridRows > 0 && focused?.hosts ? <HostGrid cells={focused.hosts} columns={columns} /> : null}
+            <OutputPane
+              step={focused}
+              buffer={focusedId === undefined ? undefined : run.output[focusedId]}
+              pinned={view.selected !== undefined && view.selected !== run.current}
+              height={outputRows}
+              view={view.output}
+              palette={palette}
+            />
+          </>
         )}
         <Messages buffer={run.messages} height={size.messageRows} />
         {prompt && !run.end ? <GatePrompt prompt={prompt} view={view} /> : null}

@@ -91,6 +91,7 @@ function StepRow({
           {step.name}
           {step.tolerated ? ' (tolerated)' : ''}
           {step.undone ? ' (undone)' : ''}
+          {step.background && step.status === 'running' ? ' (running in the background)' : ''}
           {step.decision?.startsWith('skipped') ? ' (skipped at its gate)' : ''}
           {step.status === 'failed' && step.reason ? <Text color={palette.bad}> — {step.reason}</Text> : null}
         </Text>

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { formatDuration } from '../runbook/duration.js';
+import { MeasureLines } from './MeasureLines.js';
 import { countSteps, describeApart, type RunState } from './state/run-state.js';
 import { verdictNotes } from './state/verdict-notes.js';
 import { usePalette } from './use-palette.js';
@@ -35,6 +36,7 @@ export function Summary({ run }: { run: RunState }) {
           skipped at its gate, never ran: {s.name}
         </Text>
       ))}
+      <MeasureLines measures={run.measures} />
       {run.reportPaths === undefined && run.reportError === undefined ? (
         <Text dimColor>writing reports…</Text>
       ) : null}

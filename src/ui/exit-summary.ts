@@ -1,3 +1,4 @@
+import { describeMeasure } from '../engine/measure-text.js';
 import { formatDuration } from '../runbook/duration.js';
 import { icons, stepDuration } from './format.js';
 import { countSteps, describeApart, type RunState, type StepView } from './state/run-state.js';
@@ -30,6 +31,9 @@ export function exitSummary(run: RunState, columns = 80): string {
     ...(describeApart(run) ? [describeApart(run)] : []),
     ...(end.reason ? [end.reason] : []),
     ...run.steps.map((s) => row(s, width, end.time)),
+    ...(run.measures && run.measures.length > 0
+      ? ['Measures:', ...run.measures.map((m) => `  ${describeMeasure(m)}`)]
+      : []),
     ...(run.reportPaths && run.reportPaths.length > 0
       ? ['Reports:', ...run.reportPaths.map((p) => `  ${p}`)]
       : []),

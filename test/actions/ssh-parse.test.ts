@@ -5,7 +5,13 @@ import { ConfigProblem } from '../../src/plugin/contract.js';
 describe('ssh action config', () => {
   it('normalises one host or a list, and summarises for plan and gates', () => {
     const one = sshAction.parse({ host: 'blue', run: 'sudo systemctl restart gunicorn' });
-    expect(one).toEqual({ hosts: ['blue'], run: 'sudo systemctl restart gunicorn', sudo: false, env: {} });
+    expect(one).toEqual({
+      hosts: ['blue'],
+      run: 'sudo systemctl restart gunicorn',
+      sudo: false,
+      env: {},
+      fanOut: { concurrency: { count: 10 }, maxErrors: { count: 0 }, batches: [] },
+    });
     const both = sshAction.parse({
       host: ['blue', 'green'],
       upload: { from: './app', to: '/home/ubuntu/apps/bookstore_api' },

@@ -7,6 +7,7 @@ import type { httpAction, RawJson } from '../../src/actions/http.js';
 import type { route53Action } from '../../src/actions/route53.js';
 import type { runAction } from '../../src/actions/run.js';
 import type { sshAction } from '../../src/actions/ssh.js';
+import type { ssmAction } from '../../src/actions/ssm.js';
 import type { tcpAction } from '../../src/actions/tcp.js';
 import type { RawWaitConfig } from '../../src/actions/wait.js';
 import { ALARM_STATES } from '../../src/aws/alarm-check.js';
@@ -216,6 +217,12 @@ const sshCase: ConfigCase<RawConfigOf<typeof sshAction>> = {
       ),
       sudo: fc.boolean(),
       env: fc.dictionary(envName, envValue, { maxKeys: 3 }),
+      concurrency: fc.oneof(fc.integer({ min: 1, max: 500 }), fc.constantFrom('1%', '25%', '100%')),
+      max_errors: fc.oneof(fc.integer({ min: 0, max: 50 }), fc.constantFrom('0%', '5%', '100%')),
+      batches: fc.array(fc.oneof(fc.integer({ min: 1, max: 50 }), fc.constantFrom('10%', '100%')), {
+        minLength: 1,
+        maxLength: 3,
+      }),
     },
     { requiredKeys: ['host'] },
   ),
@@ -228,6 +235,9 @@ const sshCase: ConfigCase<RawConfigOf<typeof sshAction>> = {
         upload: 'optional',
         sudo: 'optional',
         env: 'optional',
+        concurrency: 'optional',
+        max_errors: 'optional',
+        batches: 'optional',
       } satisfies KeySpec<RawConfigOf<typeof sshAction>>,
     },
     {
@@ -313,6 +323,45 @@ const route53Case: ConfigCase<RawConfigOf<typeof route53Action>> = {
   ],
 };
 
+const ssmCase: ConfigCase<RawConfigOf<typeof ssmAction>> = {
+  valid: fc.record(
+    {
+      instance_ids: fc.uniqueArray(text, { minLength: 1, maxLength: 3 }),
+      tags: fc.dictionary(envName, text, { minKeys: 1, maxKeys: 3 }),
+      document: text,
+      commands: fc.oneof(text, fc.array(text, { minLength: 1, maxLength: 3 })),
+      parameters: fc.dictionary(
+        envName,
+        fc.oneof(text, fc.integer(), fc.boolean(), fc.array(text, { minLength: 1, maxLength: 2 })),
+        { maxKeys: 2 },
+      ),
+      max_concurrency: fc.oneof(fc.integer({ min: 0, max: 50 }), fc.constantFrom('10', '25%', 'x')),
+      max_errors: fc.oneof(fc.integer({ min: 0, max: 50 }), fc.constantFrom('0', '10%', 'y')),
+      within: rawDuration,
+      interval: rawDuration,
+      comment: text,
+    },
+    { requiredKeys: [] },
+  ),
+  keys: [
+    {
+      at: self,
+      keys: {
+        instance_ids: 'optional',
+        tags: 'optional',
+        document: 'optional',
+        commands: 'optional',
+        parameters: 'optional',
+        max_concurrency: 'optional',
+        max_errors: 'optional',
+        within: 'optional',
+        interval: 'optional',
+        comment: 'optional',
+      } satisfies KeySpec<RawConfigOf<typeof ssmAction>>,
+    },
+  ],
+};
+
 /** One case per registered action: a new action without one fails the first test below. */
 const CASES: Record<string, ConfigCase<unknown>> = {
   run: runCase,
@@ -323,6 +372,7 @@ const CASES: Record<string, ConfigCase<unknown>> = {
   cloudwatch_alarm: alarmCase,
   route53: route53Case,
   tcp: tcpCase,
+  ssm: ssmCase,
 };
 
 /** The loader's options (src/runbook/schema-cache.ts), on the action's schema alone. */

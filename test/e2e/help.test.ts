@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assertBuilt, runCli, workspace } from '../support/cli.js';
 
-const COMMANDS = ['run', 'validate', 'plan', 'resume', 'report', 'schema', 'init', 'sandbox'];
+const COMMANDS = ['run', 'validate', 'plan', 'resume', 'finally', 'report', 'schema', 'init', 'sandbox'];
 
 /** `drillbook [COMMAND] --help`, as a user sees it in a pipe (no terminal width). */
 async function help(command?: string): Promise<string> {
@@ -46,8 +46,12 @@ describe('help is consistent for every command', () => {
                                          nothing runs
         drillbook resume <run-dir>       Continue an interrupted run from its journal
                                          (.drillbook/runs/<time>-<name>)
+        drillbook finally <run-dir>      Run a killed run's pending undo and finally steps from its
+                                         journal (e.g. after a CI abort)
         drillbook report <run-dir>       Print a run's summary, or rebuild its JUnit/JSON reports, from
                                          its journal (also after a kill)
+        drillbook history [dirs..]       One row per past run with its measures and their trend; flags
+                                         regressions (--regression)
         drillbook schema                 Print the runbook JSON Schema (for editors: yaml-language-server,
                                          VS Code)
         drillbook init <name>            Write a commented starter runbook NAME.md or NAME.yaml (never
@@ -67,6 +71,7 @@ describe('help is consistent for every command', () => {
         0    every step passed, or passed with tolerated failures or skipped gates (validate: all valid)
         1    a step failed, a stop condition tripped, the drill aborted, a gate skipped (--fail-on-skip)
         2    invalid runbook or usage (messages name file:line:column)
+        124  --deadline reached: the drill was stopped, rollback and finally ran, reports were written
         129  hung up (SIGHUP: the terminal or SSH session closed); finally steps ran and reports were
         written
         130  interrupted by SIGINT (Ctrl-C); finally steps ran and reports were written
@@ -86,6 +91,8 @@ describe('help is consistent for every command', () => {
             --version               Show version number                                          [boolean]
             --junit                 Write a JUnit XML report (for Jenkins \`junit\`)                [string]
             --json                  Write a JSON report                                           [string]
+            --html                  Write a self-contained HTML report: timeline, measures, gates,
+                                    failures, trend                                               [string]
             --headless              No TUI, even at a terminal (automatic in CI or when piped)
                                                                                 [boolean] [default: false]
         -y, --yes                   Approve every confirmation gate             [boolean] [default: false]
@@ -105,6 +112,8 @@ describe('help is consistent for every command', () => {
                                         [choices: "always", "on-failure", "never"] [default: "on-failure"]
             --accept-new-host-keys  Trust unknown SSH host keys (never changed ones)
                                                                                 [boolean] [default: false]
+            --deadline              Stop the drill in time for rollback and finally (finally_budget) to
+                                    end by then, e.g. 90m; exit 124 (env DRILLBOOK_DEADLINE)      [string]
             --run-dir               This run's directory (journal, meta.json), e.g. one per CI build; must
                                     not hold a run yet (env DRILLBOOK_RUN_DIR)                    [string]
 
@@ -165,6 +174,8 @@ describe('help is consistent for every command', () => {
             --version       Show version number                                                  [boolean]
             --junit         Write a JUnit XML report (for Jenkins \`junit\`)                        [string]
             --json          Write a JSON report                                                   [string]
+            --html          Write a self-contained HTML report: timeline, measures, gates, failures, trend
+                                                                                                  [string]
             --headless      No TUI, even at a terminal (automatic in CI or when piped)
                                                                                 [boolean] [default: false]
         -y, --yes           Approve every confirmation gate                     [boolean] [default: false]
@@ -175,6 +186,8 @@ describe('help is consistent for every command', () => {
                             them off                                             [boolean] [default: true]
             --timestamps    Headless: begin every line with the time (iso, the default) or the time since
                             the start (elapsed)                       [string] [choices: "iso", "elapsed"]
+            --deadline      As for run: stop in time for rollback and finally to end by then (env
+                            DRILLBOOK_DEADLINE)                                                   [string]
 
       Examples:
         drillbook resume .drillbook/runs/<dir>        continue after a crash or kill
@@ -194,6 +207,7 @@ describe('help is consistent for every command', () => {
         --version  Show version number                                                           [boolean]
         --junit    Write a JUnit XML report (for Jenkins \`junit\`)                                 [string]
         --json     Write a JSON report                                                            [string]
+        --html     Write a self-contained HTML report: timeline, measures, gates, failures, trend [string]
 
       Examples:
         drillbook report .drillbook/runs/<dir>        print the summary table
@@ -236,7 +250,8 @@ describe('help is consistent for every command', () => {
     expect(await help('sandbox')).toMatchInlineSnapshot(`
       "drillbook sandbox
 
-      Run local blue/green Bookstore services with CloudWatch and Route 53 compatible endpoints
+      Run local blue/green Bookstore services with CloudWatch, Route 53 and SSM Run Command compatible
+      endpoints
 
       Options:
         --help         Show help                                                                 [boolean]

@@ -4,6 +4,8 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { defaultBudget } from '../../src/engine/deadline.js';
+import { toDuration } from '../../src/runbook/duration.js';
 import { loadRunbook } from '../../src/runbook/load.js';
 import type { Step } from '../../src/runbook/model.js';
 import { REPO_ROOT } from '../support/cli.js';
@@ -53,7 +55,7 @@ describe('runbooks/Jenkinsfile', () => {
 
   it('runs the drill headless with a JUnit report, and its exit code fails the stage', () => {
     expect(code).toContain(
-      "sh 'drillbook run runbooks/bookstore-stage4.md --headless --junit reports/drill.xml --json reports/drill.json'",
+      "sh 'drillbook run runbooks/bookstore-stage4.md --headless --deadline 105m --junit reports/drill.xml --json reports/drill.json --html reports/drill.html'",
     );
     // `sh` fails the stage on a non-zero exit unless told otherwise; nothing may tell it.
     const stages = block(code, 'stages');
@@ -87,28 +89,80 @@ describe('runbooks/Jenkinsfile', () => {
     expect(block(code, "stage('Deploy')")).toContain("sh 'rm -rf reports drill-runs'");
     // Nothing reads the default run directories, where earlier builds' runs would be.
     expect(code).not.toMatch(/\.drillbook\/runs|ls -1d|tail -n/);
-    const always = block(code, 'always');
-    expect(always).toMatch(
+    // Jenkins runs `cleanup` after every other post condition (`aborted` included, where
+    // drillbook finally may rewrite the report), whatever order they are written in.
+    const cleanup = block(code, 'cleanup');
+    expect(cleanup).toMatch(
       /if \(!fileExists\('reports\/drill\.xml'\) && fileExists\("\$\{env\.DRILLBOOK_RUN_DIR\}\/journal\.jsonl"\)\)[\s\S]*drillbook report "\$DRILLBOOK_RUN_DIR" --junit reports\/drill\.xml/,
     );
-    const archive = always.indexOf('archiveArtifacts artifacts: "${env.DRILLBOOK_RUN_DIR}/**, reports/**"');
-    const junit = always.indexOf("junit testResults: 'reports/drill.xml', allowEmptyResults: false");
+    const archive = cleanup.indexOf('archiveArtifacts artifacts: "${env.DRILLBOOK_RUN_DIR}/**, reports/**"');
+    const junit = cleanup.indexOf("junit testResults: 'reports/drill.xml', allowEmptyResults: false");
     expect(archive).toBeGreaterThan(0);
     expect(junit).toBeGreaterThan(archive);
-    expect(block(code, 'post')).not.toMatch(
-      /\b(success|failure|unstable|aborted)\s*\{[\s\S]*(junit|archiveArtifacts)/,
-    );
+    const post = block(code, 'post');
+    expect([...post.matchAll(/^\s*(junit|archiveArtifacts) /gm)]).toHaveLength(2);
+    // `always` would run before `aborted`, so it must not publish anything either.
+    expect(post).not.toMatch(/\balways\s*\{/);
   });
 
-  it('has a timeout above a slow passing drill plus the finally budget', () => {
-    // From the issue: a slow but passing Stage 4 run takes ~72 minutes; finally may need up
-    // to 11 minutes to start blue again.
-    const SLOW_PASSING_RUN_MIN = 72;
-    const FINALLY_BUDGET_MIN = 11;
-    const m = /timeout\(time: (\d+), unit: '(MINUTES|HOURS)'\)/.exec(block(code, 'options'));
-    expect(m).not.toBeNull();
-    const minutes = Number(m![1]) * (m![2] === 'HOURS' ? 60 : 1);
-    expect(minutes).toBeGreaterThanOrEqual(SLOW_PASSING_RUN_MIN + FINALLY_BUDGET_MIN);
+  it("post { aborted } runs drillbook finally on this build's run, with the credentials its steps need", () => {
+    const aborted = block(block(code, 'post'), 'aborted');
+    expect(aborted).toContain('fileExists("${env.DRILLBOOK_RUN_DIR}/journal.jsonl")');
+    expect(aborted).toContain(
+      'drillbook finally "$DRILLBOOK_RUN_DIR" --wait 10m --headless --junit reports/drill.xml --json reports/drill.json',
+    );
+    const credentials = block(aborted, 'withCredentials(', '[');
+    expect(credentials).toContain("variable: 'GREMLIN_TEAM_SECRET'");
+    expect(credentials).toContain("accessKeyVariable: 'AWS_ACCESS_KEY_ID'");
+    expect(block(aborted, 'sshagent(')).toContain('drillbook finally');
+    // Bounded by a timeout of its own, and a failing cleanup does not skip the publishing.
+    expect(block(aborted, 'timeout(')).toContain('returnStatus: true');
+    // The system property Jenkins reads for the SIGTERM-to-kill wait, and how to raise it.
+    expect(text).toContain('SoftKillWaitSeconds');
+    expect(text).toContain('-DSoftKillWaitSeconds=');
+    expect(text).toMatch(/5 seconds by\s*\/\/\s*default/);
+  });
+
+  it('passes a deadline that a slow passing drill fits in, and a stage timeout that covers deadline plus finally budget', async () => {
+    // From the issue: a slow but passing Stage 4 run takes ~72 minutes.
+    const SLOW_PASSING_RUN_MS = 72 * 60_000;
+    const minutesOf = (source: string) => {
+      const m = /timeout\(time: (\d+), unit: '(MINUTES|HOURS)'\)/.exec(source);
+      expect(m, source.slice(0, 200)).not.toBeNull();
+      return Number(m![1]) * (m![2] === 'HOURS' ? 60 : 1);
+    };
+    const deadlineMin = Number(/--deadline (\d+)m /.exec(block(code, "stage('Drill')"))?.[1]);
+    expect(deadlineMin).toBeGreaterThan(0);
+    const deadlineMs = deadlineMin * 60_000;
+    // The budget drillbook keeps: the runbook's finally_budget, or the default it computes.
+    const runbook = await loadRunbook(actions, join(REPO_ROOT, 'runbooks', 'bookstore-stage4.md'), {
+      env: {},
+    });
+    const budgetMs = runbook.finallyBudget?.ms ?? defaultBudget(runbook, toDuration(deadlineMs));
+    // drillbook stops the drill at deadline - budget: a slow but passing run must fit before.
+    expect(deadlineMs - budgetMs).toBeGreaterThanOrEqual(SLOW_PASSING_RUN_MS);
+    const stageMin = minutesOf(block(block(code, "stage('Drill')"), 'options'));
+    expect(stageMin * 60_000).toBeGreaterThanOrEqual(deadlineMs + budgetMs);
+    // No pipeline-wide timeout: it would also cut the post block's drillbook finally short.
+    expect(block(code, 'options')).not.toContain('timeout(');
+  });
+
+  it('writes the HTML report (also when rebuilt from the journal) and publishes it before junit can stop the block', () => {
+    const cleanup = block(code, 'cleanup');
+    expect(cleanup).toMatch(/drillbook report "\$DRILLBOOK_RUN_DIR" [^']*--html reports\/drill\.html'/);
+    const publish = block(cleanup, 'publishHTML', '(');
+    for (const field of [
+      "reportDir: 'reports'",
+      "reportFiles: 'drill.html'",
+      'allowMissing: true',
+      'keepAll: true',
+      "reportName: 'Drill report'",
+    ])
+      expect(publish).toContain(field);
+    const archive = cleanup.indexOf('archiveArtifacts');
+    const html = cleanup.indexOf('publishHTML(');
+    expect(html).toBeGreaterThan(archive);
+    expect(html).toBeLessThan(cleanup.indexOf('junit testResults'));
   });
 
   it('binds the Gremlin secret and AWS keys for the drill stage only', () => {

@@ -70,7 +70,7 @@ describe('CloudWatch endpoint', () => {
       names.push(...(page.MetricAlarms ?? []).map((a) => a.AlarmName ?? ''));
     }
     expect(pages).toBe(2);
-    expect(names).toHaveLength(6);
+    expect(names).toHaveLength(7);
   });
 
   it('returns errors the SDK turns into named exceptions', async () => {

@@ -1,3 +1,4 @@
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.js';
 import { control } from '../support/aws-context.js';
@@ -121,5 +122,30 @@ describe('sandbox alarms follow the world', () => {
     expect(stateOf('bookstore-api-blue-StatusCheckFailed')).toBe('OK');
     await control(sandbox.endpoints.control, '/control/blue/restore');
     expect(await until(() => stateOf('bookstore-api-blue-cdn-connectivity-failed') === 'OK')).toBe(true);
+  });
+
+  it("the database's failover alarm fires while either colour's database is blackholed, through the real SDK", async () => {
+    const client = new CloudWatchClient({
+      region: 'us-west-2',
+      endpoint: sandbox.endpoints.aws,
+      credentials: { accessKeyId: 'AKIATEST', secretAccessKey: 'test' },
+    });
+    const rds = async () =>
+      (await client.send(new DescribeAlarmsCommand({ AlarmNames: ['bookstore-rds-failover'] })))
+        .MetricAlarms?.[0];
+    expect(await rds()).toMatchObject({
+      StateValue: 'OK',
+      Namespace: 'Bookstore',
+      MetricName: 'RdsFailoverEvents',
+      Dimensions: [{ Name: 'DBClusterIdentifier', Value: 'bookstore-db' }],
+    });
+    await control(sandbox.endpoints.control, '/control/green/blackhole');
+    expect(await until(() => stateOf('bookstore-rds-failover') === 'ALARM')).toBe(true);
+    expect((await rds())?.StateReason).toContain(
+      'green cannot reach the database, so bookstore-db failed over',
+    );
+    await control(sandbox.endpoints.control, '/control/green/restore');
+    expect(await until(() => stateOf('bookstore-rds-failover') === 'OK')).toBe(true);
+    client.destroy();
   });
 });

@@ -58,6 +58,7 @@ export function makeActionContext(
     settings: options.settings ?? {},
     stepId: options.stepId ?? 'test-step',
     hosts,
+    hostGroups: {},
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...options.env },
     shellValues: options.shellValues ?? {},
     cwd: options.cwd ?? tmpdir(),

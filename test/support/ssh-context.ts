@@ -56,6 +56,7 @@ export function makeRun(options: {
     settings: {},
     stepId: 'test',
     hosts,
+    hostGroups: {},
     env,
     shellValues: options.shellValues ?? {},
     cwd: options.cwd ?? options.home,

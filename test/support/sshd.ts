@@ -35,6 +35,8 @@ export function sshdTestsEnabled(): boolean {
 export interface Sshd {
   host: '127.0.0.1';
   port: number;
+  /** Every port it listens on: `port` first, then the extra ones asked for. */
+  ports: number[];
   dir: string;
   /** Private key whose public half is in authorized_keys. */
   clientKey: string;
@@ -57,8 +59,14 @@ export interface Sshd {
   stop(): Promise<void>;
 }
 
-/** `extraConfig`: more sshd_config lines (e.g. `MaxAuthTries 3`). */
-export async function startSshd(options: { extraConfig?: string[] } = {}): Promise<Sshd> {
+/**
+ * `extraConfig`: more sshd_config lines (e.g. `MaxAuthTries 3`). `extraPorts`: listen on that
+ * many more ports (many "hosts" on one sshd, told apart by the port in $SSH_CONNECTION).
+ * `defaultMaxStartups`: keep sshd's own `MaxStartups 10:30:100` (tests of connection pacing).
+ */
+export async function startSshd(
+  options: { extraConfig?: string[]; extraPorts?: number; defaultMaxStartups?: boolean } = {},
+): Promise<Sshd> {
   if (!haveSshd) throw new Error(`${SSHD_BIN} is missing: apt-get install -y openssh-server openssh-client`);
   // Privilege separation directory; a fresh container does not have it.
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
@@ -72,9 +80,11 @@ export async function startSshd(options: { extraConfig?: string[] } = {}): Promi
   }).split(/\s+/)[1]!;
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
+    const ports = [port];
+    for (let i = 0; i < (options.extraPorts ?? 0); i++) ports.push(await freePort());
     try {
-      const child = await launch(dir, port, options.extraConfig ?? []);
-      return handle(dir, port, child, `[127.0.0.1]:${port} ${hostPub[0]} ${hostPub[1]}`, fingerprint);
+      const child = await launch(dir, ports, options.extraConfig ?? [], options.defaultMaxStartups === true);
+      return handle(dir, ports, child, `[127.0.0.1]:${port} ${hostPub[0]} ${hostPub[1]}`, fingerprint);
     } catch (error) {
       // Another process may have taken the port between probe and bind: try another.
       if (attempt >= 3) throw error;
@@ -97,12 +107,17 @@ function freePort(): Promise<number> {
   });
 }
 
-function launch(dir: string, port: number, extraConfig: string[]): Promise<ChildProcess> {
+function launch(
+  dir: string,
+  ports: number[],
+  extraConfig: string[],
+  defaultMaxStartups: boolean,
+): Promise<ChildProcess> {
   const config = join(dir, 'sshd_config');
   writeFileSync(
     config,
     [
-      `Port ${port}`,
+      ...ports.map((p) => `Port ${p}`),
       'ListenAddress 127.0.0.1',
       `HostKey ${join(dir, 'host_key')}`,
       `PidFile ${join(dir, 'sshd.pid')}`,
@@ -113,7 +128,7 @@ function launch(dir: string, port: number, extraConfig: string[]): Promise<Child
       'PasswordAuthentication no',
       'KbdInteractiveAuthentication no',
       'LogLevel VERBOSE',
-      'MaxStartups 200',
+      ...(defaultMaxStartups ? [] : ['MaxStartups 200']),
       'Subsystem sftp internal-sftp',
       // Debian's bash sources ~/.bashrc for ssh commands at shell level 1; the machine's
       // root dotfiles (pyenv init here: seconds) are not what these tests measure.
@@ -135,7 +150,7 @@ function launch(dir: string, port: number, extraConfig: string[]): Promise<Child
     const timer = setTimeout(() => fail(new Error(`sshd did not start within 10s:\n${log}`)), 10_000);
     const onExit = (code: number | null) => fail(new Error(`sshd exited with ${code}:\n${log}`));
     const onData = () => {
-      if (!log.includes(`Server listening on 127.0.0.1 port ${port}`)) return;
+      if (!ports.every((p) => log.includes(`Server listening on 127.0.0.1 port ${p}.`))) return;
       clearTimeout(timer);
       child.off('exit', onExit);
       child.stderr!.off('data', onData);
@@ -153,7 +168,7 @@ function launch(dir: string, port: number, extraConfig: string[]): Promise<Child
 
 function handle(
   dir: string,
-  port: number,
+  ports: number[],
   child: ChildProcess,
   knownHostsLine: string,
   fingerprint: string,
@@ -166,7 +181,8 @@ function handle(
   });
   return {
     host: '127.0.0.1',
-    port,
+    port: ports[0] as number,
+    ports,
     dir,
     clientKey: join(dir, 'id_ed25519'),
     knownHostsLine,

@@ -16,7 +16,18 @@ export class AttributeError extends Error {
 }
 
 /** Keys whose values are always text, even when they look like numbers (`id=42`). */
-const TEXT_KEYS = new Set(['id', 'name', 'description', 'save', 'when', 'confirm', 'host', 'cwd', 'env']);
+const TEXT_KEYS = new Set([
+  'id',
+  'name',
+  'description',
+  'save',
+  'when',
+  'confirm',
+  'host',
+  'cwd',
+  'env',
+  'await',
+]);
 const KEY = /[A-Za-z_][A-Za-z0-9_.-]*/y;
 const EXAMPLE = 'write them as ```sh {host=blue timeout=2m retries=2}';
 

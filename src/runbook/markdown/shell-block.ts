@@ -6,11 +6,14 @@ import { stripPrompts } from './prompts.js';
 import type { MarkdownSource, Problems } from './source.js';
 
 /** Attributes that configure the command itself rather than the step. */
-const ACTION_ATTRS = new Set(['host', 'sudo', 'env', 'cwd']);
-/** Runme's own cell options: meaningful to Runme, ignored here so Runme files load. */
+// concurrency, max_errors, batches: an ssh fan-out's limits (`batches=1,25%,100%`).
+const ACTION_ATTRS = new Set(['host', 'sudo', 'env', 'cwd', 'concurrency', 'max_errors', 'batches']);
+/**
+ * Runme's own cell options: meaningful to Runme, ignored here so Runme files load.
+ * (`background` is not among them: it is a step key, meaning what it means to Runme.)
+ */
 const RUNME_ONLY = new Set([
   'interactive',
-  'background',
   'closeTerminalOnSuccess',
   'excludeFromRunAll',
   'terminalRows',
@@ -86,6 +89,8 @@ function shellAction(
 ): { key: 'run' | 'ssh'; config: unknown; parts: Attribute[] } {
   const options: Record<string, unknown> = {};
   for (const a of parts) options[a.key] = a.key === 'env' ? readEnv(a) : a.value;
+  if (typeof options['batches'] === 'string') options['batches'] = waves(options['batches']);
+  else if (typeof options['batches'] === 'number') options['batches'] = [options['batches']];
   const { host, ...rest } = options;
   if (host !== undefined) {
     // `host=blue,green` fans out; the JSON form may give a list itself.
@@ -115,4 +120,9 @@ function readEnv(a: Attribute): unknown {
     env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   return env;
+}
+
+/** `1,25%,100%` → [1, "25%", "100%"]: numbers as numbers, as the YAML form has them. */
+function waves(text: string): Array<number | string> {
+  return text.split(',').map((w) => (/^\d+$/.test(w.trim()) ? Number(w.trim()) : w.trim()));
 }

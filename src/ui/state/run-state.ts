@@ -1,4 +1,5 @@
 import type { EngineEvent, RunEndEvent, StepStatus } from '../../engine/events.js';
+import type { MeasureResult } from '../../engine/measure-result.js';
 import { numberSteps, stepKey } from '../../report/step-numbers.js';
 import type { Phase } from '../../runbook/model.js';
 import { appendChunks, type Chunk, emptyBuffer, type LineBuffer } from './line-buffer.js';
@@ -31,6 +32,15 @@ export interface StepView {
   undone?: boolean;
   /** The last gate decision for this step, e.g. `approved by person`. */
   decision?: string;
+  /** Started with `background: true`: it stays running while later steps run. */
+  background?: true;
+  /** Hosts of a fan-out: started once they print (result not known yet), then each one's result at the step's end. */
+  hosts?: HostCell[];
+}
+
+export interface HostCell {
+  label: string;
+  state: 'started' | 'passed' | 'failed' | 'skipped';
 }
 
 export interface GateView {
@@ -53,6 +63,8 @@ export interface RunState {
   /** Set once an abort was requested: 'SIGINT', 'SIGTERM' or 'user'. */
   aborting?: string;
   end?: RunEndEvent;
+  /** The run's measures, journaled just before run-end (none when the runbook has none). */
+  measures?: MeasureResult[];
   reportPaths?: string[];
   reportError?: string;
   /** Stray stderr/console writes caught while the TUI is on screen. */
@@ -124,6 +136,7 @@ function applyEvent(batch: Batch, event: RunStateEvent): void {
       onStepStart(batch, event);
       break;
     case 'output':
+      if (event.label !== undefined) noteHost(next, event.stepId, event.label);
       batch.addOutput(
         event.stepId,
         event.label === undefined
@@ -162,6 +175,9 @@ function applyRunEvent(batch: Batch, event: RunStateEvent): void {
       break;
     case 'stop-tripped':
       next.stopReason = `${event.probeId}: ${event.reason}`;
+      break;
+    case 'measures':
+      next.measures = event.measures;
       break;
     case 'run-end':
       next.end = event;
@@ -204,7 +220,7 @@ function onStepStart(batch: Batch, event: EventOf<'step-start'>): void {
   if (event.attempt > 1)
     batch.addOutput(event.stepId, { stream: 'info', text: `── attempt ${event.attempt} ──\n` });
   update(batch.next, event.stepId, event.name, event.phase, (s) => {
-    const { durationMs: _d, reason: _r, tolerated: _t, ...rest } = s;
+    const { durationMs: _d, reason: _r, tolerated: _t, hosts: _h, ...rest } = s;
     return {
       ...rest,
       status: 'running',
@@ -213,6 +229,7 @@ function onStepStart(batch: Batch, event: EventOf<'step-start'>): void {
       summary: event.summary,
       ...(event.description === undefined ? {} : { description: event.description }),
       ...(event.group === undefined ? {} : { group: event.group }),
+      ...(event.background ? { background: true as const } : {}),
     };
   });
   batch.next.current = event.stepId;
@@ -262,8 +279,19 @@ function onStepEnd(batch: Batch, event: EventOf<'step-end'>): void {
     durationMs: event.durationMs,
     ...(event.reason === undefined ? {} : { reason: event.reason }),
     ...(event.tolerated ? { tolerated: true } : {}),
+    ...(event.parts?.length ? { hosts: event.parts.map((p) => ({ label: p.label, state: p.status })) } : {}),
   }));
   if (next.gate?.stepId === event.stepId) next.gate = undefined;
+}
+
+/** A labelled line from a step: that host (or part) has started, unless it is already known. */
+function noteHost(state: RunState, stepId: string, label: string): void {
+  const step = state.steps.find((s) => s.id === stepId);
+  if (step?.status !== 'running' || step.hosts?.some((c) => c.label === label)) return;
+  update(state, stepId, undefined, undefined, (s) => ({
+    ...s,
+    hosts: [...(s.hosts ?? []), { label, state: 'started' }],
+  }));
 }
 
 /** Replaces one step (copy-on-write); steps the plan did not list (undo) are appended. */
