@@ -1,45 +1,15 @@
 import type { MeasureResult } from '../engine/measure-result.js';
-import { formatDuration } from '../runbook/duration.js';
+import { formatCompact, measureValueText, missingEvents } from '../engine/measure-text.js';
+
+export { formatCompact as compactDuration, missingEvents };
 
 /**
- * `4m12s ± 5s`, `850ms`, `not measured`; ` > 5m` appended when it missed its objective. The
- * value in the console's duration style, resolution and objective as a person writes them,
- * as the console and JUnit write measures (engine/measure-text.ts on the measures branch).
+ * `4m12s ± 5s`, `850ms`, `not measured`; ` > 5m` appended when it missed its objective: the
+ * console's and JUnit's wording (engine/measure-text.ts), so history rows read the same.
  */
 export function measureText(m: MeasureResult): string {
-  if (m.valueMs === null) return 'not measured';
-  const value = formatDuration(m.valueMs);
-  const plusMinus = m.resolutionMs > 0 ? ` ± ${compactDuration(m.resolutionMs)}` : '';
-  const missed = m.verdict === 'missed' && m.maxMs !== null ? ` > ${compactDuration(m.maxMs)}` : '';
-  return `${value}${plusMinus}${missed}`;
-}
-
-/** An objective or a resolution as a person writes it: `5m`, `1m30s`, `2s`, `500ms`. */
-export function compactDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  let left = Math.round(ms);
-  let out = '';
-  for (const [unit, size] of UNITS) {
-    const n = Math.floor(left / size);
-    if (n > 0) out += `${n}${unit}`;
-    left -= n * size;
-  }
-  return out;
-}
-
-const UNITS: Array<[string, number]> = [
-  ['d', 86_400_000],
-  ['h', 3_600_000],
-  ['m', 60_000],
-  ['s', 1000],
-  ['ms', 1],
-];
-
-/** Why a measure has no value: which event never happened, or that they came in the wrong order. */
-export function missingEvents(m: MeasureResult): string {
-  if (m.fromTime !== null && m.toTime !== null) return `${m.to} happened before ${m.from}`;
-  const missing = [m.fromTime === null ? m.from : undefined, m.toTime === null ? m.to : undefined];
-  return `${missing.filter((x) => x !== undefined).join(' and ')} never happened`;
+  const missed = m.verdict === 'missed' && m.maxMs !== null ? ` > ${formatCompact(m.maxMs)}` : '';
+  return `${measureValueText(m)}${missed}`;
 }
 
 /** The measure names over many runs, in the order they first appear. */
