@@ -7,13 +7,11 @@ import { takeRunLockWithin } from '../engine/run-lock.js';
 import { resumedSettings } from '../engine/run-settings.js';
 import type { ActionRegistry } from '../plugin/contract.js';
 import { formatDuration, POSITIVE, readDuration } from '../runbook/duration.js';
-import { RunbookError } from '../runbook/errors.js';
-import { loadRunbook } from '../runbook/load.js';
 import type { Runbook } from '../runbook/model.js';
 import { executeDrill } from './execute.js';
 import { EXIT } from './exit-codes.js';
-import { type CommandIo, printRunbookError } from './io.js';
-import { createRegistry } from './registry.js';
+import type { CommandIo } from './io.js';
+import { loadRecordedRunbook } from './recorded-runbook.js';
 import { reportPathProblem } from './report-paths.js';
 import { printUnrestorable } from './resume.js';
 import type { SessionFlags } from './session-flags.js';
@@ -88,15 +86,9 @@ export async function finallyCommand(args: FinallyArgs, io: CommandIo): Promise<
 async function cleanUp(args: FinallyArgs, io: CommandIo, journal: Journal, dir: string): Promise<number> {
   const { meta, start } = journal;
   const say = (text: string) => io.stderr.write(`drillbook finally: ${text}\n`);
-  const actions = createRegistry();
-  let runbook: Awaited<ReturnType<typeof loadRunbook>>;
-  try {
-    runbook = await loadRunbook(actions, meta.runbook, { vars: meta.vars, env: io.env });
-  } catch (error) {
-    if (!(error instanceof RunbookError)) throw error;
-    printRunbookError(io, error);
-    return EXIT.usage;
-  }
+  const loaded = await loadRecordedRunbook(meta, io);
+  if (loaded === EXIT.usage) return EXIT.usage;
+  const { runbook, actions } = loaded;
   if (runbook.digest !== meta.digest) {
     say(
       `${meta.runbook} changed since run ${start.runId} started; its finally and undo steps may not be the ones that run did. Run them by hand, or restore that version of the runbook (nothing was run)`,

@@ -1,13 +1,11 @@
 import { JournalError, readJournal, resumeStateFrom } from '../engine/journal-read.js';
 import { type RestoredSecrets, restoreSecrets } from '../engine/resume-secrets.js';
 import { resumedSettings } from '../engine/run-settings.js';
-import { RunbookError } from '../runbook/errors.js';
-import { loadRunbook } from '../runbook/load.js';
 import { readDeadlineFlag } from './deadline-flag.js';
 import { executeDrill } from './execute.js';
 import { EXIT } from './exit-codes.js';
-import { type CommandIo, printRunbookError } from './io.js';
-import { createRegistry } from './registry.js';
+import type { CommandIo } from './io.js';
+import { loadRecordedRunbook } from './recorded-runbook.js';
 import { reportPathProblem } from './report-paths.js';
 import type { SessionFlags } from './session-flags.js';
 
@@ -44,15 +42,9 @@ export async function resumeCommand(args: ResumeArgs, io: CommandIo): Promise<nu
     io.stderr.write(`drillbook resume: ${badPath} (nothing was run)\n`);
     return EXIT.usage;
   }
-  const actions = createRegistry();
-  let runbook: Awaited<ReturnType<typeof loadRunbook>>;
-  try {
-    runbook = await loadRunbook(actions, meta.runbook, { vars: meta.vars, env: io.env });
-  } catch (error) {
-    if (!(error instanceof RunbookError)) throw error;
-    printRunbookError(io, error);
-    return EXIT.usage;
-  }
+  const loaded = await loadRecordedRunbook(meta, io);
+  if (loaded === EXIT.usage) return EXIT.usage;
+  const { runbook, actions } = loaded;
   if (runbook.digest !== meta.digest) {
     io.stderr.write(
       `drillbook resume: ${meta.runbook} changed since run ${journal.start.runId} started; resuming would mix two versions of the drill. Start a new run with \`drillbook run\` instead.\n`,
