@@ -150,6 +150,7 @@ async function runCleanup(args: FinallyArgs, io: CommandIo, prepared: Prepared):
       timestamps: args.timestamps,
       junit: args.junit,
       json: args.json,
+      html: args.html,
       yes: args.yes,
       approve: args.approve,
       settings: resumedSettings(meta, args.failOnSkip ?? false),

@@ -44,7 +44,7 @@ describe('drillbook finally <run-dir>', () => {
     expect(ws.exists('finally-log')).toBe(false);
     expect(journalEvents(ws.path('run/journal.jsonl')).some((e) => e.type === 'run-end')).toBe(false);
 
-    const late = await runCli(['finally', 'run', '--junit', 'f.xml', '--json', 'f.json'], {
+    const late = await runCli(['finally', 'run', '--junit', 'f.xml', '--json', 'f.json', '--html', 'f.html'], {
       cwd: ws.dir,
       timeoutMs: 60_000,
     });
@@ -78,6 +78,10 @@ describe('drillbook finally <run-dir>', () => {
     // The reports finally wrote itself tell the same whole story.
     expect(stepNamed(jsonReport(ws.path('f.json')), 'deploy').status).toBe('passed');
     expect(caseNamed(await junitCases(ws.path('f.xml')), 'Restore blue').failure).toBeUndefined();
+    // The HTML report draws the whole run too: the killed run's steps and the cleanup's.
+    const html = ws.read('f.html');
+    expect(html).toContain('data-step="main:deploy"');
+    expect(html).toContain('Restore blue');
 
     // A second finally does nothing, and says so.
     const again = await runCli(['finally', 'run'], { cwd: ws.dir });

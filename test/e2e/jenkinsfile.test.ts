@@ -109,7 +109,7 @@ describe('runbooks/Jenkinsfile', () => {
     const aborted = block(block(code, 'post'), 'aborted');
     expect(aborted).toContain('fileExists("${env.DRILLBOOK_RUN_DIR}/journal.jsonl")');
     expect(aborted).toContain(
-      'drillbook finally "$DRILLBOOK_RUN_DIR" --wait 10m --headless --junit reports/drill.xml --json reports/drill.json',
+      'drillbook finally "$DRILLBOOK_RUN_DIR" --wait 10m --headless --junit reports/drill.xml --json reports/drill.json --html reports/drill.html',
     );
     const credentials = block(aborted, 'withCredentials(', '[');
     expect(credentials).toContain("variable: 'GREMLIN_TEAM_SECRET'");
