@@ -44,10 +44,13 @@ describe('drillbook finally <run-dir>', () => {
     expect(ws.exists('finally-log')).toBe(false);
     expect(journalEvents(ws.path('run/journal.jsonl')).some((e) => e.type === 'run-end')).toBe(false);
 
-    const late = await runCli(['finally', 'run', '--junit', 'f.xml', '--json', 'f.json', '--html', 'f.html'], {
-      cwd: ws.dir,
-      timeoutMs: 60_000,
-    });
+    const late = await runCli(
+      ['finally', 'run', '--junit', 'f.xml', '--json', 'f.json', '--html', 'f.html'],
+      {
+        cwd: ws.dir,
+        timeoutMs: 60_000,
+      },
+    );
     expect(late.code, `${late.stdout}\n${late.stderr}`).toBe(0);
     expect(late.stderr).not.toContain(STACK_FRAME);
     expect(late.stdout).toContain('undo of 2 step(s) (attack, deploy), then 1 finally step(s) (restore)');
