@@ -1,12 +1,11 @@
 import { displaySummary, fillKnown } from '../engine/display-summary.js';
-import { formatCompact } from '../engine/measure-text.js';
 import { planSteps } from '../engine/plan.js';
 import { createRedactor } from '../engine/redact.js';
 import { secretsFromEnv } from '../engine/secret-values.js';
 import type { ActionRegistry } from '../plugin/contract.js';
 import { impliedSecrets, settingsBlocks } from '../plugin/declarations.js';
 import { describeCount, numberSteps } from '../report/step-numbers.js';
-import { formatDuration } from '../runbook/duration.js';
+import { formatDuration, writeDuration } from '../runbook/duration.js';
 import { RunbookError } from '../runbook/errors.js';
 import { escapeUnsafe } from '../runbook/escape.js';
 import { loadRunbook } from '../runbook/load.js';
@@ -167,7 +166,7 @@ function measureLines(runbook: Runbook): string[] {
     'Measures:',
     ...runbook.measures.map(
       (m) =>
-        `  ${m.name}: ${refText(m.from)} -> ${refText(m.to)}${m.max === undefined ? '' : ` (max ${formatCompact(m.max)}: slower or not measured fails the drill)`}`,
+        `  ${m.name}: ${refText(m.from)} -> ${refText(m.to)}${m.max === undefined ? '' : ` (max ${writeDuration(m.max)}: slower or not measured fails the drill)`}`,
     ),
   ];
 }

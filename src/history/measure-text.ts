@@ -1,14 +1,13 @@
 import type { MeasureResult } from '../engine/measure-result.js';
-import { formatCompact, measureValueText, missingEvents } from '../engine/measure-text.js';
-
-export { formatCompact as compactDuration, missingEvents };
+import { measureValueText } from '../engine/measure-text.js';
+import { writeDuration } from '../runbook/duration.js';
 
 /**
  * `4m12s ± 5s`, `850ms`, `not measured`; ` > 5m` appended when it missed its objective: the
  * console's and JUnit's wording (engine/measure-text.ts), so history rows read the same.
  */
 export function measureText(m: MeasureResult): string {
-  const missed = m.verdict === 'missed' && m.maxMs !== null ? ` > ${formatCompact(m.maxMs)}` : '';
+  const missed = m.verdict === 'missed' && m.maxMs !== null ? ` > ${writeDuration(m.maxMs)}` : '';
   return `${measureValueText(m)}${missed}`;
 }
 

@@ -6,8 +6,7 @@ import type {
   StepEndEvent,
   StepStartEvent,
 } from '../engine/events.js';
-import { formatResolution } from '../engine/measure-text.js';
-import { formatDuration } from '../runbook/duration.js';
+import { formatDuration, writeDuration } from '../runbook/duration.js';
 import { palette } from './color.js';
 import { paint, renderSummary } from './console-summary.js';
 import { displayName, statusWord } from './describe.js';
@@ -183,7 +182,7 @@ export function createConsoleReporter(options: ConsoleReporterOptions): EventLis
         return `${colors.red('[stop]')} stop condition ${event.probeId} tripped: ${indentRest(event.reason)}\n`;
       case 'step-observed':
         return verbose
-          ? `${head(event.stepId, 'seen', colors.green)}: condition first held (± ${formatResolution(event.intervalMs)})\n`
+          ? `${head(event.stepId, 'seen', colors.green)}: condition first held (± ${writeDuration(event.intervalMs)})\n`
           : '';
       case 'measures':
         // Shown in the summary, with the verdict they are part of.

@@ -126,3 +126,20 @@ export function formatDuration(ms: number): string {
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
+
+/**
+ * A duration as a person writes it, `5m`, `1m30s`, `2s`, `500ms`: each unit of the grammar
+ * above once, largest first, so `readDuration` reads it back to the same milliseconds. For
+ * objectives and resolutions, where `5m00s` or `0.5s` would not read as what was written.
+ */
+export function writeDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  let left = Math.round(ms);
+  let text = '';
+  for (const unit of UNITS) {
+    const n = Math.floor(left / UNIT_MS[unit]);
+    if (n > 0) text += `${n}${unit}`;
+    left -= n * UNIT_MS[unit];
+  }
+  return text;
+}

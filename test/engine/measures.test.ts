@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { eventMisfit } from '../../src/engine/journal-shape.js';
 import { measureFailed } from '../../src/engine/measure-result.js';
-import { describeMeasure, formatCompact, measureFailureText } from '../../src/engine/measure-text.js';
+import { describeMeasure, measureFailureText } from '../../src/engine/measure-text.js';
 import { computeMeasures } from '../../src/engine/measures.js';
-import { MAX_DURATION_MS, readDuration, toDuration } from '../../src/runbook/duration.js';
+import { MAX_DURATION_MS, readDuration, toDuration, writeDuration } from '../../src/runbook/duration.js';
 import type { MeasureEventKind, MeasureSpec } from '../../src/runbook/measure-spec.js';
 
 const T0 = 1_700_000_000_000;
@@ -176,7 +176,7 @@ describe('measures from engine events', () => {
   });
 
   it('property: an objective is written as a person writes it, and reads back as the same duration', () => {
-    expect([300_000, 90_000, 2000, 500, 86_400_000 + 1].map(formatCompact)).toEqual([
+    expect([300_000, 90_000, 2000, 500, 86_400_000 + 1].map(writeDuration)).toEqual([
       '5m',
       '1m30s',
       '2s',
@@ -185,7 +185,7 @@ describe('measures from engine events', () => {
     ]);
     fc.assert(
       fc.property(fc.integer({ min: 1, max: MAX_DURATION_MS }), (ms) => {
-        expect(readDuration(formatCompact(ms))).toEqual({ ok: true, ms });
+        expect(readDuration(writeDuration(ms))).toEqual({ ok: true, ms });
       }),
     );
   });

@@ -1,5 +1,5 @@
 import { type MeasureResult, measureFailed } from '../../engine/measure-result.js';
-import { compactDuration } from '../../history/measure-text.js';
+import { objectiveText } from '../../engine/measure-text.js';
 import type { RunRecord } from '../../history/run-record.js';
 import { formatDuration } from '../../runbook/duration.js';
 import { describeGate, displayName, statusWord } from '../describe.js';
@@ -95,7 +95,7 @@ function measuresSection(measures: MeasureResult[]): string {
     text(m.name),
     `${text(m.from)} → ${text(m.to)}`,
     `<b>${text(measureLabel(m))}</b>`,
-    m.maxMs === null ? '-' : text(`max ${compactDuration(m.maxMs)}`),
+    text(objectiveText(m)),
     `<font color="${measureColor(m)}">${text(m.verdict)}</font>`,
   ]);
   return `<h2>Measures</h2>\n${table(['Measure', 'From → to', 'Value', 'Objective', 'Verdict'], rows)}`;

@@ -1,5 +1,5 @@
 import type { MeasureResult } from '../../engine/measure-result.js';
-import { missingEvents } from '../../history/measure-text.js';
+import { missingEvents } from '../../engine/measure-text.js';
 import { formatDuration } from '../../runbook/duration.js';
 import { displayName, statusWord } from '../describe.js';
 import type { RunReport, StepReport } from '../report-model.js';

@@ -1,7 +1,6 @@
 import type { MeasureResult } from '../../engine/measure-result.js';
-import { compactDuration } from '../../history/measure-text.js';
 import type { RunRecord } from '../../history/run-record.js';
-import { formatDuration } from '../../runbook/duration.js';
+import { formatDuration, writeDuration } from '../../runbook/duration.js';
 import { attr, COLORS, px, text } from './html-text.js';
 
 const W = 360;
@@ -55,7 +54,7 @@ export function renderTrend(m: MeasureResult, points: TrendPoint[]): string {
   if (m.maxMs !== null && showMax)
     parts.push(
       `<line x1="${PAD.left}" y1="${px(y(m.maxMs))}" x2="${W - PAD.right}" y2="${px(y(m.maxMs))}" stroke="${COLORS.failed}" stroke-dasharray="4 3"/>`,
-      `<text x="${W - PAD.right + 4}" y="${px(y(m.maxMs) + 3)}" fill="${COLORS.failed}">max ${compactDuration(m.maxMs)}</text>`,
+      `<text x="${W - PAD.right + 4}" y="${px(y(m.maxMs) + 3)}" fill="${COLORS.failed}">max ${writeDuration(m.maxMs)}</text>`,
     );
   parts.push(`<polyline points="${line}" fill="none" stroke="${COLORS.measure}" stroke-width="2"/>`);
   points.forEach((p, i) => {
@@ -68,7 +67,7 @@ export function renderTrend(m: MeasureResult, points: TrendPoint[]): string {
   const lastPoint = points.at(-1)!;
   parts.push(
     `<text x="${W - PAD.right + 4}" y="${px(y(lastPoint.valueMs) + 3)}" fill="${COLORS.ink}">${formatDuration(lastPoint.valueMs)}</text>`,
-    `<text x="${PAD.left}" y="${H - 3}" fill="${COLORS.faint}">${points.length} runs, 0 to ${formatDuration(top)}${m.maxMs !== null && !showMax ? `; objective max ${compactDuration(m.maxMs)} is far above` : ''}</text>`,
+    `<text x="${PAD.left}" y="${H - 3}" fill="${COLORS.faint}">${points.length} runs, 0 to ${formatDuration(top)}${m.maxMs !== null && !showMax ? `; objective max ${writeDuration(m.maxMs)} is far above` : ''}</text>`,
     '</svg>',
   );
   return parts.join('\n');
