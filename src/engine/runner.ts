@@ -108,8 +108,7 @@ export async function runDrill(options: DrillOptions): Promise<RunEndEvent> {
     cleanupLink.dispose();
   }
 
-  // A continued run's cleanup (`drillbook finally`) measures nothing: its events are not the drill's.
-  if (clock && !cleanupOnly) run.failure = emitMeasures(ctx.runbook.measures, clock, ctx.emit, run.failure);
+  if (clock) run.failure = emitMeasures(ctx.runbook.measures, clock, ctx.emit, run.failure);
   const judged = cleanupOnly
     ? cleanupOnly.verdict(run.failure)
     : finalVerdict(options.signal, drill.signal, run.failure);
@@ -142,7 +141,10 @@ function runContext(options: DrillOptions): {
   const hasSecrets = secretValues.length > 0;
   const plan = planSteps(runbook);
   const index = new Map(plan.map((p, i) => [p.id, i + 1]));
-  const clock = runbook.measures.length > 0 && !options.settings.dryRun ? new MeasureClock() : undefined;
+  // A dry run, or a continued run's cleanup (`drillbook finally`, whose events are not the
+  // drill's), measures nothing.
+  const measuring = runbook.measures.length > 0 && !options.settings.dryRun && !options.cleanupOnly;
+  const clock = measuring ? new MeasureClock() : undefined;
   const emit = (event: EngineEvent) => {
     clock?.add(event);
     options.onEvent(event.type === 'output' || !hasSecrets ? event : redactEvent(event, redactor.redact));
