@@ -1,5 +1,6 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { statFields } from '../plugin/proc-stat.js';
 
 /** Names the drillbook process that is writing a run directory's journal. */
 export const LOCK_FILE = 'lock';
@@ -137,8 +138,7 @@ function procStat(pid: number): { state: string; started: string } | undefined {
   } catch {
     return undefined;
   }
-  // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const fields = statFields(text);
   const state = fields[0];
   const started = fields[19];
   return state && started ? { state, started } : undefined;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { statFields } from './proc-stat.js';
 
 /**
  * Processes a step started that left its process group (`setsid`, `nohup` in a new session,
@@ -63,11 +64,6 @@ export function groupRunning(leader: number): boolean {
       }
     }),
   );
-}
-
-/** `pid (comm) state ppid pgrp ...`: comm may hold spaces and parentheses, so split after the last ')'. */
-function statFields(stat: string): string[] {
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 
 /**
